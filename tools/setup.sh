@@ -31,6 +31,8 @@ if ((${#missing[@]})); then
 fi
 
 # --- 2. Python virtual environment --------------------------------------------------
+# (skipped with ACAODE_SKIP_VENV=1: `pip install .` needs only the system packages)
+[[ "${ACAODE_SKIP_VENV:-0}" == 1 ]] && exit 0
 venv="$repo/.venv"
 python=${ACAODE_PYTHON:-$(command -v python3)}
 if [[ ! -x "$venv/bin/python" ]]; then
