@@ -1,0 +1,125 @@
+// im2col / col2im for 2-D convolution (NCHW, square-or-not kernels, stride,
+// zero padding), the CPU kernels behind autograd/ops/conv.h.
+//
+//   // col: [C*KH*KW, N*OH*OW], row r = (c, kh, kw), column j = (n, oh, ow)
+//   Im2Col(x, geom, col);             // gather input patches
+//   Col2Im(col, geom, dx);            // scatter-add patches back (adjoint)
+//
+// With this layout the whole batch is one GEMM: Y[O, N*P] = W[O, CKK] * col,
+// which keeps the matrices large enough for Eigen's blocked GEMM even on
+// small images. Col2Im is the exact adjoint of Im2Col:
+// <Im2Col(x), c> = <x, Col2Im(c)>.
+#ifndef ACAODE_AUTOGRAD_CPU_IM2COL_H_
+#define ACAODE_AUTOGRAD_CPU_IM2COL_H_
+
+#include <cstdint>
+#include <cstring>
+
+namespace acaode {
+namespace cpu {
+
+// Sizes of one convolution. out_h = (in_h + 2*pad_h - kernel_h)/stride_h + 1.
+struct ConvGeometry {
+  int64_t batch = 0;
+  int64_t channels = 0;
+  int64_t in_h = 0, in_w = 0;
+  int64_t kernel_h = 0, kernel_w = 0;
+  int64_t stride_h = 1, stride_w = 1;
+  int64_t pad_h = 0, pad_w = 0;
+  int64_t out_h = 0, out_w = 0;
+
+  int64_t col_rows() const { return channels * kernel_h * kernel_w; }
+  int64_t col_cols() const { return batch * out_h * out_w; }
+};
+
+// col[(c, kh, kw), (n, oh, ow)] = x[n, c, oh*s - p + kh, ow*s - p + kw]
+// (0 outside the image). x is [N, C, H, W] contiguous; col is
+// [col_rows, col_cols] row-major and fully overwritten.
+template <class T>
+void Im2Col(const T* x, const ConvGeometry& g, T* col) {
+  const int64_t plane = g.in_h * g.in_w;
+  const int64_t ncols = g.col_cols();
+  const int64_t opix = g.out_h * g.out_w;
+  for (int64_t c = 0; c < g.channels; ++c) {
+    for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
+      for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
+        T* row = col + ((c * g.kernel_h + kh) * g.kernel_w + kw) * ncols;
+        // Valid output columns for this kw: 0 <= ow*s - p + kw < in_w.
+        for (int64_t n = 0; n < g.batch; ++n) {
+          const T* xp = x + (n * g.channels + c) * plane;
+          T* rp = row + n * opix;
+          for (int64_t oh = 0; oh < g.out_h; ++oh) {
+            const int64_t ih = oh * g.stride_h - g.pad_h + kh;
+            T* dst = rp + oh * g.out_w;
+            if (ih < 0 || ih >= g.in_h) {
+              std::memset(dst, 0, sizeof(T) * g.out_w);
+              continue;
+            }
+            const T* src = xp + ih * g.in_w;
+            if (g.stride_w == 1) {
+              const int64_t shift = kw - g.pad_w;  // iw = ow + shift
+              const int64_t lo = shift < 0 ? -shift : 0;
+              int64_t hi = g.in_w - shift;
+              if (hi > g.out_w) hi = g.out_w;
+              if (hi < lo) hi = lo;
+              for (int64_t ow = 0; ow < lo; ++ow) dst[ow] = T(0);
+              if (hi > lo) {
+                std::memcpy(dst + lo, src + lo + shift, sizeof(T) * (hi - lo));
+              }
+              for (int64_t ow = hi; ow < g.out_w; ++ow) dst[ow] = T(0);
+            } else {
+              for (int64_t ow = 0; ow < g.out_w; ++ow) {
+                const int64_t iw = ow * g.stride_w - g.pad_w + kw;
+                dst[ow] = (iw >= 0 && iw < g.in_w) ? src[iw] : T(0);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// The adjoint of Im2Col: dx[n, c, ih, iw] += col[(c, kh, kw), (n, oh, ow)]
+// for every (kh, kw, oh, ow) that reads (ih, iw). dx must be zeroed (or hold
+// a gradient to add to) by the caller.
+template <class T>
+void Col2Im(const T* col, const ConvGeometry& g, T* dx) {
+  const int64_t plane = g.in_h * g.in_w;
+  const int64_t ncols = g.col_cols();
+  const int64_t opix = g.out_h * g.out_w;
+  for (int64_t c = 0; c < g.channels; ++c) {
+    for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
+      for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
+        const T* row = col + ((c * g.kernel_h + kh) * g.kernel_w + kw) * ncols;
+        for (int64_t n = 0; n < g.batch; ++n) {
+          T* xp = dx + (n * g.channels + c) * plane;
+          const T* rp = row + n * opix;
+          for (int64_t oh = 0; oh < g.out_h; ++oh) {
+            const int64_t ih = oh * g.stride_h - g.pad_h + kh;
+            if (ih < 0 || ih >= g.in_h) continue;
+            const T* src = rp + oh * g.out_w;
+            T* dst = xp + ih * g.in_w;
+            if (g.stride_w == 1) {
+              const int64_t shift = kw - g.pad_w;
+              const int64_t lo = shift < 0 ? -shift : 0;
+              int64_t hi = g.in_w - shift;
+              if (hi > g.out_w) hi = g.out_w;
+              for (int64_t ow = lo; ow < hi; ++ow) dst[ow + shift] += src[ow];
+            } else {
+              for (int64_t ow = 0; ow < g.out_w; ++ow) {
+                const int64_t iw = ow * g.stride_w - g.pad_w + kw;
+                if (iw >= 0 && iw < g.in_w) dst[iw] += src[ow];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace cpu
+}  // namespace acaode
+
+#endif  // ACAODE_AUTOGRAD_CPU_IM2COL_H_

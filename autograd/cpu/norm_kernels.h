@@ -1,0 +1,148 @@
+// Normalization kernels shared by GroupNorm and BatchNorm (autograd/ops/norm.h).
+//
+// The input is viewed as [N, C, S] (S = product of the spatial sizes). Each
+// element (n, c, s) belongs to one statistics group k = StatIndex(n, c):
+// BatchNorm: k = c (over n and s); GroupNorm with G groups: k = n*G + c/(C/G)
+// (over the channels of the group and s). Sums are accumulated in double.
+//
+//   xhat = (x - mean_k) * rstd_k,  y = xhat * w_c + b_c
+//   backward (statistics of the batch): with dxhat = dy * w_c,
+//     dx = rstd_k * (dxhat - mean_k(dxhat) - xhat * mean_k(dxhat * xhat))
+//   backward (fixed statistics, BatchNorm eval): dx = rstd_k * dxhat
+//   dw_c = sum dy * xhat, db_c = sum dy (over n and s).
+#ifndef ACAODE_AUTOGRAD_CPU_NORM_KERNELS_H_
+#define ACAODE_AUTOGRAD_CPU_NORM_KERNELS_H_
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace acaode {
+namespace cpu {
+
+struct NormLayout {
+  int64_t n = 0, c = 0, s = 0;
+  bool per_channel = true;  // BatchNorm (true) or GroupNorm (false)
+  int64_t groups = 1;       // GroupNorm groups G (C % G == 0)
+
+  int64_t num_stats() const { return per_channel ? c : n * groups; }
+  int64_t count() const { return per_channel ? n * s : (c / groups) * s; }
+  int64_t StatIndex(int64_t in, int64_t ic) const {
+    return per_channel ? ic : in * groups + ic / (c / groups);
+  }
+};
+
+// mean[k] and biased variance var[k] of x over each statistics group (two
+// passes for accuracy).
+template <class T>
+void NormStats(const T* x, const NormLayout& l, std::vector<double>* mean,
+               std::vector<double>* var) {
+  const int64_t k_n = l.num_stats();
+  mean->assign(k_n, 0.0);
+  var->assign(k_n, 0.0);
+  for (int64_t in = 0; in < l.n; ++in) {
+    for (int64_t ic = 0; ic < l.c; ++ic) {
+      const T* p = x + (in * l.c + ic) * l.s;
+      double acc = 0.0;
+      for (int64_t is = 0; is < l.s; ++is) acc += p[is];
+      (*mean)[l.StatIndex(in, ic)] += acc;
+    }
+  }
+  const double inv = 1.0 / static_cast<double>(l.count());
+  for (double& m : *mean) m *= inv;
+  for (int64_t in = 0; in < l.n; ++in) {
+    for (int64_t ic = 0; ic < l.c; ++ic) {
+      const T* p = x + (in * l.c + ic) * l.s;
+      const double m = (*mean)[l.StatIndex(in, ic)];
+      double acc = 0.0;
+      for (int64_t is = 0; is < l.s; ++is) {
+        const double d = p[is] - m;
+        acc += d * d;
+      }
+      (*var)[l.StatIndex(in, ic)] += acc;
+    }
+  }
+  for (double& v : *var) v *= inv;
+}
+
+// y = (x - mean_k) * rstd_k * w_c + b_c; w, b may be null (1 and 0).
+template <class T>
+void NormApply(const T* x, const NormLayout& l, const std::vector<double>& mean,
+               const std::vector<double>& rstd, const T* w, const T* b, T* y) {
+  for (int64_t in = 0; in < l.n; ++in) {
+    for (int64_t ic = 0; ic < l.c; ++ic) {
+      const int64_t k = l.StatIndex(in, ic);
+      // y = x * scale + shift
+      const double scale = rstd[k] * (w ? static_cast<double>(w[ic]) : 1.0);
+      const double shift = (b ? static_cast<double>(b[ic]) : 0.0) - mean[k] * scale;
+      const T sc = static_cast<T>(scale), sh = static_cast<T>(shift);
+      const T* p = x + (in * l.c + ic) * l.s;
+      T* q = y + (in * l.c + ic) * l.s;
+      for (int64_t is = 0; is < l.s; ++is) q[is] = p[is] * sc + sh;
+    }
+  }
+}
+
+// Backward. dx, dw, db may each be null (not needed). batch_stats says
+// whether mean/rstd were computed from x (then their dependence on x is
+// differentiated) or were fixed (BatchNorm eval).
+template <class T>
+void NormBackward(const T* x, const T* dy, const NormLayout& l,
+                  const std::vector<double>& mean,
+                  const std::vector<double>& rstd, const T* w, bool batch_stats,
+                  T* dx, T* dw, T* db) {
+  const int64_t k_n = l.num_stats();
+  std::vector<double> sum_dxhat(k_n, 0.0), sum_dxhat_xhat(k_n, 0.0);
+  std::vector<double> acc_dw(l.c, 0.0), acc_db(l.c, 0.0);
+  for (int64_t in = 0; in < l.n; ++in) {
+    for (int64_t ic = 0; ic < l.c; ++ic) {
+      const int64_t k = l.StatIndex(in, ic);
+      const T* p = x + (in * l.c + ic) * l.s;
+      const T* g = dy + (in * l.c + ic) * l.s;
+      double s_dy = 0.0, s_dy_xhat = 0.0;
+      for (int64_t is = 0; is < l.s; ++is) {
+        const double xhat = (p[is] - mean[k]) * rstd[k];
+        s_dy += g[is];
+        s_dy_xhat += g[is] * xhat;
+      }
+      const double wc = w ? static_cast<double>(w[ic]) : 1.0;
+      sum_dxhat[k] += wc * s_dy;
+      sum_dxhat_xhat[k] += wc * s_dy_xhat;
+      acc_dw[ic] += s_dy_xhat;
+      acc_db[ic] += s_dy;
+    }
+  }
+  if (dw) {
+    for (int64_t ic = 0; ic < l.c; ++ic) dw[ic] = static_cast<T>(acc_dw[ic]);
+  }
+  if (db) {
+    for (int64_t ic = 0; ic < l.c; ++ic) db[ic] = static_cast<T>(acc_db[ic]);
+  }
+  if (!dx) return;
+  const double inv = 1.0 / static_cast<double>(l.count());
+  for (int64_t in = 0; in < l.n; ++in) {
+    for (int64_t ic = 0; ic < l.c; ++ic) {
+      const int64_t k = l.StatIndex(in, ic);
+      const double wc = w ? static_cast<double>(w[ic]) : 1.0;
+      const T* p = x + (in * l.c + ic) * l.s;
+      const T* g = dy + (in * l.c + ic) * l.s;
+      T* q = dx + (in * l.c + ic) * l.s;
+      if (!batch_stats) {
+        const T sc = static_cast<T>(rstd[k] * wc);
+        for (int64_t is = 0; is < l.s; ++is) q[is] = g[is] * sc;
+        continue;
+      }
+      const double a = sum_dxhat[k] * inv;
+      const double bb = sum_dxhat_xhat[k] * inv;
+      for (int64_t is = 0; is < l.s; ++is) {
+        const double xhat = (p[is] - mean[k]) * rstd[k];
+        q[is] = static_cast<T>(rstd[k] * (g[is] * wc - a - xhat * bb));
+      }
+    }
+  }
+}
+
+}  // namespace cpu
+}  // namespace acaode
+
+#endif  // ACAODE_AUTOGRAD_CPU_NORM_KERNELS_H_

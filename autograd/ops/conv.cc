@@ -1,0 +1,177 @@
+#include "autograd/ops/conv.h"
+
+#include <Eigen/Dense>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "autograd/cpu/im2col.h"
+#include "autograd/dispatch.h"
+#include "autograd/function.h"
+#include "autograd/grad_mode.h"
+
+namespace acaode {
+namespace {
+
+template <class T>
+using MatR = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+[[noreturn]] void Fail(const std::string& what) {
+  throw ValueError(absl::StrCat("Conv2d: ", what));
+}
+
+cpu::ConvGeometry CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b,
+                            const Conv2dParams& p) {
+  CheckCpu("Conv2d", x);
+  CheckCpu("Conv2d", w);
+  if (x.dim() != 4) {
+    Fail(absl::StrCat("input must be 4-D [N, C, H, W], got shape ",
+                      ShapeToString(x.shape())));
+  }
+  if (w.dim() != 4) {
+    Fail(absl::StrCat("weight must be 4-D [O, C, KH, KW], got shape ",
+                      ShapeToString(w.shape())));
+  }
+  if (x.size(1) != w.size(1)) {
+    Fail(absl::StrCat("input has ", x.size(1), " channels but weight ",
+                      ShapeToString(w.shape()), " expects ", w.size(1)));
+  }
+  if (x.dtype() != w.dtype()) {
+    Fail(absl::StrCat("dtype mismatch: input ", DTypeName(x.dtype()),
+                      ", weight ", DTypeName(w.dtype())));
+  }
+  if (b.defined()) {
+    CheckCpu("Conv2d", b);
+    if (b.dim() != 1 || b.size(0) != w.size(0)) {
+      Fail(absl::StrCat("bias must have shape [", w.size(0), "], got ",
+                        ShapeToString(b.shape())));
+    }
+    if (b.dtype() != x.dtype()) {
+      Fail(absl::StrCat("dtype mismatch: input ", DTypeName(x.dtype()),
+                        ", bias ", DTypeName(b.dtype())));
+    }
+  }
+  if (p.stride < 1) Fail(absl::StrCat("stride must be >= 1, got ", p.stride));
+  if (p.padding < 0) {
+    Fail(absl::StrCat("padding must be >= 0, got ", p.padding));
+  }
+  cpu::ConvGeometry g;
+  g.batch = x.size(0);
+  g.channels = x.size(1);
+  g.in_h = x.size(2);
+  g.in_w = x.size(3);
+  g.kernel_h = w.size(2);
+  g.kernel_w = w.size(3);
+  g.stride_h = g.stride_w = p.stride;
+  g.pad_h = g.pad_w = p.padding;
+  if (g.kernel_h < 1 || g.kernel_w < 1 || g.in_h + 2 * p.padding < g.kernel_h ||
+      g.in_w + 2 * p.padding < g.kernel_w) {
+    Fail(absl::StrCat("kernel ", g.kernel_h, "x", g.kernel_w,
+                      " does not fit the padded input ", g.in_h, "x", g.in_w,
+                      " with padding ", p.padding));
+  }
+  g.out_h = (g.in_h + 2 * g.pad_h - g.kernel_h) / g.stride_h + 1;
+  g.out_w = (g.in_w + 2 * g.pad_w - g.kernel_w) / g.stride_w + 1;
+  return g;
+}
+
+}  // namespace
+
+Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b,
+              Conv2dParams params) {
+  const cpu::ConvGeometry g = CheckArgs(x, w, b, params);
+  const int64_t out_c = w.size(0);
+  const int64_t krows = g.col_rows();
+  const int64_t ncols = g.col_cols();
+  const int64_t opix = g.out_h * g.out_w;
+  Tensor col = Empty({krows, ncols}, x.dtype());
+  Tensor y = Empty({g.batch, out_c, g.out_h, g.out_w}, x.dtype());
+  DispatchFloat(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    cpu::Im2Col(x.data<T>(), g, col.data<T>());
+    Eigen::Map<const MatR<T>> wm(w.data<T>(), out_c, krows);
+    Eigen::Map<const MatR<T>> cm(col.data<T>(), krows, ncols);
+    T* py = y.data<T>();
+    const T* pb = b.defined() ? b.data<T>() : nullptr;
+    if (g.batch == 1) {
+      Eigen::Map<MatR<T>> ym(py, out_c, ncols);
+      ym.noalias() = wm * cm;
+      if (pb) ym.colwise() += Eigen::Map<const Eigen::Matrix<T, -1, 1>>(pb, out_c);
+      return;
+    }
+    Tensor tmp = Empty({out_c, ncols}, x.dtype());
+    Eigen::Map<MatR<T>> tm(tmp.data<T>(), out_c, ncols);
+    tm.noalias() = wm * cm;
+    // [O, N*P] -> [N, O, P], adding the bias.
+    const T* pt = tmp.data<T>();
+    for (int64_t n = 0; n < g.batch; ++n) {
+      for (int64_t o = 0; o < out_c; ++o) {
+        const T* src = pt + o * ncols + n * opix;
+        T* dst = py + (n * out_c + o) * opix;
+        const T bias = pb ? pb[o] : T(0);
+        for (int64_t q = 0; q < opix; ++q) dst[q] = src[q] + bias;
+      }
+    }
+  });
+  if (NeedsGrad(x, w, b)) {
+    const bool need_x = x.requires_grad();
+    const bool need_w = w.requires_grad();
+    const bool need_b = b.defined() && b.requires_grad();
+    if (!need_w) col = Tensor();  // only the weight gradient needs it
+    // dL/dW = G col^T; dL/dcol = W^T G (then col2im); dL/db = sum G,
+    // with G = dL/dy as [O, N*OH*OW].
+    const bool has_b = b.defined();
+    auto backward = [g, out_c, need_x, need_w, need_b, has_b, w, col,
+                     dtype = x.dtype()](const Grads& grads) {
+             const Tensor& gy = grads[0];
+             const int64_t krows = g.col_rows();
+             const int64_t ncols = g.col_cols();
+             const int64_t opix = g.out_h * g.out_w;
+             Tensor dx, dw, db;
+             DispatchFloat(dtype, [&](auto tag) {
+               using T = decltype(tag);
+               // Gather G = dy as [O, N*P].
+               Tensor gt = Empty({out_c, ncols}, dtype);
+               T* pg = gt.data<T>();
+               const T* pgy = gy.data<T>();
+               for (int64_t n = 0; n < g.batch; ++n) {
+                 for (int64_t o = 0; o < out_c; ++o) {
+                   std::memcpy(pg + o * ncols + n * opix,
+                               pgy + (n * out_c + o) * opix, sizeof(T) * opix);
+                 }
+               }
+               Eigen::Map<const MatR<T>> gm(pg, out_c, ncols);
+               if (need_b) {
+                 db = Empty({out_c}, dtype);
+                 Eigen::Map<Eigen::Matrix<T, -1, 1>>(db.data<T>(), out_c) =
+                     gm.rowwise().sum();
+               }
+               if (need_w) {
+                 dw = Empty({out_c, g.channels, g.kernel_h, g.kernel_w}, dtype);
+                 Eigen::Map<const MatR<T>> cm(col.data<T>(), krows, ncols);
+                 Eigen::Map<MatR<T>>(dw.data<T>(), out_c, krows).noalias() =
+                     gm * cm.transpose();
+               }
+               if (need_x) {
+                 Tensor dcol = Empty({krows, ncols}, dtype);
+                 Eigen::Map<const MatR<T>> wm(w.data<T>(), out_c, krows);
+                 Eigen::Map<MatR<T>>(dcol.data<T>(), krows, ncols).noalias() =
+                     wm.transpose() * gm;
+                 dx = Empty({g.batch, g.channels, g.in_h, g.in_w}, dtype);
+                 std::memset(dx.raw_data(), 0, dx.nbytes());
+                 cpu::Col2Im(dcol.data<T>(), g, dx.data<T>());
+               }
+             });
+             return has_b ? Grads{dx, dw, db} : Grads{dx, dw};
+           };
+    if (has_b) {
+      Record("Conv2dBackward", {x, w, b}, {y}, std::move(backward));
+    } else {
+      Record("Conv2dBackward", {x, w}, {y}, std::move(backward));
+    }
+  }
+  return y;
+}
+
+}  // namespace acaode
