@@ -1,0 +1,191 @@
+#include "solvers/error_norm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "autograd/creation.h"
+#include "autograd/dtype.h"
+#include "autograd/error.h"
+#include "autograd/ops/elementwise.h"
+#include "autograd/ops/reduce.h"
+
+namespace acaode {
+namespace solvers {
+namespace {
+
+// Whether `t` (a tolerance tensor) broadcasts to z's shape by our fast-path rule: one
+// element, or its shape equals z's trailing dimensions (leading 1s allowed).
+bool BroadcastsTo(const Tensor& t, const Shape& z_shape) {
+  if (t.numel() == 1) return true;
+  const Shape& s = t.shape();
+  size_t lead = 0;
+  while (lead < s.size() && s[lead] == 1 && s.size() - lead > z_shape.size()) ++lead;
+  const size_t n = s.size() - lead;
+  if (n > z_shape.size()) return false;
+  for (size_t i = 0; i < n; ++i) {
+    if (s[lead + i] != z_shape[z_shape.size() - n + i]) return false;
+  }
+  return true;
+}
+
+// Element i of a tolerance: the tensor (broadcast by i mod numel) or the scalar.
+class TolAccessor {
+ public:
+  TolAccessor(const Tensor& t, double scalar, const Shape& z_shape) : scalar_(scalar) {
+    if (!t.defined()) return;
+    if (!BroadcastsTo(t, z_shape)) {
+      throw ValueError(absl::StrCat("ErrorNorm: tolerance of shape ", ShapeToString(t.shape()),
+                                    " does not broadcast to the state's shape ",
+                                    ShapeToString(z_shape)));
+    }
+    n_ = t.numel();
+    if (t.dtype() == DType::kFloat64) {
+      d_ = t.data<double>();
+    } else {
+      f_ = t.data<float>();
+    }
+  }
+  double operator()(int64_t i) const {
+    if (d_) return d_[i % n_];
+    if (f_) return f_[i % n_];
+    return scalar_;
+  }
+
+ private:
+  double scalar_;
+  int64_t n_ = 1;
+  const double* d_ = nullptr;
+  const float* f_ = nullptr;
+};
+
+template <class T>
+double NormImpl(const T* e, const T* e2, const T* z, const T* zn, int64_t n,
+                const TolAccessor& rtol, const TolAccessor& atol) {
+  double s5 = 0, s3 = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const double mag = zn ? std::max(std::abs(double(z[i])), std::abs(double(zn[i])))
+                          : std::abs(double(z[i]));
+    const double scale = atol(i) + rtol(i) * mag;
+    const double r = double(e[i]) / scale;
+    s5 += r * r;
+    if (e2) {
+      const double r3 = double(e2[i]) / scale;
+      s3 += r3 * r3;
+    }
+  }
+  if (!e2) return std::sqrt(s5 / double(n));
+  // Note [DOP853 error norm].
+  if (s5 == 0.0 && s3 == 0.0) return 0.0;
+  return s5 / std::sqrt(double(n) * (s5 + 0.01 * s3));
+}
+
+void CheckSameShape(const Tensor& a, const Tensor& z, const char* name) {
+  if (a.shape() != z.shape() || a.dtype() != z.dtype()) {
+    throw ValueError(absl::StrCat("ErrorNorm: ", name, " has shape ", ShapeToString(a.shape()),
+                                  " and dtype ", DTypeName(a.dtype()), ", expected ",
+                                  ShapeToString(z.shape()), " and ", DTypeName(z.dtype())));
+  }
+}
+
+double Dispatch(const Tensor& e, const Tensor& e2, const Tensor& z, const Tensor& zn,
+                const Tolerances& tol) {
+  CheckSameShape(e, z, "error");
+  if (e2.defined()) CheckSameShape(e2, z, "error_secondary");
+  if (zn.defined()) CheckSameShape(zn, z, "z_new");
+  const int64_t n = z.numel();
+  if (n == 0) return 0.0;
+  const TolAccessor rtol(tol.rtol_tensor, tol.rtol, z.shape());
+  const TolAccessor atol(tol.atol_tensor, tol.atol, z.shape());
+  if (z.dtype() == DType::kFloat64) {
+    return NormImpl<double>(e.data<double>(), e2.defined() ? e2.data<double>() : nullptr,
+                            z.data<double>(), zn.defined() ? zn.data<double>() : nullptr, n,
+                            rtol, atol);
+  }
+  return NormImpl<float>(e.data<float>(), e2.defined() ? e2.data<float>() : nullptr,
+                         z.data<float>(), zn.defined() ? zn.data<float>() : nullptr, n, rtol,
+                         atol);
+}
+
+}  // namespace
+
+absl::Status Tolerances::Validate(const Tensor& z) const {
+  auto bad = [](double x) { return !std::isfinite(x) || x < 0; };
+  if (bad(rtol)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("rtol = ", rtol, " is invalid: it must be finite and >= 0"));
+  }
+  if (bad(atol)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("atol = ", atol, " is invalid: it must be finite and >= 0"));
+  }
+  const struct {
+    const char* name;
+    const Tensor& t;
+  } tensors[] = {{"rtol_tensor", rtol_tensor}, {"atol_tensor", atol_tensor}};
+  for (const auto& item : tensors) {
+    if (!item.t.defined()) continue;
+    if (z.defined() && !BroadcastsTo(item.t, z.shape())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          item.name, " has shape ", ShapeToString(item.t.shape()),
+          ", which does not broadcast to the state's shape ", ShapeToString(z.shape())));
+    }
+    for (double v : ToVector(item.t)) {
+      if (bad(v)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            item.name, " contains ", v, ": every tolerance must be finite and >= 0"));
+      }
+    }
+  }
+  if (!rtol_tensor.defined() && !atol_tensor.defined() && rtol == 0 && atol == 0) {
+    return absl::InvalidArgumentError(
+        "rtol = 0 and atol = 0: at least one tolerance must be positive");
+  }
+  return absl::OkStatus();
+}
+
+double ErrorNorm(const Tensor& error, const Tensor& error_secondary, const Tensor& z,
+                 const Tensor& z_new, const Tolerances& tol) {
+  return Dispatch(error, error_secondary, z, z_new, tol);
+}
+
+double ScaledNorm(const Tensor& x, const Tensor& z, const Tolerances& tol) {
+  return Dispatch(x, Tensor(), z, Tensor(), tol);
+}
+
+Tensor ErrorNormTensor(const Tensor& error, const Tensor& error_secondary, const Tensor& z,
+                       const Tensor& z_new, const Tolerances& tol) {
+  const Tensor mag = Maximum(Abs(z), Abs(z_new));
+  const Tensor rtol_term =
+      tol.rtol_tensor.defined() ? Mul(tol.rtol_tensor, mag) : Mul(mag, tol.rtol);
+  const Tensor scale =
+      tol.atol_tensor.defined() ? Add(tol.atol_tensor, rtol_term) : Add(rtol_term, tol.atol);
+  if (!error_secondary.defined()) return Sqrt(Mean(Square(Div(error, scale))));
+  // Note [DOP853 error norm].
+  const Tensor s5 = Sum(Square(Div(error, scale)));
+  const Tensor s3 = Sum(Square(Div(error_secondary, scale)));
+  if (s5.item() == 0.0 && s3.item() == 0.0) return Mul(s5, 0.0);
+  const double n = static_cast<double>(z.numel());
+  return Div(s5, Sqrt(Mul(Add(s5, Mul(s3, 0.01)), n)));
+}
+
+bool AllFinite(const Tensor& t) {
+  const int64_t n = t.numel();
+  if (t.dtype() == DType::kFloat64) {
+    const double* p = t.data<double>();
+    for (int64_t i = 0; i < n; ++i) {
+      if (!std::isfinite(p[i])) return false;
+    }
+  } else {
+    const float* p = t.data<float>();
+    for (int64_t i = 0; i < n; ++i) {
+      if (!std::isfinite(p[i])) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace solvers
+}  // namespace acaode

@@ -1,0 +1,343 @@
+#include "solvers/integrate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "autograd/ops/shape.h"
+#include "solvers/initial_step.h"
+#include "util/status_macros.h"
+
+namespace acaode {
+namespace solvers {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+absl::Status Invalid(absl::string_view field, double value, absl::string_view constraint) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, " = ", value, " is invalid: ", constraint));
+}
+
+std::string AdaptiveMethodNames() {
+  std::string names;
+  for (const ButcherTableau* t : AllTableaux()) {
+    if (t->embedded()) absl::StrAppend(&names, names.empty() ? "" : ", ", t->name);
+  }
+  return names;
+}
+
+}  // namespace
+
+absl::Status IntegrateOptions::Validate() const {
+  ASSIGN_OR_RETURN(const ButcherTableau* tableau, FindTableau(method));
+  RETURN_IF_ERROR(tolerances().Validate(Tensor()));
+  if (!std::isfinite(first_step) || first_step < 0) {
+    return Invalid("first_step", first_step, "need a finite first_step >= 0 (0 = automatic)");
+  }
+  if (!std::isfinite(step_size) || step_size < 0) {
+    return Invalid("step_size", step_size, "need a finite step_size >= 0 (0 = adaptive)");
+  }
+  if (max_steps < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_steps = ", max_steps, " is invalid: need max_steps >= 1"));
+  }
+  if (!std::isfinite(dt_min) || dt_min < 0) {
+    return Invalid("dt_min", dt_min, "need a finite dt_min >= 0");
+  }
+  if (std::isnan(dt_max) || dt_max <= 0) {
+    return Invalid("dt_max", dt_max, "need dt_max > 0 (infinity = unbounded)");
+  }
+  if (dt_min > dt_max) {
+    return absl::InvalidArgumentError(absl::StrCat("dt_min = ", dt_min, " exceeds dt_max = ",
+                                                   dt_max, ": need dt_min <= dt_max"));
+  }
+  RETURN_IF_ERROR(controller.Validate());
+  if (step_size == 0 && !tableau->embedded()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "method \"", method, "\" has no error estimate, so it cannot choose its own steps: "
+        "set step_size > 0 for a fixed grid, or use an adaptive method (",
+        AdaptiveMethodNames(), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateTimes(const std::vector<double>& ts) {
+  if (ts.empty()) {
+    return absl::InvalidArgumentError(
+        "ts is empty: pass at least the initial time (ts[0] is the time of z0)");
+  }
+  for (size_t i = 0; i < ts.size(); ++i) {
+    if (!std::isfinite(ts[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("ts[", i, "] = ", ts[i], " is not finite"));
+    }
+  }
+  if (ts.size() < 2) return absl::OkStatus();
+  const bool forward = ts[1] > ts[0];
+  for (size_t i = 1; i < ts.size(); ++i) {
+    const bool ok = forward ? ts[i] > ts[i - 1] : ts[i] < ts[i - 1];
+    if (!ok) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "ts must be strictly ", forward ? "increasing" : "decreasing",
+          " (forward or backward in time), but ts[", i - 1, "] = ", ts[i - 1], " and ts[", i,
+          "] = ", ts[i]));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// ----------------------------------------------------------------------------------------
+// Stepper
+
+Stepper::Stepper(const DynamicsFn& f, const ButcherTableau& tableau,
+                 const IntegrateOptions& options, double t0, const Tensor& z0, double direction)
+    : f_(f),
+      rk_(tableau),
+      controller_(options.controller, tableau.error_estimator_order),
+      tol_(options.tolerances()),
+      options_(options),
+      direction_(direction),
+      t0_(t0),
+      step_size_(options.step_size),
+      t_(t0),
+      z_(z0) {}
+
+absl::StatusOr<std::unique_ptr<Stepper>> Stepper::Create(const DynamicsFn& f, double t0,
+                                                         const Tensor& z0, double t_end,
+                                                         const IntegrateOptions& options) {
+  RETURN_IF_ERROR(options.Validate());
+  if (!f) return absl::InvalidArgumentError("f is empty: pass the dynamics function");
+  if (!z0.defined()) return absl::InvalidArgumentError("z0 is undefined");
+  if (!std::isfinite(t0) || !std::isfinite(t_end)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("t0 = ", t0, " and t_end = ", t_end, " must be finite"));
+  }
+  RETURN_IF_ERROR(options.tolerances().Validate(z0));
+  if (!AllFinite(z0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "z0 contains a non-finite value (NaN or inf) at t = ", t0, ": pass a finite state"));
+  }
+  const ButcherTableau* tableau = *FindTableau(options.method);
+  const double direction = t_end >= t0 ? 1.0 : -1.0;
+  std::unique_ptr<Stepper> s(new Stepper(f, *tableau, options, t0, z0, direction));
+  s->k1_ = f(t0, z0);
+  ++s->stats_.f_evals;
+  if (!s->k1_.defined() || s->k1_.shape() != z0.shape() || s->k1_.dtype() != z0.dtype()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "f(t0, z0) must return a tensor of z0's shape ", ShapeToString(z0.shape()),
+        " and dtype ", DTypeName(z0.dtype()), ", got ",
+        s->k1_.defined() ? ShapeToString(s->k1_.shape()) : std::string("an undefined tensor")));
+  }
+  if (!AllFinite(s->k1_)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "non-finite derivative: f(t, z0) contains NaN or inf at t = ", t0,
+        " (the initial state); check f and z0"));
+  }
+  if (s->step_size_ > 0) {
+    s->h_abs_ = s->step_size_;
+  } else if (options.first_step > 0) {
+    s->h_abs_ = std::min(options.first_step, options.dt_max);
+  } else {
+    s->h_abs_ = SelectInitialStep(f, t0, z0, s->k1_, t_end, tableau->error_estimator_order,
+                                  s->tol_, options.dt_max, &s->stats_.f_evals);
+  }
+  return s;
+}
+
+const Tensor& Stepper::EnsureK1() {
+  if (!k1_.defined()) {
+    k1_ = f_(t_, z_);
+    ++stats_.f_evals;
+  }
+  return k1_;
+}
+
+absl::Status Stepper::AdvanceTo(double t_stop, const StepObserver& observer) {
+  while (t_ != t_stop) RETURN_IF_ERROR(Step(t_stop, observer));
+  return absl::OkStatus();
+}
+
+absl::Status Stepper::Step(double t_stop, const StepObserver& observer) {
+  if (t_ == t_stop) return absl::OkStatus();
+  if (!std::isfinite(t_stop) || direction_ * (t_stop - t_) < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot step from t = ", t_, " to t = ", t_stop, ": the solve runs ",
+        direction_ > 0 ? "forward" : "backward", " in time"));
+  }
+  return step_size_ > 0 ? StepFixed(t_stop, observer) : StepAdaptive(t_stop, observer);
+}
+
+void Stepper::Accept(double t_new, const StepObserver& observer) {
+  if (observer) {
+    const AcceptedStep info{stats_.accepted_steps, t_, t_new, z_, step_.z_new, step_};
+    observer(info);
+  }
+  ++stats_.accepted_steps;
+  t_ = t_new;
+  z_ = step_.z_new;
+  k1_ = rk_.tableau().fsal() ? step_.k.back() : Tensor();
+}
+
+absl::Status Stepper::StepFixed(double t_stop, const StepObserver& observer) {
+  if (stats_.accepted_steps >= options_.max_steps) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "max_steps = ", options_.max_steps, " reached at t = ", t_, " before t = ", t_stop,
+        " with the fixed step_size = ", step_size_,
+        "; increase max_steps or step_size"));
+  }
+  // The next grid point ahead of t_; an output time before it (or within 1e-10 steps of
+  // it) ends this step instead.
+  const double g = t0_ + direction_ * static_cast<double>(grid_index_ + 1) * step_size_;
+  const double tie = 1e-10 * step_size_;
+  double t_new = g;
+  bool on_grid = true;
+  if (direction_ * (g - t_stop) >= -tie) {
+    t_new = t_stop;
+    on_grid = std::abs(g - t_stop) <= tie;
+  }
+  const double h = t_new - t_;
+  rk_.Step(f_, t_, z_, h, k1_, &step_, /*compute_error=*/false);
+  stats_.f_evals += step_.f_evals;
+  if (!AllFinite(step_.z_new)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "non-finite state (NaN or inf) at t = ", t_new, " after a fixed step of h = ", h,
+        " from t = ", t_, " with ", rk_.tableau().name,
+        "; reduce step_size, use an adaptive method, or check f for overflow"));
+  }
+  if (on_grid) ++grid_index_;
+  Accept(t_new, observer);
+  return absl::OkStatus();
+}
+
+absl::Status Stepper::StepAdaptive(double t_stop, const StepObserver& observer) {
+  const ButcherTableau& tab = rk_.tableau();
+  if (h_abs_ <= 0) {  // created with t_end == t0: pick a first step toward t_stop now
+    h_abs_ = SelectInitialStep(f_, t_, z_, EnsureK1(), t_stop, tab.error_estimator_order, tol_,
+                               options_.dt_max, &stats_.f_evals);
+  }
+  double h_abs = std::min(h_abs_, options_.dt_max);
+  bool last_trial_nonfinite = false;
+  while (true) {
+    if (stats_.accepted_steps + stats_.rejected_steps >= options_.max_steps) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "max_steps = ", options_.max_steps, " reached at t = ", t_, " before t = ", t_stop,
+          " (", stats_.accepted_steps, " accepted and ", stats_.rejected_steps,
+          " rejected steps with ", tab.name, ", last |h| = ", h_abs,
+          "); increase max_steps, loosen rtol/atol, or check whether the problem is stiff"));
+    }
+    const double ulp_step = 10 * std::abs(std::nextafter(t_, direction_ * kInf) - t_);
+    if (h_abs < std::max(options_.dt_min, ulp_step)) {
+      if (last_trial_nonfinite) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "non-finite state or derivative (NaN or inf) near t = ", t_, ": every trial step ",
+            "from there, down to |h| = ", h_abs, ", produced NaN or inf with ", tab.name,
+            "; check f for overflow, division by zero or a singularity near this time"));
+      }
+      if (h_abs < ulp_step) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "step size underflow at t = ", t_, ": |h| = ", h_abs,
+            " is below 10 ulp(t) = ", ulp_step, " (", tab.name, ", rtol = ", tol_.rtol,
+            ", atol = ", tol_.atol,
+            "); the solution may blow up or the problem be stiff here; loosen rtol/atol"));
+      }
+      return absl::FailedPreconditionError(absl::StrCat(
+          "step size |h| = ", h_abs, " fell below dt_min = ", options_.dt_min, " at t = ", t_,
+          " (", tab.name, ", rtol = ", tol_.rtol, ", atol = ", tol_.atol,
+          "); lower dt_min or loosen rtol/atol; the problem may be stiff here"));
+    }
+    const double remaining = std::abs(t_stop - t_);
+    const bool clipped = h_abs >= remaining;
+    const double t_new = clipped ? t_stop : t_ + direction_ * h_abs;
+    const double h = t_new - t_;
+    rk_.Step(f_, t_, z_, h, k1_, &step_);
+    stats_.f_evals += step_.f_evals;
+    if (!k1_.defined()) k1_ = step_.k[0];  // reused by retries of this step
+    double norm = ErrorNorm(step_.error, step_.error_secondary, z_, step_.z_new, tol_);
+    last_trial_nonfinite = !std::isfinite(norm) || !AllFinite(step_.z_new);
+    if (last_trial_nonfinite) norm = std::numeric_limits<double>::quiet_NaN();
+    const StepDecision decision = controller_.Decide(norm);
+    if (!decision.accept) {
+      ++stats_.rejected_steps;
+      h_abs = std::abs(h) * decision.factor;
+      continue;
+    }
+    // After a step shortened to land on t_stop, keep the size planned before shortening
+    // when it is larger (the short step says little about the step size the solution
+    // needs).
+    double next = std::abs(h) * decision.factor;
+    if (clipped) next = std::max(next, h_abs);
+    h_abs_ = std::min(next, options_.dt_max);
+    Accept(t_new, observer);
+    return absl::OkStatus();
+  }
+}
+
+// ----------------------------------------------------------------------------------------
+// Integrate
+
+absl::StatusOr<Solution> Integrate(const DynamicsFn& f, const Tensor& z0,
+                                   const std::vector<double>& ts,
+                                   const IntegrateOptions& options) {
+  return Integrate(f, z0, ts, options, nullptr);
+}
+
+absl::StatusOr<Solution> Integrate(const DynamicsFn& f, const Tensor& z0,
+                                   const std::vector<double>& ts,
+                                   const IntegrateOptions& options,
+                                   const StepObserver& observer) {
+  RETURN_IF_ERROR(ValidateTimes(ts));
+  ASSIGN_OR_RETURN(std::unique_ptr<Stepper> stepper,
+                   Stepper::Create(f, ts.front(), z0, ts.back(), options));
+  Solution sol;
+  sol.ts = ts;
+  sol.accepted_times.push_back(ts.front());
+  if (options.record_accepted) sol.accepted_states.push_back(z0);
+  sol.output_index.push_back(0);
+  const InterpolantKind kind = InterpolantFor(stepper->tableau());
+  sol.dense = DenseOutput(kind);
+  const bool hermite = kind == InterpolantKind::kHermite;
+
+  StepObserver record = [&](const AcceptedStep& s) {
+    sol.accepted_times.push_back(s.t1);
+    if (options.record_accepted) sol.accepted_states.push_back(s.z1);
+    if (options.dense_output) {
+      // Hermite: f at the end of the previous segment is this step's k_1.
+      if (hermite && !sol.dense.empty() && !sol.dense.back().k[1].defined()) {
+        sol.dense.back().k[1] = s.step.k.front();
+      }
+      DenseSegment segment{s.t0, s.t1, s.z0, s.z1, {}};
+      if (hermite) {
+        segment.k = {s.step.k.front(),
+                     stepper->tableau().fsal() ? s.step.k.back() : Tensor()};
+      } else {
+        segment.k = s.step.k;
+      }
+      sol.dense.Append(std::move(segment));
+    }
+    if (observer) observer(s);
+  };
+
+  std::vector<Tensor> rows;
+  rows.reserve(ts.size());
+  rows.push_back(z0);
+  for (size_t i = 1; i < ts.size(); ++i) {
+    RETURN_IF_ERROR(stepper->AdvanceTo(ts[i], record));
+    rows.push_back(stepper->z());
+    sol.output_index.push_back(static_cast<int64_t>(sol.accepted_times.size()) - 1);
+  }
+  if (options.dense_output && hermite && !sol.dense.empty() &&
+      !sol.dense.back().k[1].defined()) {
+    sol.dense.back().k[1] = stepper->EnsureK1();
+  }
+  sol.ys = Stack(rows, 0);
+  sol.stats = stepper->stats();
+  return sol;
+}
+
+}  // namespace solvers
+}  // namespace acaode

@@ -1,0 +1,202 @@
+// Integrate(): solve dz/dt = f(t, z) from ts[0] through every ts[i], without gradients of
+// its own (it runs the same differentiable ops, so under grad mode with taped inputs the
+// whole solve is recorded, with step sizes held as plain doubles).
+//
+//   IntegrateOptions options;
+//   options.method = "dopri5";
+//   options.rtol = 1e-8;
+//   options.atol = 1e-8;
+//   ASSIGN_OR_RETURN(Solution sol, Integrate(f, z0, {0.0, 0.5, 1.0}, options));
+//   Tensor z_half = sol.ys[1];                     // exactly at t = 0.5 (a step ends there)
+//   sol.stats.accepted_steps;                      // statistics
+//
+// Output times: steps are clipped so that one ends exactly on every requested time — the
+// states at ts are step end points, never interpolated (ACA replays those steps).
+// Integration runs forward (increasing ts) or backward (decreasing ts).
+//
+// The stepping loop is the `Stepper` class, reusable by other drivers (aca/: the ACA
+// forward pass records every accepted (t_i, z_i) through a StepObserver; the naive
+// method runs it taped). Integrate() is a loop over output times calling
+// Stepper::AdvanceTo.
+//
+// Failures (a Status, never an abort; the message says what happened, the time reached
+// and what to change):
+//   InvalidArgument     bad options or ts (Validate(), unknown method, a fixed-step-only
+//                       method without step_size, empty / non-monotone / non-finite ts).
+//   ResourceExhausted   max_steps trials made before reaching the next output time.
+//   FailedPrecondition  step size below dt_min or below float spacing ("underflow"), or a
+//                       non-finite state or derivative.
+#ifndef ACAODE_SOLVERS_INTEGRATE_H_
+#define ACAODE_SOLVERS_INTEGRATE_H_
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "autograd/tensor.h"
+#include "solvers/butcher_tableau.h"
+#include "solvers/controller.h"
+#include "solvers/dense_output.h"
+#include "solvers/error_norm.h"
+#include "solvers/explicit_rk.h"
+
+namespace acaode {
+namespace solvers {
+
+struct IntegrateOptions {
+  // A name accepted by FindTableau: euler, midpoint, heun, rk4 (fixed grid only),
+  // heun_euler, bosh3, dopri5, tsit5, dopri8 (adaptive or fixed), aliases rk12, rk23,
+  // rk45, dop853.
+  std::string method = "dopri5";
+  // A step is accepted when RMS(err / (atol + rtol · max(|z|, |z_new|))) ≤ 1
+  // (error_norm.h). Per-component tolerances: tolerances.rtol_tensor / atol_tensor.
+  double rtol = 1e-7;
+  double atol = 1e-9;
+  // Optional per-component tolerances broadcastable to z0 (replace rtol / atol).
+  Tensor rtol_tensor;
+  Tensor atol_tensor;
+  // |first step|; 0 = automatic (Hairer, Nørsett & Wanner, II.4; initial_step.h).
+  double first_step = 0.0;
+  // > 0: fixed grid t0 + k·step_size (no error control); each output time also ends a
+  // step, and the last step before it is shortened. 0: adaptive (embedded methods only).
+  double step_size = 0.0;
+  // The solve fails when this many step trials (accepted + rejected) have been made.
+  int64_t max_steps = 100000;
+  // The solve fails when the controller asks for |h| < dt_min (0: only the floating-point
+  // bound 10 · ulp(t) applies). Steps shortened to land on an output time are exempt.
+  double dt_min = 0.0;
+  // Upper bound on |h| (adaptive runs).
+  double dt_max = std::numeric_limits<double>::infinity();
+  // Step-size controller (integral by default; controller.h).
+  ControllerOptions controller;
+  // Keep every accepted state z_i in Solution::accepted_states (the ACA forward pass
+  // needs them as checkpoints). Accepted times are always kept.
+  bool record_accepted = false;
+  // Keep what Solution::Evaluate needs (each step's stages: memory ∝ steps × stages).
+  bool dense_output = false;
+
+  // OK, or InvalidArgument naming the field, its value and the violated constraint.
+  // Checks everything that does not depend on z0 (the tolerance tensors' shapes are
+  // checked by Integrate / Stepper::Create).
+  absl::Status Validate() const;
+
+  Tolerances tolerances() const { return Tolerances{rtol, atol, rtol_tensor, atol_tensor}; }
+};
+
+struct SolveStats {
+  int64_t f_evals = 0;         // evaluations of f (stages, first step, Hermite end point)
+  int64_t accepted_steps = 0;
+  int64_t rejected_steps = 0;
+};
+
+// One accepted step, as reported to a StepObserver (references valid during the call).
+struct AcceptedStep {
+  int64_t index;       // 0, 1, ... in order of acceptance
+  double t0;
+  double t1;           // t0 + h, exactly an output time when the step was clipped to it
+  const Tensor& z0;
+  const Tensor& z1;
+  const RkStep& step;  // stages and error of the accepted trial
+};
+using StepObserver = std::function<void(const AcceptedStep&)>;
+
+// The stepping loop over one solve. Not copyable; cheap to move.
+class Stepper {
+ public:
+  // Validates options (also against z0), evaluates f(t0, z0) (must be finite) and picks
+  // the first step. t_end only sets the direction and the scale of the automatic first
+  // step; the stepper may be advanced to any time in that direction.
+  static absl::StatusOr<std::unique_ptr<Stepper>> Create(const DynamicsFn& f, double t0,
+                                                         const Tensor& z0, double t_end,
+                                                         const IntegrateOptions& options);
+
+  // Takes one accepted step toward t_stop (rejected trials included), never past it and
+  // landing exactly on it when the step reaches it. No-op when t() == t_stop.
+  absl::Status Step(double t_stop, const StepObserver& observer = nullptr);
+
+  // Steps until t() == t_stop exactly.
+  absl::Status AdvanceTo(double t_stop, const StepObserver& observer = nullptr);
+
+  double t() const { return t_; }
+  const Tensor& z() const { return z_; }
+  // f(t(), z()) when already known (FSAL or start), else undefined.
+  const Tensor& k1() const { return k1_; }
+  const SolveStats& stats() const { return stats_; }
+  // |h| the next trial will use (before clipping).
+  double next_step_size() const { return h_abs_; }
+  const ButcherTableau& tableau() const { return rk_.tableau(); }
+  bool adaptive() const { return step_size_ <= 0; }
+  // Evaluates and caches k1 = f(t(), z()) if not known (counted in stats).
+  const Tensor& EnsureK1();
+
+  Stepper(const Stepper&) = delete;
+  Stepper& operator=(const Stepper&) = delete;
+
+ private:
+  Stepper(const DynamicsFn& f, const ButcherTableau& tableau, const IntegrateOptions& options,
+          double t0, const Tensor& z0, double direction);
+  absl::Status StepAdaptive(double t_stop, const StepObserver& observer);
+  absl::Status StepFixed(double t_stop, const StepObserver& observer);
+  void Accept(double t_new, const StepObserver& observer);
+
+  DynamicsFn f_;
+  ExplicitRk rk_;
+  StepSizeController controller_;
+  Tolerances tol_;
+  IntegrateOptions options_;
+  double direction_;
+  double t0_;
+  double step_size_;   // fixed grid spacing (> 0) or 0
+  int64_t grid_index_ = 0;  // fixed grid: t() is at or after grid point grid_index_
+  double t_;
+  Tensor z_;
+  Tensor k1_;
+  double h_abs_ = 0;
+  SolveStats stats_;
+  RkStep step_;
+};
+
+struct Solution {
+  // The requested times and the states there: ys has shape [ts.size(), *z0.shape()],
+  // ys[i] the state at ts[i] (ys[0] = z0).
+  std::vector<double> ts;
+  Tensor ys;
+  // The accepted grid t_0 = ts[0], t_1, ..., t_N (always recorded) ...
+  std::vector<double> accepted_times;
+  // ... and the states z_i there when options.record_accepted (else empty).
+  std::vector<Tensor> accepted_states;
+  // accepted_times[output_index[i]] == ts[i] exactly.
+  std::vector<int64_t> output_index;
+  SolveStats stats;
+  // Filled when options.dense_output.
+  DenseOutput dense;
+
+  // z(t) by the method's interpolant (dense_output.h) for t within [ts.front(), ts.back()];
+  // FailedPrecondition when dense output was not recorded.
+  absl::StatusOr<Tensor> Evaluate(double t) const { return dense.Evaluate(t); }
+};
+
+// Solves from ts[0] (state z0) through ts[1], ts[2], ... (strictly monotone: all
+// increasing or all decreasing; a single time gives ys = [z0]).
+absl::StatusOr<Solution> Integrate(const DynamicsFn& f, const Tensor& z0,
+                                   const std::vector<double>& ts,
+                                   const IntegrateOptions& options);
+
+// The same, calling `observer` after every accepted step.
+absl::StatusOr<Solution> Integrate(const DynamicsFn& f, const Tensor& z0,
+                                   const std::vector<double>& ts,
+                                   const IntegrateOptions& options,
+                                   const StepObserver& observer);
+
+// InvalidArgument unless ts is nonempty, finite and strictly monotone.
+absl::Status ValidateTimes(const std::vector<double>& ts);
+
+}  // namespace solvers
+}  // namespace acaode
+
+#endif  // ACAODE_SOLVERS_INTEGRATE_H_
