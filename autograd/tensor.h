@@ -67,6 +67,10 @@ class Tensor {
   T* data();
   template <class T>
   const T* data() const;
+  // Writable pointer through a const handle (the handle is const, not the
+  // data); for kernels writing outputs and in-place updates.
+  template <class T>
+  T* mutable_data() const;
   inline void* raw_data() const;
   // The single element as double. ValueError unless numel() == 1.
   double item() const;
@@ -226,6 +230,15 @@ const T* Tensor::data() const {
     internal::ThrowDTypeMismatch(*this, DTypeOf<T>());
   }
   return static_cast<const T*>(impl_->data());
+}
+
+template <class T>
+T* Tensor::mutable_data() const {
+  if (!impl_) internal::ThrowUndefined("Tensor::mutable_data");
+  if (impl_->dtype() != DTypeOf<T>()) {
+    internal::ThrowDTypeMismatch(*this, DTypeOf<T>());
+  }
+  return static_cast<T*>(impl_->data());
 }
 
 }  // namespace acaode

@@ -1,0 +1,92 @@
+#include "autograd/ops/linear_combination.h"
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "autograd/cpu/elementwise.h"
+#include "autograd/dispatch.h"
+#include "autograd/function.h"
+
+namespace acaode {
+namespace {
+
+// Elements per chunk: base and the running sum of a chunk stay in L1 while
+// each term is added, so every term is read once and out written once.
+constexpr int64_t kChunk = 2048;
+
+}  // namespace
+
+Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
+                         const std::vector<Tensor>& terms) {
+  CheckCpu("LinearCombination", base);
+  if (coeffs.size() != terms.size()) {
+    throw ValueError("LinearCombination: " + std::to_string(coeffs.size()) +
+                     " coeffs but " + std::to_string(terms.size()) + " terms");
+  }
+  std::vector<size_t> used;  // terms with a nonzero coefficient
+  for (size_t i = 0; i < terms.size(); ++i) {
+    if (coeffs[i] == 0.0) continue;
+    const Tensor& t = terms[i];
+    if (!t.defined()) {
+      throw ValueError("LinearCombination: term " + std::to_string(i) +
+                       " is undefined");
+    }
+    CheckCpu("LinearCombination", t);
+    if (t.shape() != base.shape() || t.dtype() != base.dtype()) {
+      throw ValueError("LinearCombination: term " + std::to_string(i) + " (" +
+                       DTypeName(t.dtype()) + " " + ShapeToString(t.shape()) +
+                       ") does not match base (" + DTypeName(base.dtype()) +
+                       " " + ShapeToString(base.shape()) + ")");
+    }
+    used.push_back(i);
+  }
+  Tensor out = Empty(base.shape(), base.dtype());
+  DispatchFloat(base.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* pb = base.data<T>();
+    T* po = out.mutable_data<T>();
+    const int64_t n = base.numel();
+    for (int64_t s = 0; s < n; s += kChunk) {
+      const int64_t e = std::min(n, s + kChunk);
+      for (int64_t j = s; j < e; ++j) po[j] = pb[j];
+      for (size_t i : used) {
+        const T c = static_cast<T>(coeffs[i]);
+        const T* pt = terms[i].data<T>();
+        for (int64_t j = s; j < e; ++j) po[j] += c * pt[j];
+      }
+    }
+  });
+  // d out = d base + sum_i c_i d terms_i
+  bool needs = NeedsGrad(base);
+  for (size_t i : used) needs = needs || NeedsGrad(terms[i]);
+  if (needs) {
+    std::vector<Tensor> inputs;
+    std::vector<double> cs;
+    inputs.push_back(base);
+    for (size_t i : used) {
+      inputs.push_back(terms[i]);
+      cs.push_back(coeffs[i]);
+    }
+    std::vector<bool> req;
+    for (const Tensor& t : inputs) req.push_back(t.requires_grad());
+    auto node = std::make_shared<LambdaNode<std::function<Grads(const Grads&)>>>(
+        "LinearCombinationBackward", [cs, req](const Grads& g) {
+          Grads out;
+          out.reserve(req.size());
+          out.push_back(req[0] ? g[0] : Tensor());
+          for (size_t i = 0; i < cs.size(); ++i) {
+            out.push_back(req[i + 1] ? cpu::Map(g[0], [c = cs[i]](auto v) {
+              return v * static_cast<decltype(v)>(c);
+            })
+                                     : Tensor());
+          }
+          return out;
+        });
+    out = ApplyFunction(node, inputs, {out})[0];
+  }
+  return out;
+}
+
+}  // namespace acaode

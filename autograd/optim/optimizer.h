@@ -1,0 +1,58 @@
+// optim::Optimizer: the base of parameter-update rules (SGD, Adam).
+//
+//   ASSIGN_OR_RETURN(auto opt, optim::Adam::Create(net.Parameters(), {}));
+//   for (...) {
+//     opt->ZeroGrad();
+//     Tensor loss = ...;
+//     loss.backward();
+//     opt->Step();
+//   }
+//
+// Parameters are handles to leaf tensors that require grad; Step() updates
+// their storage in place (no autograd; it needs no NoGradGuard) from their
+// .grad(), skipping parameters whose grad is undefined, as PyTorch does.
+// Not thread-safe; the parameters must outlive the optimizer's use.
+#ifndef ACAODE_AUTOGRAD_OPTIM_OPTIMIZER_H_
+#define ACAODE_AUTOGRAD_OPTIM_OPTIMIZER_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "autograd/tensor.h"
+
+namespace acaode {
+namespace optim {
+
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+  Optimizer(const Optimizer&) = delete;
+  Optimizer& operator=(const Optimizer&) = delete;
+
+  // One update of every parameter that has a gradient.
+  virtual void Step() = 0;
+  // Resets every parameter's gradient to undefined.
+  void ZeroGrad() {
+    for (Tensor& p : params_) p.zero_grad();
+  }
+
+  // The learning rate (schedulers set it).
+  virtual double lr() const = 0;
+  virtual void set_lr(double lr) = 0;
+  const std::vector<Tensor>& params() const { return params_; }
+
+ protected:
+  explicit Optimizer(std::vector<Tensor> params) : params_(std::move(params)) {}
+  // OK if every parameter is a defined CPU leaf requiring grad, else
+  // InvalidArgument naming the index; `who` prefixes the message.
+  static absl::Status CheckParams(const char* who, const std::vector<Tensor>& params);
+
+  std::vector<Tensor> params_;
+};
+
+}  // namespace optim
+}  // namespace acaode
+
+#endif  // ACAODE_AUTOGRAD_OPTIM_OPTIMIZER_H_
