@@ -35,6 +35,16 @@ Tensor ExplicitRk::Combine(const Tensor& base, const double* w, double scale,
 
 void ExplicitRk::Step(const DynamicsFn& f, double t, const Tensor& z, double h,
                       const Tensor& k1, RkStep* out, bool compute_error) {
+  StepImpl(f, t, t + h, z, h, k1, out, compute_error);
+}
+
+void ExplicitRk::StepTo(const DynamicsFn& f, double t0, double t1, const Tensor& z,
+                        const Tensor& k1, RkStep* out, bool compute_error) {
+  StepImpl(f, t0, t1, z, t1 - t0, k1, out, compute_error);
+}
+
+void ExplicitRk::StepImpl(const DynamicsFn& f, double t, double t_end, const Tensor& z,
+                          double h, const Tensor& k1, RkStep* out, bool compute_error) {
   const ButcherTableau& tab = *tableau_;
   const int s = tab.stages;
   const bool fsal = tab.fsal();
@@ -53,7 +63,8 @@ void ExplicitRk::Step(const DynamicsFn& f, double t, const Tensor& z, double h,
     Tensor zi = Combine(z, tab.a[i], h, out->k, i);
     // FSAL: the last stage's input is exactly z + h Σ b_j k_j (same coefficients).
     if (fsal && i == s - 1) out->z_new = zi;
-    out->k.push_back(f(t + tab.c[i] * h, zi));
+    // Note [Step end time]: c_i = 1 stages at exactly t_end.
+    out->k.push_back(f(tab.c[i] == 1.0 ? t_end : t + tab.c[i] * h, zi));
     ++out->f_evals;
   }
   if (!fsal) out->z_new = Combine(z, tab.b, h, out->k, s);

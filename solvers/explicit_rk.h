@@ -10,6 +10,12 @@
 //   rk.Step(f, t, z, h, /*k1=*/Tensor(), &step);        // step.z_new, step.error, step.k
 //   Tensor k1_next = rk.tableau().fsal() ? step.k.back() : f(t + h, step.z_new);
 //
+// Note [Step end time]: in floating point t0 + (t1 − t0) need not equal t1. A step that
+// ends on an output time t1 evaluates its c_i = 1 stages (the FSAL stage: f at the new
+// point, reused as the next step's k_1) at exactly t1, so the forward pass and a later
+// replay of the step from (t0, z0) with StepTo(t0, t1) evaluate f at the same times and
+// produce bitwise-identical states.
+//
 // Allocation: an ExplicitRk and an RkStep are meant to be reused across steps; after the
 // first step their vectors keep their capacity, so a step allocates nothing but the
 // tensors it produces (stage inputs, stages, z_new, error).
@@ -62,6 +68,12 @@ class ExplicitRk {
   void Step(const DynamicsFn& f, double t, const Tensor& z, double h, const Tensor& k1,
             RkStep* out, bool compute_error = true);
 
+  // The step from t0 to t1 (h = t1 − t0), with the stages at c_i = 1 evaluated at exactly
+  // t1. See Note [Step end time]: drivers that store accepted times (Stepper, ACA's
+  // replay) use this form so that a replay reproduces the forward step bit for bit.
+  void StepTo(const DynamicsFn& f, double t0, double t1, const Tensor& z, const Tensor& k1,
+              RkStep* out, bool compute_error = true);
+
   // The same step with h a 0-d tensor, so that z_new and the error are differentiable
   // with respect to h (the naive method tapes the step-size search). Stage i evaluates f
   // at time t + c_i * h.item(). Costs one extra multiply per stage compared with the
@@ -70,6 +82,9 @@ class ExplicitRk {
             RkStep* out, bool compute_error = true);
 
  private:
+  void StepImpl(const DynamicsFn& f, double t, double t_end, const Tensor& z, double h,
+                const Tensor& k1, RkStep* out, bool compute_error);
+
   // Σ_{j < n} w_j k_j scaled by `scale`, the terms with zero weight skipped; `base` is
   // added when defined. Uses the scratch vectors below.
   Tensor Combine(const Tensor& base, const double* w, double scale, const std::vector<Tensor>& k,

@@ -201,7 +201,7 @@ absl::Status Stepper::StepFixed(double t_stop, const StepObserver& observer) {
     on_grid = std::abs(g - t_stop) <= tie;
   }
   const double h = t_new - t_;
-  rk_.Step(f_, t_, z_, h, k1_, &step_, /*compute_error=*/false);
+  rk_.StepTo(f_, t_, t_new, z_, k1_, &step_, /*compute_error=*/false);
   stats_.f_evals += step_.f_evals;
   if (!AllFinite(step_.z_new)) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -254,7 +254,7 @@ absl::Status Stepper::StepAdaptive(double t_stop, const StepObserver& observer) 
     const bool clipped = h_abs >= remaining;
     const double t_new = clipped ? t_stop : t_ + direction_ * h_abs;
     const double h = t_new - t_;
-    rk_.Step(f_, t_, z_, h, k1_, &step_);
+    rk_.StepTo(f_, t_, t_new, z_, k1_, &step_);
     stats_.f_evals += step_.f_evals;
     if (!k1_.defined()) k1_ = step_.k[0];  // reused by retries of this step
     double norm = ErrorNorm(step_.error, step_.error_secondary, z_, step_.z_new, tol_);
