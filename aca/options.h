@@ -1,0 +1,113 @@
+// Options of an `Odeint` solve: the forward solver, its tolerances and step-size control,
+// and the gradient method with its own options.
+//
+//   aca::OdeintOptions options;
+//   options.method = "dopri5";
+//   options.rtol = 1e-6;
+//   options.atol = 1e-8;
+//   options.gradient = aca::GradientMethod::kAdjoint;
+//   options.adjoint.rtol = 1e-8;        // the backward (augmented) solve may be tighter
+//   RETURN_IF_ERROR(options.Validate());
+//
+// A plain struct: every field has a default; `Validate()` names the field, its value and the
+// violated constraint.
+#ifndef ACAODE_ACA_OPTIONS_H_
+#define ACAODE_ACA_OPTIONS_H_
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "absl/status/status.h"
+#include "autograd/tensor.h"
+#include "solvers/integrate.h"
+
+namespace acaode {
+namespace aca {
+
+// How the gradient of the solution with respect to z0 and f's parameters is computed.
+// See DESIGN.md, "Gradient methods".
+enum class GradientMethod {
+  // Adaptive checkpoint adjoint (Zhuang et al., ICML 2020, seed Appendix A): the forward
+  // solve runs untaped and keeps every accepted (t_i, z_i); backward replays each accepted
+  // step taped and back-propagates through it. Exact for the discrete solution; memory
+  // O(N_f + N_t).
+  kAca,
+  // Continuous adjoint (Chen et al., NeurIPS 2018; seed Appendix C): backward solve of the
+  // augmented system [z, a, g_θ] from t_N to t_0 with `OdeintOptions::adjoint`. z is
+  // reconstructed backward in time, which is inexact (seed Appendix B). Memory O(N_f).
+  kAdjoint,
+  // Direct back-propagation through the whole taped solve, the step-size search
+  // included (h is a taped function of the error estimate). Memory O(N_f · N_t · m).
+  kNaive,
+};
+
+// "aca", "adjoint" or "naive".
+const char* GradientMethodName(GradientMethod method);
+
+// Options of the continuous adjoint's backward solve. Unset fields (negative numbers, an
+// empty method) take the forward solve's value.
+struct AdjointOptions {
+  // Tableau name of the backward solve (see solvers/butcher_tableau.h); "" = forward's.
+  std::string method;
+  // Relative tolerance of the backward solve; < 0 = forward's `rtol`.
+  double rtol = -1.0;
+  // Absolute tolerance of the backward solve; < 0 = forward's `atol`.
+  double atol = -1.0;
+  // Maximum number of steps (accepted + rejected) of each backward interval; 0 = forward's.
+  int64_t max_steps = 0;
+};
+
+struct OdeintOptions {
+  // Tableau name of the forward solve (see solvers/butcher_tableau.h), e.g. "dopri5",
+  // "bosh3", "rk4". Adaptive stepping needs an embedded method unless `step_size` > 0.
+  std::string method = "dopri5";
+
+  // A step is accepted when the RMS over the components of
+  //   err_i / (atol + rtol · max(|z_i|, |z_new,i|))
+  // is at most 1 (solvers/error_norm.h).
+  double rtol = 1e-6;
+  double atol = 1e-8;
+  // Optional per-component tolerances (broadcastable to z0); replace the scalars when
+  // defined. The adjoint's backward solve uses scalars only.
+  Tensor rtol_tensor;
+  Tensor atol_tensor;
+
+  // Fixed grid when > 0: steps of this size (signed by the direction of integration), each
+  // interval's last step shortened to land on the output time; no error control. Any
+  // method may be used on a fixed grid.
+  double step_size = 0.0;
+
+  // The first step's size; 0 = chosen by Hairer's algorithm (Solving ODEs I, II.4).
+  double first_step = 0.0;
+
+  // The forward solve (all intervals) fails after this many steps, accepted + rejected.
+  int64_t max_steps = 100000;
+
+  // Bounds on |h| for adaptive stepping. A step that would be smaller than dt_min fails
+  // with "step size underflow".
+  double dt_min = 0.0;
+  double dt_max = std::numeric_limits<double>::infinity();
+
+  // How the gradient is computed; see GradientMethod.
+  GradientMethod gradient = GradientMethod::kAca;
+
+  // The continuous adjoint's backward solve (used by kAdjoint only).
+  AdjointOptions adjoint;
+
+  // OK, or InvalidArgument naming the field, its value and the constraint it violates.
+  absl::Status Validate() const;
+};
+
+// The options of the forward solve, for solvers::Integrate / Stepper.
+solvers::IntegrateOptions ForwardIntegrateOptions(const OdeintOptions& options);
+
+// The options of the continuous adjoint's backward solve: `options.adjoint` with unset
+// fields taken from the forward solve; scalar tolerances only (the augmented state mixes
+// z, the adjoint and the parameter gradients); the same fixed grid when step_size > 0.
+solvers::IntegrateOptions AdjointIntegrateOptions(const OdeintOptions& options);
+
+}  // namespace aca
+}  // namespace acaode
+
+#endif  // ACAODE_ACA_OPTIONS_H_

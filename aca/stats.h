@@ -1,0 +1,80 @@
+// Statistics of one `Odeint` solve, forward and (once it has run) backward.
+//
+//   ASSIGN_OR_RETURN(aca::OdeintResult r, aca::Odeint(f, params, z0, ts, options));
+//   Sum(r.ys).backward();
+//   std::cout << *r.stats;   // f evaluations, steps, checkpoint and tape bytes
+//
+// The result holds a shared_ptr to the stats; the gradient node holds the same object and
+// fills in the backward fields when backward runs.
+//
+// Memory is counted in bytes of the tensor allocator (autograd/allocator.h):
+//  * checkpoint_bytes: the states the method keeps between forward and backward beyond
+//    the inputs and outputs: ACA's accepted z_1..z_N (N_t × state bytes); 0 for the adjoint
+//    (it keeps only the outputs) and for naive (its memory is the tape).
+//  * peak_tape_bytes: the largest amount of memory held by a recorded graph at one time:
+//    naive, the whole taped forward solve (bytes in use at its end minus at its start);
+//    ACA, the largest local replay of one step; adjoint, the largest taped evaluation of f
+//    inside the augmented dynamics. 0 until the method has taped anything.
+#ifndef ACAODE_ACA_STATS_H_
+#define ACAODE_ACA_STATS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <vector>
+
+#include "autograd/tensor.h"
+
+namespace acaode {
+namespace aca {
+
+struct SolveStats {
+  // Evaluations of f in the forward solve (initial-step selection included).
+  int64_t forward_f_evals = 0;
+  // Evaluations of f in the backward pass (ACA: the replays; adjoint: the augmented
+  // dynamics, one taped f and one VJP each; naive: 0, it back-propagates the tape).
+  int64_t backward_f_evals = 0;
+  // Steps of the forward solve.
+  int64_t accepted_steps = 0;
+  int64_t rejected_steps = 0;
+  // Steps of the adjoint's backward solve (kAdjoint only).
+  int64_t backward_accepted_steps = 0;
+  int64_t backward_rejected_steps = 0;
+  // See the file comment.
+  size_t checkpoint_bytes = 0;
+  size_t peak_tape_bytes = 0;
+  // Whether a backward pass has run (and completed) through this solve.
+  bool backward_done = false;
+
+  // Diagnostics of reverse accuracy (seed Appendix B), filled by backward:
+  //  * ACA: the largest |replayed z_i − stored z_i| over all replayed steps (0 when the
+  //    replay reproduces the forward states bitwise).
+  double replay_max_abs_diff = 0.0;
+  //  * Adjoint: z(ts[0]) as reconstructed by the backward solve of the augmented system
+  //    (compare with z0: the reconstruction is inexact). Undefined for the other methods.
+  Tensor adjoint_reconstructed_z0;
+};
+
+std::ostream& operator<<(std::ostream& os, const SolveStats& stats);
+
+// What `Odeint` returns.
+struct OdeintResult {
+  // The states at the requested times, shape [ts.size(), *z0.shape()] (ys[0] = z0),
+  // connected to the tape: a backward from a loss on ys reaches z0 and the parameters.
+  Tensor ys;
+  // Shared with the gradient node, which fills the backward fields.
+  std::shared_ptr<SolveStats> stats;
+  // The forward solve's accepted grid t_0 = ts[0], t_1, ..., t_N (step i goes from
+  // accepted_times[i-1] to accepted_times[i] with h = accepted_times[i] − accepted_times[i-1];
+  // every ts[k] is one of them). For inspection and tests.
+  std::vector<double> accepted_times;
+};
+
+// Allocator bytes in use on the CPU right now; the basis of the tape-byte statistics.
+size_t CpuBytesInUse();
+
+}  // namespace aca
+}  // namespace acaode
+
+#endif  // ACAODE_ACA_STATS_H_
