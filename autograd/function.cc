@@ -41,8 +41,9 @@ namespace internal {
 void ThrowGraphFreed(const std::string& node_name) {
   throw RuntimeError(
       "backward: trying to backward through " + node_name +
-      " a second time, but its graph was freed (saved tensors released); "
-      "pass retain_graph=true to the first backward() to backward twice");
+      " a second time, but the graph was freed; pass retain_graph=true to "
+      "the first backward() to backward twice (saved tensors are released "
+      "after a backward without it)");
 }
 
 }  // namespace internal

@@ -1,0 +1,94 @@
+// Tensor basics: metadata, data access, errors, the caching allocator and
+// the device seam.
+#include "autograd/autograd.h"
+#include "autograd/allocator.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/autograd/grad_check.h"
+
+namespace acaode {
+namespace {
+
+using ::acaode::testing::AllClose;
+using ::testing::HasSubstr;
+
+TEST(Tensor, Metadata) {
+  const Tensor t = Zeros({2, 3, 4}, DType::kFloat32);
+  EXPECT_TRUE(t.defined());
+  EXPECT_FALSE(Tensor().defined());
+  EXPECT_EQ(t.dim(), 3);
+  EXPECT_EQ(t.numel(), 24);
+  EXPECT_EQ(t.size(-1), 4);
+  EXPECT_EQ(t.size(0), 2);
+  EXPECT_EQ(t.nbytes(), 96u);
+  EXPECT_EQ(t.device(), Device::kCpu);
+  EXPECT_TRUE(t.is_leaf());
+  EXPECT_THROW(t.size(3), ValueError);
+  EXPECT_THROW(t.size(-4), ValueError);
+  EXPECT_EQ(ShapeToString({}), "[]");
+  EXPECT_EQ(ShapeToString({2, 3}), "[2, 3]");
+  EXPECT_THAT(t.ToString(), HasSubstr("shape=[2, 3, 4], dtype=float32"));
+}
+
+TEST(Tensor, DataAccessChecksDType) {
+  Tensor t = Ones({2});
+  EXPECT_EQ(t.data<double>()[1], 1.0);
+  EXPECT_THAT([&] { t.data<float>(); },
+              ::testing::ThrowsMessage<ValueError>(
+                  HasSubstr("tensor has dtype float64, accessed as float32")));
+  EXPECT_THAT([] { Ones({2}).item(); },
+              ::testing::ThrowsMessage<ValueError>(HasSubstr("need exactly 1")));
+  EXPECT_THROW(Tensor().item(), ValueError);
+}
+
+TEST(Tensor, CloneAndToCopy) {
+  Tensor a = FromVector({1, 2}, {2});
+  Tensor b = a.clone();
+  b.mutable_data<double>()[0] = 9;
+  EXPECT_TRUE(AllClose(a, {1, 2}));
+  Tensor c = a.to(DType::kFloat32);
+  EXPECT_EQ(c.dtype(), DType::kFloat32);
+  EXPECT_TRUE(a.to(DType::kFloat64).is_same(a));
+}
+
+TEST(Tensor, SetGradChecksShape) {
+  Tensor p = Ones({2}).set_requires_grad(true);
+  p.set_grad(FromVector({1, 2}, {2}));
+  EXPECT_TRUE(AllClose(p.grad(), {1, 2}));
+  EXPECT_THROW(p.set_grad(Ones({3})), ValueError);
+}
+
+TEST(DeviceSeam, CudaIsAClearError) {
+  EXPECT_THAT([] { Ones({2}).to(Device::kCuda); },
+              ::testing::ThrowsMessage<RuntimeError>(HasSubstr("no CUDA backend")));
+  EXPECT_THROW(Empty({2}, DType::kFloat32, Device::kCuda), RuntimeError);
+  EXPECT_TRUE(Ones({2}).to(Device::kCpu).defined());
+}
+
+TEST(Allocator, ReusesFreedBlocks) {
+  Allocator& a = CpuAllocator();
+  { Tensor warm = Empty({1000}); }  // a block of this class is now cached
+  const AllocatorStats before = a.Stats();
+  for (int i = 0; i < 100; ++i) {
+    Tensor t = Empty({1000});
+  }
+  const AllocatorStats after = a.Stats();
+  EXPECT_EQ(after.num_allocs - before.num_allocs, 100u);
+  EXPECT_EQ(after.num_system_allocs, before.num_system_allocs);
+}
+
+TEST(Allocator, SizeClassesAndStats) {
+  Allocator& a = CpuAllocator();
+  Block b = a.Allocate(1000);
+  EXPECT_GE(b.size, 1000u);
+  EXPECT_LE(b.size, 1250u);  // at most 25% slack
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(b.ptr) % 64, 0u);
+  const size_t in_use = a.Stats().bytes_in_use;
+  a.Free(b);
+  EXPECT_EQ(a.Stats().bytes_in_use, in_use - b.size);
+  a.EmptyCache();
+  EXPECT_EQ(a.Stats().bytes_cached, 0u);
+}
+
+}  // namespace
+}  // namespace acaode
