@@ -3,6 +3,7 @@
 // direct formulas, float32 vs float64, and bad input.
 #include <cmath>
 #include <cstdint>
+#include <ostream>
 #include <vector>
 
 #include "autograd/autograd.h"
@@ -59,6 +60,11 @@ struct ConvCase {
   int64_t stride, pad;
   bool bias;
 };
+
+void PrintTo(const ConvCase& c, std::ostream* os) {
+  *os << "x" << ShapeToString(c.x) << " w" << ShapeToString(c.w) << " stride "
+      << c.stride << " pad " << c.pad << (c.bias ? " bias" : " no bias");
+}
 
 class Conv2dTest : public ::testing::TestWithParam<ConvCase> {};
 
