@@ -7,9 +7,12 @@
 //              CONTD5): uses the 7 stages of the step.
 //   kTsit5   — Tsitouras's 4th-order interpolant from the tsit5 paper (Comput. Math.
 //              Appl. 62(2):770–775, 2011): uses the 7 stages of the step.
-//   kHermite — cubic Hermite on (z0, f0, z1, f1), 3rd order; every other method
-//              (including dopri8, whose 7th-order dense output needs 3 extra stages and
-//              is not implemented). Never linear.
+//   kDop853  — Hairer's 7th-order dense output of DOP853 (dop853.f's CONTD8; the
+//              coefficients of scipy's DOP853): the 12 stages, f(t1, z1) and 3 extra
+//              stages per step (Dop853ExtendStages), evaluated only when dense output is
+//              requested.
+//   kHermite — cubic Hermite on (z0, f0, z1, f1), 3rd order; every other method.
+//              Never linear.
 //
 //   DenseOutput dense(InterpolantFor(kDopri5));
 //   dense.Append({t0, t1, z0, z1, step.k});       // once per accepted step, in order
@@ -22,13 +25,14 @@
 #include "absl/status/statusor.h"
 #include "autograd/tensor.h"
 #include "solvers/butcher_tableau.h"
+#include "solvers/explicit_rk.h"
 
 namespace acaode {
 namespace solvers {
 
-enum class InterpolantKind { kHermite, kDopri5, kTsit5 };
+enum class InterpolantKind { kHermite, kDopri5, kTsit5, kDop853 };
 
-// kDopri5 for dopri5, kTsit5 for tsit5, kHermite otherwise.
+// kDopri5 for dopri5, kTsit5 for tsit5, kDop853 for dopri8, kHermite otherwise.
 InterpolantKind InterpolantFor(const ButcherTableau& tableau);
 
 // What one accepted step keeps for interpolation.
@@ -37,9 +41,16 @@ struct DenseSegment {
   double t1 = 0;
   Tensor z0;
   Tensor z1;
-  // kDopri5 / kTsit5: the step's 7 stages. kHermite: {f(t0, z0), f(t1, z1)}.
+  // kDopri5 / kTsit5: the step's 7 stages. kDop853: 16 tensors (Dop853ExtendStages).
+  // kHermite: {f(t0, z0), f(t1, z1)}.
   std::vector<Tensor> k;
 };
+
+// dopri8's dense output: appends f_end = f(t1, z1) and the 3 extra stages of Hairer's
+// continuous extension (at t0 + c h, c = 0.1, 0.2, 7/9) to the step's 12 stages in *k
+// (12 → 16 tensors). Costs 3 evaluations of f.
+void Dop853ExtendStages(const DynamicsFn& f, double t0, double t1, const Tensor& z0,
+                        const Tensor& f_end, std::vector<Tensor>* k);
 
 // The interpolant of one segment at t (t may lie slightly outside [t0, t1]: extrapolates).
 // Throws ValueError when `segment.k` has the wrong length for `kind`.

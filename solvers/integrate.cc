@@ -173,14 +173,13 @@ absl::Status Stepper::Step(double t_stop, const StepObserver& observer) {
 }
 
 void Stepper::Accept(double t_new, const StepObserver& observer) {
-  if (observer) {
-    const AcceptedStep info{stats_.accepted_steps, t_, t_new, z_, step_.z_new, step_};
-    observer(info);
-  }
-  ++stats_.accepted_steps;
+  const Tensor z_old = z_;
+  const double t_old = t_;
   t_ = t_new;
   z_ = step_.z_new;
   k1_ = rk_.tableau().fsal() ? step_.k.back() : Tensor();
+  const int64_t index = stats_.accepted_steps++;
+  if (observer) observer(AcceptedStep{index, t_old, t_new, z_old, z_, step_});
 }
 
 absl::Status Stepper::StepFixed(double t_stop, const StepObserver& observer) {
@@ -300,22 +299,27 @@ absl::StatusOr<Solution> Integrate(const DynamicsFn& f, const Tensor& z0,
   sol.output_index.push_back(0);
   const InterpolantKind kind = InterpolantFor(stepper->tableau());
   sol.dense = DenseOutput(kind);
-  const bool hermite = kind == InterpolantKind::kHermite;
+  int64_t dense_evals = 0;  // dopri8's extra dense-output stages
 
   StepObserver record = [&](const AcceptedStep& s) {
     sol.accepted_times.push_back(s.t1);
     if (options.record_accepted) sol.accepted_states.push_back(s.z1);
     if (options.dense_output) {
-      // Hermite: f at the end of the previous segment is this step's k_1.
-      if (hermite && !sol.dense.empty() && !sol.dense.back().k[1].defined()) {
-        sol.dense.back().k[1] = s.step.k.front();
-      }
       DenseSegment segment{s.t0, s.t1, s.z0, s.z1, {}};
-      if (hermite) {
-        segment.k = {s.step.k.front(),
-                     stepper->tableau().fsal() ? s.step.k.back() : Tensor()};
-      } else {
-        segment.k = s.step.k;
+      switch (kind) {
+        case InterpolantKind::kDopri5:
+        case InterpolantKind::kTsit5:
+          segment.k = s.step.k;
+          break;
+        case InterpolantKind::kDop853:
+          // f(t1, z1) is the next step's k1: EnsureK1 evaluates it once for both.
+          segment.k = s.step.k;
+          Dop853ExtendStages(f, s.t0, s.t1, s.z0, stepper->EnsureK1(), &segment.k);
+          dense_evals += 3;
+          break;
+        case InterpolantKind::kHermite:
+          segment.k = {s.step.k.front(), stepper->EnsureK1()};
+          break;
       }
       sol.dense.Append(std::move(segment));
     }
@@ -330,12 +334,9 @@ absl::StatusOr<Solution> Integrate(const DynamicsFn& f, const Tensor& z0,
     rows.push_back(stepper->z());
     sol.output_index.push_back(static_cast<int64_t>(sol.accepted_times.size()) - 1);
   }
-  if (options.dense_output && hermite && !sol.dense.empty() &&
-      !sol.dense.back().k[1].defined()) {
-    sol.dense.back().k[1] = stepper->EnsureK1();
-  }
   sol.ys = Stack(rows, 0);
   sol.stats = stepper->stats();
+  sol.stats.f_evals += dense_evals;
   return sol;
 }
 

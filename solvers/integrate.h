@@ -78,6 +78,8 @@ struct IntegrateOptions {
   // needs them as checkpoints). Accepted times are always kept.
   bool record_accepted = false;
   // Keep what Solution::Evaluate needs (each step's stages: memory ∝ steps × stages).
+  // Hermite (fixed-step methods, heun_euler, bosh3) costs one extra f evaluation at the
+  // end, dopri8's own interpolant 3 extra evaluations per step; dopri5 and tsit5 none.
   bool dense_output = false;
 
   // OK, or InvalidArgument naming the field, its value and the violated constraint.
@@ -95,12 +97,13 @@ struct SolveStats {
 };
 
 // One accepted step, as reported to a StepObserver (references valid during the call).
+// The observer runs after the Stepper has moved to (t1, z1).
 struct AcceptedStep {
   int64_t index;       // 0, 1, ... in order of acceptance
   double t0;
   double t1;           // t0 + h, exactly an output time when the step was clipped to it
-  const Tensor& z0;
-  const Tensor& z1;
+  const Tensor& z0;    // the state at t0
+  const Tensor& z1;    // the state at t1 (= step.z_new)
   const RkStep& step;  // stages and error of the accepted trial
 };
 using StepObserver = std::function<void(const AcceptedStep&)>;
