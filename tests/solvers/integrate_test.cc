@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "autograd/creation.h"
+#include "autograd/ops/elementwise.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/solvers/problems.h"
@@ -377,6 +378,21 @@ TEST(IntegrateTest, PerComponentTolerances) {
   EXPECT_LE(b->stats.accepted_steps, c->stats.accepted_steps);
   const std::vector<double> exact = LinearExact(p.y0, 10.0);
   EXPECT_LT(std::abs(ToVector(b->ys[1])[0] - exact[0]), 1e-7);
+}
+
+TEST(IntegrateTest, Float32States) {
+  // y' = −y in float32 (f built from ops, so it keeps the dtype).
+  DynamicsFn f = [](double, const Tensor& z) { return Mul(z, -1.0); };
+  const Tensor z0 = FromVector({1.0, 2.0}, {2}, DType::kFloat32);
+  IntegrateOptions options;
+  options.rtol = 1e-5;
+  options.atol = 1e-6;
+  auto sol = Integrate(f, z0, {0.0, 1.0, 2.0}, options);
+  ASSERT_TRUE(sol.ok()) << sol.status();
+  EXPECT_EQ(sol->ys.dtype(), DType::kFloat32);
+  const std::vector<double> y = ToVector(sol->ys[2]);
+  EXPECT_NEAR(y[0], std::exp(-2.0), 2e-5);
+  EXPECT_NEAR(y[1], 2 * std::exp(-2.0), 4e-5);
 }
 
 // ---------------------------------------------------------------------------------------
