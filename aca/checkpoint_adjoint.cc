@@ -97,14 +97,14 @@ std::vector<Tensor> CheckpointAdjointNode::Backward(const std::vector<Tensor>& g
     while (k >= 0 && output_index_[k] == i) lambda = AddOrSet(lambda, g[k--]);
     if (!lambda.defined()) continue;  // no loss downstream of this step: zero adjoint
     const double t0 = times_[i - 1];
-    const double h = times_[i] - t0;
     std::vector<Tensor> grads;
     {
       EnableGradGuard enable;
       const size_t before = CpuBytesInUse();
       Tensor z_prev = states_[i - 1].detach();
       z_prev.set_requires_grad(true);
-      rk.Step(f_, t0, z_prev, h, Tensor(), &step, /*compute_error=*/false);
+      // StepTo: the same times as the forward step (Note [Step end time]).
+      rk.StepTo(f_, t0, times_[i], z_prev, Tensor(), &step, /*compute_error=*/false);
       evals += step.f_evals;
       const size_t now = CpuBytesInUse();
       peak = std::max(peak, now > before ? now - before : 0);

@@ -13,8 +13,12 @@
 // backprop). The time is taped as well (t_{i} = t_{i−1} + h_i), so a step shortened to
 // land on an output time, h = t_k − t, depends on the earlier step sizes. Constant (not
 // taped): the automatic first step (Hairer's heuristic), the factor when ‖e‖ = 0 or after
-// a rejection caps it at 1, and dt_max clamps. f receives t as a double, so its explicit
-// time dependence is not differentiated with respect to h (solvers/explicit_rk.h).
+// a rejection caps it at 1, and dt_max clamps.
+// Limitation: f receives t as a double (solvers::DynamicsFn), so f's explicit time
+// dependence is not differentiated with respect to the taped h. For autonomous f the
+// h-dependence of z(t_k) is O(local error) (the landing step compensates); for f with
+// explicit t-dependence it is off by O(∂f/∂t · dh/dθ), which can be large: use ACA (exact
+// for the discrete solution) for time-dependent f, or a fixed grid.
 // Fixed grid (step_size > 0): solvers::Integrate run taped.
 //
 // Memory: the tape holds every trial's stages and error norm: O(N_f · N_t · m).

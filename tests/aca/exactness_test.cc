@@ -78,7 +78,7 @@ TEST_P(ExactnessTest, AcaEqualsBackpropOfTheAcceptedSteps) {
               r->stats->replay_max_abs_diff);
   EXPECT_EQ(r->stats->replay_max_abs_diff, 0.0);  // the replay is bitwise the forward
 
-  // Plain backprop through the same steps (h_i = t_i − t_{i−1} held fixed).
+  // Plain backprop through the same steps (from t_{i−1} to t_i, h held fixed).
   ZeroGrads(z0, params);
   solvers::ExplicitRk rk(**solvers::FindTableau(method));
   solvers::RkStep step;
@@ -86,7 +86,7 @@ TEST_P(ExactnessTest, AcaEqualsBackpropOfTheAcceptedSteps) {
   std::vector<Tensor> ys_ref = {z0};
   size_t k = 1;
   for (size_t i = 1; i < grid.size(); ++i) {
-    rk.Step(f, grid[i - 1], z, grid[i] - grid[i - 1], Tensor(), &step, false);
+    rk.StepTo(f, grid[i - 1], grid[i], z, Tensor(), &step, false);
     z = step.z_new;
     if (k < ts.size() && grid[i] == ts[k]) {
       ys_ref.push_back(z);
