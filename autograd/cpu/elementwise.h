@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <string>
 
+#include <Eigen/Core>
+
 #include "autograd/dispatch.h"
 #include "autograd/dtype.h"
 #include "autograd/error.h"
@@ -94,6 +96,23 @@ Tensor Map(const Tensor& x, F&& f) {
     T* py = y.mutable_data<T>();
     const int64_t n = x.numel();
     for (int64_t i = 0; i < n; ++i) py[i] = f(px[i]);
+  });
+  return y;
+}
+
+// y = f(X) where X is an Eigen array map of x and f returns an Eigen array
+// expression: for transcendental functions Eigen has vectorised versions of
+// (e.g. float exp/log/tanh/sin/cos; sqrt for both).
+//   Tensor y = cpu::MapArray(x, [](const auto& a) { return a.exp(); });
+template <class F>
+Tensor MapArray(const Tensor& x, F&& f) {
+  Tensor y = Empty(x.shape(), x.dtype());
+  DispatchFloat(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    using Array = Eigen::Array<T, Eigen::Dynamic, 1>;
+    const Eigen::Map<const Array> in(x.data<T>(), x.numel());
+    Eigen::Map<Array> out(y.mutable_data<T>(), x.numel());
+    out = f(in);
   });
   return y;
 }

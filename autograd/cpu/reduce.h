@@ -11,6 +11,8 @@
 
 #include <cstdint>
 
+#include <Eigen/Core>
+
 namespace acaode {
 namespace cpu {
 
@@ -24,10 +26,10 @@ template <class T>
 void SumORI(const T* x, T* out, int64_t outer, int64_t r_size, int64_t inner) {
   if (inner == 1) {
     for (int64_t o = 0; o < outer; ++o) {
-      const T* p = x + o * r_size;
-      AccOf<T> acc = 0;
-      for (int64_t r = 0; r < r_size; ++r) acc += p[r];
-      out[o] = static_cast<T>(acc);
+      // Eigen's sum is vectorised (it reassociates explicitly).
+      const Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>> row(
+          x + o * r_size, r_size);
+      out[o] = static_cast<T>(row.template cast<AccOf<T>>().sum());
     }
     return;
   }

@@ -305,7 +305,7 @@ Tensor Pow(const Tensor& x, double p) {
 
 Tensor Exp(const Tensor& x) {
   CheckUnary("Exp", x);
-  Tensor y = cpu::Map(x, [](auto v) { return std::exp(v); });
+  Tensor y = cpu::MapArray(x, [](const auto& a) { return a.exp(); });
   // d exp(x) = exp(x) dx
   if (NeedsGrad(x)) {
     Record("ExpBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
@@ -317,7 +317,7 @@ Tensor Exp(const Tensor& x) {
 
 Tensor Log(const Tensor& x) {
   CheckUnary("Log", x);
-  Tensor y = cpu::Map(x, [](auto v) { return std::log(v); });
+  Tensor y = cpu::MapArray(x, [](const auto& a) { return a.log(); });
   // d log(x) = dx / x
   if (NeedsGrad(x)) {
     Record("LogBackward", {x}, {y}, [x](const Grads& g) {
@@ -329,7 +329,7 @@ Tensor Log(const Tensor& x) {
 
 Tensor Sqrt(const Tensor& x) {
   CheckUnary("Sqrt", x);
-  Tensor y = cpu::Map(x, [](auto v) { return std::sqrt(v); });
+  Tensor y = cpu::MapArray(x, [](const auto& a) { return a.sqrt(); });
   // d sqrt(x) = dx / (2 sqrt(x))
   if (NeedsGrad(x)) {
     Record("SqrtBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
@@ -372,7 +372,7 @@ Tensor Square(const Tensor& x) {
 
 Tensor Tanh(const Tensor& x) {
   CheckUnary("Tanh", x);
-  Tensor y = cpu::Map(x, [](auto v) { return std::tanh(v); });
+  Tensor y = cpu::MapArray(x, [](const auto& a) { return a.tanh(); });
   // d tanh(x) = (1 - tanh(x)^2) dx
   if (NeedsGrad(x)) {
     Record("TanhBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
@@ -447,7 +447,7 @@ Tensor Softplus(const Tensor& x) {
 
 Tensor Sin(const Tensor& x) {
   CheckUnary("Sin", x);
-  Tensor y = cpu::Map(x, [](auto v) { return std::sin(v); });
+  Tensor y = cpu::MapArray(x, [](const auto& a) { return a.sin(); });
   // d sin(x) = cos(x) dx
   if (NeedsGrad(x)) {
     Record("SinBackward", {x}, {y}, [x](const Grads& g) {
@@ -459,7 +459,7 @@ Tensor Sin(const Tensor& x) {
 
 Tensor Cos(const Tensor& x) {
   CheckUnary("Cos", x);
-  Tensor y = cpu::Map(x, [](auto v) { return std::cos(v); });
+  Tensor y = cpu::MapArray(x, [](const auto& a) { return a.cos(); });
   // d cos(x) = -sin(x) dx
   if (NeedsGrad(x)) {
     Record("CosBackward", {x}, {y}, [x](const Grads& g) {
