@@ -86,6 +86,17 @@ std::vector<Tensor> CheckpointAdjointNode::Backward(const std::vector<Tensor>& g
 
   solvers::ExplicitRk rk(*tableau_);
   solvers::RkStep step;
+  // Note [FSAL stage in the replay]: for an FSAL tableau the last stage is f at the new
+  // point; it only feeds the error estimate and the next step's k_1 (z_new is that stage's
+  // input). The replay computes neither, so its evaluation is skipped: the last call of
+  // the stepper gets the stage input back instead of f's value (unused).
+  const bool fsal = tableau_->fsal();
+  const int stages = tableau_->stages;
+  int stage = 0;
+  const solvers::DynamicsFn replay_f = [&](double t, const Tensor& z) -> Tensor {
+    if (fsal && ++stage == stages) return z;
+    return f_(t, z);
+  };
   const int64_t n_steps = static_cast<int64_t>(states_.size()) - 1;
   int64_t k = static_cast<int64_t>(output_index_.size()) - 1;
   Tensor lambda;  // undefined = 0
@@ -104,8 +115,9 @@ std::vector<Tensor> CheckpointAdjointNode::Backward(const std::vector<Tensor>& g
       Tensor z_prev = states_[i - 1].detach();
       z_prev.set_requires_grad(true);
       // StepTo: the same times as the forward step (Note [Step end time]).
-      rk.StepTo(f_, t0, times_[i], z_prev, Tensor(), &step, /*compute_error=*/false);
-      evals += step.f_evals;
+      stage = 0;
+      rk.StepTo(replay_f, t0, times_[i], z_prev, Tensor(), &step, /*compute_error=*/false);
+      evals += fsal ? step.f_evals - 1 : step.f_evals;
       const size_t now = CpuBytesInUse();
       peak = std::max(peak, now > before ? now - before : 0);
       replay_diff = std::max(replay_diff, MaxAbsDiff(step.z_new.detach(), states_[i]));

@@ -32,8 +32,9 @@ namespace aca {
 struct SolveStats {
   // Evaluations of f in the forward solve (initial-step selection included).
   int64_t forward_f_evals = 0;
-  // Evaluations of f in the backward pass (ACA: the replays; adjoint: the augmented
-  // dynamics, one taped f and one VJP each; naive: 0, it back-propagates the tape).
+  // Evaluations of f in the backward pass (ACA: the replays, stages − 1 per step for FSAL
+  // methods, Note [FSAL stage in the replay]; adjoint: the augmented dynamics, one taped f
+  // and one VJP each; naive: 0, it back-propagates the tape).
   int64_t backward_f_evals = 0;
   // Steps of the forward solve.
   int64_t accepted_steps = 0;

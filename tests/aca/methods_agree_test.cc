@@ -96,3 +96,38 @@ TEST(MethodsAgreeTest, PerComponentTolerances) {
 }  // namespace
 }  // namespace aca
 }  // namespace acaode
+
+namespace acaode {
+namespace aca {
+namespace {
+
+// Gradients go only where asked: z0 without requires_grad gets none, the parameters do;
+// with nothing requiring grad (or grad mode off) ys is a plain tensor.
+TEST(MethodsAgreeTest, GradientsOnlyWhereAsked) {
+  for (GradientMethod method :
+       {GradientMethod::kAca, GradientMethod::kAdjoint, GradientMethod::kNaive}) {
+    Tensor k = Scalar(-0.3).set_requires_grad(true);
+    Tensor z0 = FromVector({1.0, 2.0}, {2});
+    DynamicsFn f = [&k](double, const Tensor& z) { return Mul(z, k); };
+    OdeintOptions options;
+    options.gradient = method;
+    options.rtol = options.atol = 1e-10;
+    absl::StatusOr<OdeintResult> r = Odeint(f, {k}, z0, {0.0, 1.0}, options);
+    ASSERT_THAT(r.status(), IsOk());
+    ASSERT_TRUE(r->ys.requires_grad());
+    Sum(r->ys[1]).backward();
+    EXPECT_FALSE(z0.grad().defined());
+    // d/dk Σ z0 e^{k} = 3 e^{-0.3}.
+    EXPECT_NEAR(k.grad().item(), 3 * std::exp(-0.3), 1e-8) << GradientMethodName(method);
+
+    Tensor k_const = Scalar(-0.3);
+    DynamicsFn g = [&k_const](double, const Tensor& z) { return Mul(z, k_const); };
+    absl::StatusOr<OdeintResult> plain = Odeint(g, {k_const}, z0, {0.0, 1.0}, options);
+    ASSERT_THAT(plain.status(), IsOk());
+    EXPECT_FALSE(plain->ys.requires_grad());
+  }
+}
+
+}  // namespace
+}  // namespace aca
+}  // namespace acaode
