@@ -32,6 +32,7 @@ double SelectInitialStep(const DynamicsFn& f, double t0, const Tensor& z0, const
   } else {
     h1 = std::pow(0.01 / std::max(d1, d2), 1.0 / (error_estimator_order + 1));
   }
+  if (!(h1 > 0) || !std::isfinite(h1)) h1 = 1e-3 * h0;  // non-finite probe
   return std::min({100 * h0, h1, interval, max_step});
 }
 

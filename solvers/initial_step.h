@@ -23,9 +23,10 @@
 namespace acaode {
 namespace solvers {
 
-// Returns |h| (> 0 unless t_bound == t0). f0 = f(t0, z0); q = error_estimator_order (the
-// order of the error estimate minus one; for a fixed-step method use its order − 1... any
-// q ≥ 1 gives a sensible scale). Adds the evaluations it makes to *f_evals if non-null.
+// Returns |h| (> 0 unless t_bound == t0). f0 = f(t0, z0); q = the tableau's
+// error_estimator_order (the local error is assumed to behave like h^(q+1)). Adds the
+// evaluation it makes to *f_evals if non-null. If the probe f1 is not finite, falls back
+// to 1e-3 h0 (the solve then reports the non-finite derivative itself).
 double SelectInitialStep(const DynamicsFn& f, double t0, const Tensor& z0, const Tensor& f0,
                          double t_bound, int error_estimator_order, const Tolerances& tol,
                          double max_step, int64_t* f_evals);

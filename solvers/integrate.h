@@ -54,7 +54,7 @@ struct IntegrateOptions {
   // rk45, dop853.
   std::string method = "dopri5";
   // A step is accepted when RMS(err / (atol + rtol · max(|z|, |z_new|))) ≤ 1
-  // (error_norm.h). Per-component tolerances: tolerances.rtol_tensor / atol_tensor.
+  // (error_norm.h). Per-component tolerances: rtol_tensor / atol_tensor below.
   double rtol = 1e-7;
   double atol = 1e-9;
   // Optional per-component tolerances broadcastable to z0 (replace rtol / atol).

@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "tests/solvers/problems.h"
 #include "tests/solvers/scipy_reference.h"
+#include "util/status_matchers.h"
 
 namespace acaode {
 namespace solvers {
@@ -398,12 +399,12 @@ TEST(IntegrateTest, Float32States) {
 // ---------------------------------------------------------------------------------------
 // Failures
 
+// The status has `code` and its message contains every one of `parts`.
 void ExpectStatus(const absl::Status& status, absl::StatusCode code,
                   const std::vector<std::string>& parts) {
-  EXPECT_EQ(status.code(), code) << status;
-  for (const std::string& part : parts) {
-    EXPECT_THAT(std::string(status.message()), HasSubstr(part));
-  }
+  std::vector<::testing::Matcher<std::string>> matchers;
+  for (const std::string& part : parts) matchers.push_back(HasSubstr(part));
+  EXPECT_THAT(status, StatusIs(code, ::testing::AllOfArray(matchers)));
 }
 
 TEST(IntegrateFailureTest, MaxStepsReached) {
