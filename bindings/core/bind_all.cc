@@ -2,8 +2,15 @@
 
 namespace acaode::bindings {
 
-void BindAll(pybind11::module_& m) {
+void BindAll(py::module_& m) {
   BindBuildInfo(m);
+  BindErrors(m);
+  BindTensor(m);
+  BindOps(m);
+  BindNn(m);
+  BindFunctional(m);
+  BindOptim(m);
+  BindOdeint(m);
 }
 
 }  // namespace acaode::bindings

@@ -2,11 +2,91 @@
 
 The Adaptive Checkpoint Adjoint method (ACA; Zhuang et al., ICML 2020) and the methods it
 is compared with (continuous adjoint, naive backpropagation), over a C++ autograd library
-and explicit Runge-Kutta solvers.
+and explicit Runge-Kutta solvers. The package is a thin layer over the C++ extension
+``acaode._core``; everything public is re-exported here::
+
+    import acaode
+    from acaode import nn
+
+    func = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 2))
+    z0 = acaode.tensor([[1.0, 0.0]], requires_grad=True)
+    ys = acaode.odeint(func, z0, [0.0, 1.0], rtol=1e-6, atol=1e-8, gradient="aca")
+    ys[-1].sum().backward()          # gradients reach z0.grad and func's parameters
 """
+import numpy as _np
+
 from acaode._version import __version__
 from acaode import _core
+from acaode._core import (
+    Generator,
+    SolverError,
+    Tensor,
+    # creation
+    arange,
+    from_numpy,
+    full,
+    linspace,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    tensor,
+    zeros,
+    zeros_like,
+    # grad mode
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+    # tensor functions
+    abs,
+    add,
+    argmax,
+    broadcast_to,
+    cat,
+    clamp,
+    cos,
+    div,
+    exp,
+    flatten,
+    index_select,
+    log,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    mul,
+    neg,
+    norm,
+    permute,
+    pow,
+    relu,
+    reshape,
+    sigmoid,
+    sin,
+    softplus,
+    split,
+    sqrt,
+    square,
+    squeeze,
+    stack,
+    sub,
+    sum,
+    tanh,
+    transpose,
+    unsqueeze,
+    # solves
+    Solution,
+    SolveStats,
+)
+from acaode._odeint import GRADIENTS, METHODS, odeint, solve
+from acaode import nn, optim
 
+float32 = _np.dtype("float32")
+float64 = _np.dtype("float64")
 build_info = dict(_core.build_info)
 
-__all__ = ["__version__", "build_info"]
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,447 @@
+// acaode.nn: Module (a C++ nn::Module, subclassable from Python) and every C++ layer.
+//
+// Note [Python modules]: a Python subclass of acaode.nn.Module is a C++ nn::OdeModule
+// (the trampoline PyModule below) whose Forward(x) and Forward(t, z) call the Python
+// `forward` with the GIL taken (Note [GIL in solves]). Assigning a leaf Tensor that requires
+// grad, or a Module, to an attribute registers it in C++ as a parameter or child, so
+// parameters(), state_dict(), save() and load() see the whole tree, C++ and Python alike.
+// The Python attribute keeps the child's Python object alive; containers built in C++
+// (Sequential, AutonomousOde) keep their Python arguments alive with py::keep_alive. A
+// Python module reaches C++ only together with such an owner, so its `forward` is never
+// called after its Python object is gone.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "autograd/nn/activation.h"
+#include "autograd/nn/conv.h"
+#include "autograd/nn/linear.h"
+#include "autograd/nn/module.h"
+#include "autograd/nn/norm.h"
+#include "autograd/nn/ode_module.h"
+#include "autograd/nn/rnn.h"
+#include "autograd/nn/sequential.h"
+#include "bindings/core/bindings.h"
+
+namespace acaode::bindings {
+namespace {
+
+// The trampoline of Note [Python modules].
+class PyModule : public nn::OdeModule {
+ public:
+  PyModule() : OdeModule("Module") {}
+
+  Tensor Forward(const Tensor& x) override { return CallForward(x); }
+  Tensor Forward(double t, const Tensor& z) override { return CallForward(t, z); }
+
+  Tensor AddParameter(const std::string& name, const Tensor& value) {
+    return RegisterParameter(name, value);
+  }
+  Tensor AddBuffer(const std::string& name, const Tensor& value) {
+    return RegisterBuffer(name, value);
+  }
+  void AddModule(const std::string& name, std::shared_ptr<nn::Module> module) {
+    RegisterModule(name, std::move(module));
+  }
+
+ private:
+  template <class... Args>
+  Tensor CallForward(const Args&... args) {
+    py::gil_scoped_acquire gil;
+    CountPythonCallback();
+    py::function forward = py::get_override(static_cast<const nn::Module*>(this), "forward");
+    if (!forward) {
+      throw RuntimeError(
+          "Module.forward is not defined: a Python subclass of acaode.nn.Module must define "
+          "forward (forward(self, t, z) for ODE right-hand sides)");
+    }
+    py::object out = forward(args...);
+    if (!py::isinstance<Tensor>(out)) {
+      throw py::type_error(absl::StrCat(
+          "Module.forward returned ", std::string(py::str(out.get_type().attr("__name__"))),
+          "; it must return an acaode.Tensor"));
+    }
+    return out.cast<Tensor>();
+  }
+};
+
+PyModule* AsPython(const py::object& self) {
+  nn::Module* base = nullptr;
+  try {
+    base = self.cast<nn::Module*>();
+  } catch (const py::cast_error&) {
+  }
+  if (base == nullptr) {
+    throw RuntimeError(
+        "acaode.nn.Module.__init__() has not run: call super().__init__() first in "
+        "__init__");
+  }
+  return dynamic_cast<PyModule*>(base);
+}
+
+PyModule& RequirePython(const py::object& self, const char* what) {
+  PyModule* m = AsPython(self);
+  if (m == nullptr) {
+    throw py::type_error(absl::StrCat(what, ": only Python subclasses of acaode.nn.Module "
+                                            "can register members"));
+  }
+  return *m;
+}
+
+std::string PathString(const py::object& path) {
+  return py::str(py::module_::import("os").attr("fspath")(path));
+}
+
+DType LayerDType(const py::object& dtype) {
+  std::optional<DType> d = ParseDType(dtype, "dtype");
+  return d ? *d : DType::kFloat64;
+}
+
+Generator& Gen(Generator* generator) { return generator ? *generator : DefaultGenerator(); }
+
+py::object OptionalTensor(const Tensor& t) {
+  return t.defined() ? py::cast(t) : py::none();
+}
+
+std::string Describe(const nn::Module& m, const std::string& indent) {
+  std::string out = m.type_name() + "(";
+  if (m.NamedChildren().empty()) {
+    bool first = true;
+    for (const auto& [name, p] : m.NamedParameters()) {
+      absl::StrAppend(&out, first ? "" : ", ", name, "=", ShapeToString(p.shape()));
+      first = false;
+    }
+    return out + ")";
+  }
+  for (const auto& [name, child] : m.NamedChildren()) {
+    absl::StrAppend(&out, "\n", indent, "  (", name, "): ", Describe(*child, indent + "  "));
+  }
+  return out + "\n" + indent + ")";
+}
+
+nn::LstmState ParseLstmState(const py::object& state) {
+  nn::LstmState s;
+  if (state.is_none()) return s;
+  auto pair = state.cast<std::pair<Tensor, Tensor>>();
+  s.h = pair.first;
+  s.c = pair.second;
+  return s;
+}
+
+}  // namespace
+
+void BindNn(py::module_& root) {
+  py::module_ m = root.def_submodule("nn", "Neural-network modules (acaode.nn).");
+
+  py::class_<nn::Module, PyModule, std::shared_ptr<nn::Module>> module(
+      m, "Module",
+      "Base class of layers and models. Subclass it in Python: call super().__init__(), "
+      "assign parameters (acaode.nn.Parameter or any leaf Tensor with requires_grad=True) "
+      "and child modules as attributes, and define forward(self, x) -- or forward(self, t, "
+      "z) returning dz/dt for acaode.odeint.");
+  module.def(py::init_alias<>());
+  module
+      .def(
+          "__setattr__",
+          [](const py::object& self, const std::string& name, const py::object& value) {
+            if (PyModule* pm = AsPython(self)) {
+              if (py::isinstance<Tensor>(value)) {
+                Tensor t = value.cast<Tensor>();
+                if (t.defined() && t.requires_grad() && t.is_leaf()) pm->AddParameter(name, t);
+              } else if (py::isinstance<nn::Module>(value)) {
+                pm->AddModule(name, value.cast<std::shared_ptr<nn::Module>>());
+              }
+            }
+            py::module_::import("builtins").attr("object").attr("__setattr__")(self, name,
+                                                                                 value);
+          },
+          py::arg("name"), py::arg("value"))
+      .def(
+          "register_parameter",
+          [](const py::object& self, const std::string& name, const py::object& value) {
+            Tensor t = RequirePython(self, "register_parameter")
+                           .AddParameter(name, ToTensor(value, std::nullopt, "value"));
+            py::module_::import("builtins").attr("object").attr("__setattr__")(self, name, t);
+            return t;
+          },
+          py::arg("name"), py::arg("value"))
+      .def(
+          "register_buffer",
+          [](const py::object& self, const std::string& name, const py::object& value) {
+            Tensor t = RequirePython(self, "register_buffer")
+                           .AddBuffer(name, ToTensor(value, std::nullopt, "value"));
+            py::module_::import("builtins").attr("object").attr("__setattr__")(self, name, t);
+            return t;
+          },
+          py::arg("name"), py::arg("value"),
+          "Adds state without gradient (saved in state_dict), e.g. running statistics.")
+      .def(
+          "forward", [](nn::Module& m, const Tensor& x) { return m.Forward(x); },
+          py::arg("input"))
+      .def("__call__",
+           [](const py::object& self, const py::args& args, const py::kwargs& kwargs) {
+             return self.attr("forward")(*args, **kwargs);
+           })
+      .def("parameters", &nn::Module::Parameters,
+           "Parameters of this module and its children, depth first, each once.")
+      .def("named_parameters", &nn::Module::NamedParameters,
+           "(dotted name, tensor) pairs, e.g. ('0.weight', ...) in a Sequential.")
+      .def("named_buffers", &nn::Module::NamedBuffers)
+      .def("named_children",
+           [](const nn::Module& m) {
+             py::list out;
+             for (const auto& [name, child] : m.NamedChildren()) {
+               out.append(py::make_tuple(name, py::cast(child)));
+             }
+             return out;
+           })
+      .def("children",
+           [](const nn::Module& m) {
+             py::list out;
+             for (const auto& entry : m.NamedChildren()) out.append(py::cast(entry.second));
+             return out;
+           })
+      .def("num_parameters", &nn::Module::NumParameters)
+      .def(
+          "train",
+          [](const py::object& self, bool mode) {
+            self.cast<nn::Module&>().Train(mode);
+            return self;
+          },
+          py::arg("mode") = true)
+      .def("eval",
+           [](const py::object& self) {
+             self.cast<nn::Module&>().Eval();
+             return self;
+           })
+      .def_property_readonly("training", &nn::Module::is_training)
+      .def("zero_grad", &nn::Module::ZeroGrad,
+           "Resets every parameter's gradient to None.")
+      .def(
+          "state_dict",
+          [](const nn::Module& m) {
+            py::dict out;
+            for (const auto& [name, t] : m.StateDict()) {
+              out[py::str(name)] = TensorToNumpy(t).attr("copy")();
+            }
+            return out;
+          },
+          "Parameters and buffers by dotted name, as NumPy arrays (copies: a snapshot).")
+      .def(
+          "load_state_dict",
+          [](nn::Module& m, const py::dict& state_dict) {
+            const nn::TensorDict current = m.StateDict();
+            nn::TensorDict dict;
+            for (const auto& [key, value] : state_dict) {
+              const std::string name = py::str(key);
+              auto it = current.find(name);
+              std::optional<DType> dtype;
+              if (it != current.end()) dtype = it->second.dtype();
+              dict[name] = ToTensor(value, dtype, "state_dict").detach().clone();
+            }
+            ThrowIfError(m.LoadStateDict(dict), ErrorDomain::kIo);
+          },
+          py::arg("state_dict"),
+          "Copies the arrays into the parameters and buffers (same names, shapes); on a "
+          "mismatch raises ValueError naming the entry and changes nothing.")
+      .def(
+          "save",
+          [](const nn::Module& m, const py::object& path) {
+            ThrowIfError(m.Save(PathString(path)), ErrorDomain::kIo);
+          },
+          py::arg("path"), "Writes the state dict to a checksummed binary file.")
+      .def(
+          "load",
+          [](nn::Module& m, const py::object& path) {
+            ThrowIfError(m.Load(PathString(path)), ErrorDomain::kIo);
+          },
+          py::arg("path"),
+          "Reads a file written by save(); a missing, corrupt or mismatched file raises "
+          "(FileNotFoundError, OSError, ValueError) and leaves the module unchanged.")
+      .def_property_readonly("type_name", &nn::Module::type_name)
+      .def("__repr__", [](const py::object& self) {
+        const auto& m = self.cast<const nn::Module&>();
+        if (dynamic_cast<const PyModule*>(&m) != nullptr) {
+          std::string s = Describe(m, "");
+          return std::string(py::str(self.get_type().attr("__name__"))) +
+                 s.substr(m.type_name().size());
+        }
+        return Describe(m, "");
+      });
+
+  m.def(
+      "Parameter",
+      [](const py::object& data, bool requires_grad) {
+        Tensor t = py::isinstance<Tensor>(data)
+                       ? data.cast<Tensor>().detach()
+                       : ToTensor(data, std::nullopt, "data");
+        return t.set_requires_grad(requires_grad);
+      },
+      py::arg("data"), py::arg("requires_grad") = true,
+      "A leaf tensor requiring grad (sharing data's storage when data is a Tensor); assign "
+      "it to a Module attribute to register it.");
+
+  // --- layers ---
+  py::class_<nn::Linear, nn::Module, std::shared_ptr<nn::Linear>>(
+      m, "Linear", "y = x W^T + b; weight [out, in], bias [out]; PyTorch's initialisation.")
+      .def(py::init([](int64_t in_features, int64_t out_features, bool bias,
+                       const py::object& dtype, Generator* generator) {
+             return std::make_shared<nn::Linear>(in_features, out_features, Gen(generator),
+                                                 bias, LayerDType(dtype));
+           }),
+           py::arg("in_features"), py::arg("out_features"), py::arg("bias") = true,
+           py::arg("dtype") = py::none(), py::arg("generator") = py::none())
+      .def_property_readonly("weight", &nn::Linear::weight)
+      .def_property_readonly("bias", [](const nn::Linear& l) { return OptionalTensor(l.bias()); });
+
+  py::class_<nn::Conv2d, nn::Module, std::shared_ptr<nn::Conv2d>>(
+      m, "Conv2d", "2-D convolution, NCHW; weight [out, in, k, k], bias [out].")
+      .def(py::init([](int64_t in_channels, int64_t out_channels, int64_t kernel_size,
+                       int64_t stride, int64_t padding, bool bias, const py::object& dtype,
+                       Generator* generator) {
+             nn::Conv2dOptions options;
+             options.stride = stride;
+             options.padding = padding;
+             options.bias = bias;
+             options.dtype = LayerDType(dtype);
+             return std::make_shared<nn::Conv2d>(in_channels, out_channels, kernel_size,
+                                                 Gen(generator), options);
+           }),
+           py::arg("in_channels"), py::arg("out_channels"), py::arg("kernel_size"),
+           py::arg("stride") = 1, py::arg("padding") = 0, py::arg("bias") = true,
+           py::arg("dtype") = py::none(), py::arg("generator") = py::none())
+      .def_property_readonly("weight", &nn::Conv2d::weight)
+      .def_property_readonly("bias", [](const nn::Conv2d& l) { return OptionalTensor(l.bias()); });
+
+  py::class_<nn::GroupNorm, nn::Module, std::shared_ptr<nn::GroupNorm>>(m, "GroupNorm")
+      .def(py::init([](int64_t num_groups, int64_t num_channels, double eps, bool affine,
+                       const py::object& dtype) {
+             return std::make_shared<nn::GroupNorm>(num_groups, num_channels, eps, affine,
+                                                    LayerDType(dtype));
+           }),
+           py::arg("num_groups"), py::arg("num_channels"), py::arg("eps") = 1e-5,
+           py::arg("affine") = true, py::arg("dtype") = py::none())
+      .def_property_readonly("weight", [](const nn::GroupNorm& l) { return OptionalTensor(l.weight()); })
+      .def_property_readonly("bias", [](const nn::GroupNorm& l) { return OptionalTensor(l.bias()); });
+
+  py::class_<nn::BatchNorm2d, nn::Module, std::shared_ptr<nn::BatchNorm2d>>(m, "BatchNorm2d")
+      .def(py::init([](int64_t num_features, double eps, double momentum, bool affine,
+                       const py::object& dtype) {
+             nn::BatchNormOptions options;
+             options.eps = eps;
+             options.momentum = momentum;
+             options.affine = affine;
+             options.dtype = LayerDType(dtype);
+             return std::make_shared<nn::BatchNorm2d>(num_features, options);
+           }),
+           py::arg("num_features"), py::arg("eps") = 1e-5, py::arg("momentum") = 0.1,
+           py::arg("affine") = true, py::arg("dtype") = py::none())
+      .def_property_readonly("weight", [](const nn::BatchNorm2d& l) { return OptionalTensor(l.weight()); })
+      .def_property_readonly("bias", [](const nn::BatchNorm2d& l) { return OptionalTensor(l.bias()); })
+      .def_property_readonly("running_mean", &nn::BatchNorm2d::running_mean)
+      .def_property_readonly("running_var", &nn::BatchNorm2d::running_var);
+
+  py::class_<nn::ReLU, nn::Module, std::shared_ptr<nn::ReLU>>(m, "ReLU").def(py::init<>());
+  py::class_<nn::Tanh, nn::Module, std::shared_ptr<nn::Tanh>>(m, "Tanh").def(py::init<>());
+  py::class_<nn::Sigmoid, nn::Module, std::shared_ptr<nn::Sigmoid>>(m, "Sigmoid")
+      .def(py::init<>());
+  py::class_<nn::Softplus, nn::Module, std::shared_ptr<nn::Softplus>>(m, "Softplus")
+      .def(py::init<>());
+  py::class_<nn::Flatten, nn::Module, std::shared_ptr<nn::Flatten>>(m, "Flatten")
+      .def(py::init<int64_t>(), py::arg("start_dim") = 1);
+
+  py::class_<nn::Sequential, nn::Module, std::shared_ptr<nn::Sequential>>(
+      m, "Sequential", "Modules applied in order; children named '0', '1', ...")
+      .def(py::init([](const py::args& modules) {
+             auto seq = std::make_shared<nn::Sequential>();
+             for (py::handle mod : modules) {
+               if (!py::isinstance<nn::Module>(mod)) {
+                 throw py::type_error("Sequential: every argument must be an acaode.nn.Module");
+               }
+               seq->Push(mod.cast<std::shared_ptr<nn::Module>>());
+             }
+             return seq;
+           }),
+           py::keep_alive<1, 2>())
+      .def(
+          "append",
+          [](const py::object& self, const std::shared_ptr<nn::Module>& module) {
+            self.cast<nn::Sequential&>().Push(module);
+            return self;
+          },
+          py::arg("module"), py::keep_alive<1, 2>())
+      .def("__len__", &nn::Sequential::size)
+      .def("__getitem__", [](const nn::Sequential& s, int64_t i) {
+        const int64_t n = static_cast<int64_t>(s.size());
+        if (i < -n || i >= n) {
+          throw py::index_error(absl::StrCat("Sequential index ", i, " out of range (", n,
+                                             " modules)"));
+        }
+        return s[static_cast<size_t>(i < 0 ? i + n : i)];
+      });
+
+  py::class_<nn::LSTMCell, nn::Module, std::shared_ptr<nn::LSTMCell>>(m, "LSTMCell")
+      .def(py::init([](int64_t input_size, int64_t hidden_size, bool bias,
+                       const py::object& dtype, Generator* generator) {
+             return std::make_shared<nn::LSTMCell>(input_size, hidden_size, Gen(generator),
+                                                   bias, LayerDType(dtype));
+           }),
+           py::arg("input_size"), py::arg("hidden_size"), py::arg("bias") = true,
+           py::arg("dtype") = py::none(), py::arg("generator") = py::none())
+      .def(
+          "forward",
+          [](nn::LSTMCell& cell, const Tensor& x, const py::object& state) {
+            nn::LstmState s = cell.Forward(x, ParseLstmState(state));
+            return std::make_pair(s.h, s.c);
+          },
+          py::arg("input"), py::arg("state") = py::none(),
+          "x [N, I], state (h, c) each [N, H] or None (zeros) -> (h', c').");
+
+  py::class_<nn::LSTM, nn::Module, std::shared_ptr<nn::LSTM>>(m, "LSTM")
+      .def(py::init([](int64_t input_size, int64_t hidden_size, int64_t num_layers, bool bias,
+                       const py::object& dtype, Generator* generator) {
+             return std::make_shared<nn::LSTM>(input_size, hidden_size, Gen(generator),
+                                               num_layers, bias, LayerDType(dtype));
+           }),
+           py::arg("input_size"), py::arg("hidden_size"), py::arg("num_layers") = 1,
+           py::arg("bias") = true, py::arg("dtype") = py::none(),
+           py::arg("generator") = py::none())
+      .def(
+          "forward",
+          [](nn::LSTM& lstm, const Tensor& x, const py::object& state) {
+            nn::LstmOutput out = lstm.Forward(x, ParseLstmState(state));
+            return py::make_tuple(out.output, py::make_tuple(out.state.h, out.state.c));
+          },
+          py::arg("input"), py::arg("state") = py::none(),
+          "x [T, N, I] -> (output [T, N, H], (h, c) each [num_layers, N, H]).");
+
+  py::class_<nn::GRUCell, nn::Module, std::shared_ptr<nn::GRUCell>>(m, "GRUCell")
+      .def(py::init([](int64_t input_size, int64_t hidden_size, bool bias,
+                       const py::object& dtype, Generator* generator) {
+             return std::make_shared<nn::GRUCell>(input_size, hidden_size, Gen(generator),
+                                                  bias, LayerDType(dtype));
+           }),
+           py::arg("input_size"), py::arg("hidden_size"), py::arg("bias") = true,
+           py::arg("dtype") = py::none(), py::arg("generator") = py::none())
+      .def(
+          "forward",
+          [](nn::GRUCell& cell, const Tensor& x, const std::optional<Tensor>& h) {
+            return cell.Forward(x, h ? *h : Tensor());
+          },
+          py::arg("input"), py::arg("h") = py::none());
+
+  py::class_<nn::AutonomousOde, nn::Module, std::shared_ptr<nn::AutonomousOde>>(
+      m, "AutonomousOde", "The ODE f(t, z) = func(z) of a module func (its child 'func').")
+      .def(py::init<std::shared_ptr<nn::Module>>(), py::arg("func"), py::keep_alive<1, 2>())
+      .def(
+          "forward",
+          [](nn::AutonomousOde& f, double t, const Tensor& z) { return f.Forward(t, z); },
+          py::arg("t"), py::arg("z"));
+}
+
+}  // namespace acaode::bindings

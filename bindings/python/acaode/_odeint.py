@@ -1,0 +1,159 @@
+"""acaode.odeint and acaode.solve: keyword arguments -> OdeintOptions -> the C++ solve.
+
+The arguments are translated here (None -> "automatic", arrays -> tensors, names checked);
+the values are validated by the C++ options (aca/options.h), whose messages name the
+argument. The solve itself runs in C++ with the GIL released.
+"""
+import numbers
+
+import numpy as np
+
+from acaode import _core
+
+#: Method names accepted by ``method`` and ``adjoint_method`` (aliases included). euler,
+#: midpoint, heun and rk4 have no error estimate and need ``step_size``.
+METHODS = ("euler", "midpoint", "heun", "rk4", "heun_euler", "rk12", "bosh3", "rk23",
+           "dopri5", "rk45", "tsit5", "dopri8")
+#: Gradient methods accepted by ``gradient``.
+GRADIENTS = ("aca", "adjoint", "naive")
+
+_DEFAULTS = _core.OdeintOptions()
+_KEYWORDS = ("method", "rtol", "atol", "gradient", "step_size", "first_step", "max_steps",
+             "adjoint_rtol", "adjoint_atol", "adjoint_method", "params")
+
+
+class UnknownArgumentError(TypeError, ValueError):
+    """An unknown keyword argument (both a TypeError, as Python's own, and a ValueError)."""
+
+
+def _number(name, value, *, positive=False, allow_zero=True):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name}: must be a real number, got {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} = {value}: must be finite")
+    if positive and (value < 0 or (value == 0 and not allow_zero)):
+        raise ValueError(f"{name} = {value}: must be > 0" +
+                         ("" if not allow_zero else " (or 0)"))
+    return value
+
+
+def _optional_positive(name, value, meaning):
+    if value is None:
+        return 0.0
+    value = _number(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} = {value}: must be > 0 (None = {meaning})")
+    return value
+
+
+def _tolerance(options, name, value, z0):
+    if isinstance(value, (_core.Tensor, np.ndarray, list, tuple)):
+        setattr(options, name + "_tensor", _core.tensor(value, dtype=z0.dtype))
+    else:
+        setattr(options, name, _number(name, value))
+
+
+def _method(name, value):
+    if not isinstance(value, str):
+        raise ValueError(f"{name}: must be a method name (one of {', '.join(METHODS)}), "
+                         f"got {value!r}")
+    return value
+
+
+def _times(t):
+    if isinstance(t, _core.Tensor):
+        t = t.numpy()
+    try:
+        ts = np.asarray(t, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"t: must be a 1-D sequence of times ({e})") from None
+    if ts.ndim != 1:
+        raise ValueError(f"t: must be 1-D (the output times), got shape {ts.shape}")
+    return [float(x) for x in ts]
+
+
+def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
+          step_size=None, first_step=None, max_steps=100000, adjoint_rtol=None,
+          adjoint_atol=None, adjoint_method=None, params=None, **unknown):
+    """Solves dz/dt = func(t, z) from t[0] through every t[k]; returns a Solution.
+
+    Arguments are those of :func:`odeint`. The Solution has ``ys`` (the states at t, shape
+    ``[len(t), *z0.shape]``, connected to the tape), ``ts``, ``accepted_times`` and
+    ``stats`` (f evaluations forward and backward, accepted and rejected steps,
+    checkpoint bytes, peak tape bytes; the backward fields are filled in after
+    ``backward()``).
+    """
+    if unknown:
+        name = sorted(unknown)[0]
+        raise UnknownArgumentError(
+            f"{name}: unknown keyword argument; valid: {', '.join(_KEYWORDS)}")
+    if not isinstance(z0, _core.Tensor):
+        z0 = _core.tensor(z0)
+    options = _core.OdeintOptions()
+    options.method = _method("method", method)
+    _tolerance(options, "rtol", rtol, z0)
+    _tolerance(options, "atol", atol, z0)
+    if gradient not in GRADIENTS:
+        raise ValueError(f"gradient: {gradient!r} is not one of {', '.join(GRADIENTS)}")
+    options.gradient = getattr(_core.GradientMethod, gradient)
+    options.step_size = _optional_positive("step_size", step_size, "adaptive steps")
+    options.first_step = _optional_positive("first_step", first_step, "chosen automatically")
+    if isinstance(max_steps, bool) or not isinstance(max_steps, numbers.Integral):
+        raise ValueError(f"max_steps: must be an integer, got {max_steps!r}")
+    if max_steps <= 0:
+        raise ValueError(f"max_steps = {max_steps}: must be > 0")
+    options.max_steps = int(max_steps)
+    adjoint = _core.AdjointOptions()
+    if adjoint_rtol is not None:
+        adjoint.rtol = _number("adjoint_rtol", adjoint_rtol, positive=True)
+    if adjoint_atol is not None:
+        adjoint.atol = _number("adjoint_atol", adjoint_atol, positive=True)
+    if adjoint_method is not None:
+        adjoint.method = _method("adjoint_method", adjoint_method)
+    options.adjoint = adjoint
+    is_module = isinstance(func, _core.nn.Module)
+    if not is_module and not callable(func):
+        raise ValueError("func: must be an acaode.nn.Module or a callable f(t, z), got "
+                         f"{type(func).__name__}")
+    if params is None:
+        params = func.parameters() if is_module else []
+    else:
+        params = list(params)
+        for i, p in enumerate(params):
+            if not isinstance(p, _core.Tensor):
+                raise ValueError(f"params[{i}]: must be an acaode.Tensor, got "
+                                 f"{type(p).__name__}")
+    return _core.odeint_solve(func, z0, _times(t), params, options)
+
+
+def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
+           step_size=None, first_step=None, max_steps=100000, adjoint_rtol=None,
+           adjoint_atol=None, adjoint_method=None, params=None, **unknown):
+    """Solves dz/dt = func(t, z) and returns the states at t, shape [len(t), *z0.shape].
+
+    func: an ``acaode.nn.Module`` whose ``forward(t, z)`` returns dz/dt (a module built
+        from C++ layers, e.g. ``nn.Sequential``, is used as f(t, z) = module(z) and runs
+        entirely in C++ without the GIL), or a plain callable ``f(t, z)``.
+    z0: the initial state (Tensor or array, any shape; float32 or float64) at time t[0].
+    t: strictly increasing or decreasing output times.
+    method: one of METHODS; euler, midpoint, heun and rk4 need ``step_size``.
+    rtol, atol: a step is accepted when RMS(err / (atol + rtol max(|z|, |z_new|))) <= 1;
+        numbers or arrays broadcastable to z0 (per component).
+    gradient: "aca" (adaptive checkpoint adjoint, exact), "adjoint" (continuous adjoint),
+        or "naive" (back-propagation through the whole solve, step-size search included).
+    step_size: run on a fixed grid with this step (None = adaptive).
+    first_step: the adaptive methods' first step (None = chosen automatically).
+    max_steps: the solve fails (acaode.SolverError) after this many step trials.
+    adjoint_rtol, adjoint_atol, adjoint_method: the continuous adjoint's backward solve
+        (None = the forward solve's).
+    params: the tensors to differentiate when func is a plain callable (default: func's
+        parameters() for a Module).
+
+    Raises ValueError for bad arguments (naming the argument), acaode.SolverError for a
+    numerical failure; an exception raised inside func reaches the caller unchanged.
+    """
+    return solve(func, z0, t, method=method, rtol=rtol, atol=atol, gradient=gradient,
+                 step_size=step_size, first_step=first_step, max_steps=max_steps,
+                 adjoint_rtol=adjoint_rtol, adjoint_atol=adjoint_atol,
+                 adjoint_method=adjoint_method, params=params, **unknown).ys
