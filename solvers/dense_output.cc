@@ -170,6 +170,10 @@ absl::StatusOr<Tensor> DenseOutput::Evaluate(double t) const {
                                return dir * (s.t1 - value) < 0;
                              });
   if (it == segments_.end()) --it;
+  // Step end points are returned exactly (the interpolant reproduces them only to
+  // round-off).
+  if (t == it->t1) return it->z1;
+  if (t == it->t0) return it->z0;
   return InterpolateSegment(kind_, *it, t);
 }
 

@@ -70,8 +70,9 @@ class DenseOutput {
   void Append(DenseSegment segment) { segments_.push_back(std::move(segment)); }
   DenseSegment& back() { return segments_.back(); }
 
-  // z(t) for t within the covered interval; OutOfRange naming the interval otherwise,
-  // FailedPrecondition when nothing was recorded.
+  // z(t) for t within the covered interval (a step's end point gives its stored state
+  // exactly); OutOfRange naming the interval otherwise, FailedPrecondition when nothing
+  // was recorded.
   absl::StatusOr<Tensor> Evaluate(double t) const;
 
  private:

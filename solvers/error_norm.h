@@ -35,8 +35,10 @@ struct Tolerances {
   double rtol = 1e-7;
   // Absolute tolerance: the local error allowed where z ≈ 0.
   double atol = 1e-9;
-  Tensor rtol_tensor;  // optional, per component
-  Tensor atol_tensor;  // optional, per component
+  // Optional, per component (any float dtype for ErrorNorm; z's dtype for
+  // ErrorNormTensor, whose ops do not mix dtypes).
+  Tensor rtol_tensor;
+  Tensor atol_tensor;
 
   // InvalidArgument naming the field unless every tolerance is finite and ≥ 0, at least
   // one of rtol/atol is positive, and the tensors (if any) are broadcastable to z's shape
