@@ -33,6 +33,14 @@ int SizeClass(size_t nbytes, size_t* rounded) {
   return 1 + (p - 6) * kClassesPerOctave + static_cast<int>(k - 5);
 }
 
+// 64-byte aligned memory (posix_memalign: unlike aligned_alloc it takes
+// sizes that are not multiples of the alignment); null when out of memory.
+void* SystemAlloc(size_t nbytes) {
+  void* p = nullptr;
+  if (posix_memalign(&p, kAlignment, nbytes) != 0) return nullptr;
+  return p;
+}
+
 class CachingCpuAllocator final : public Allocator {
  public:
   ~CachingCpuAllocator() override { EmptyCache(); }
@@ -53,10 +61,10 @@ class CachingCpuAllocator final : public Allocator {
       }
       ++stats_.num_system_allocs;
     }
-    void* p = std::aligned_alloc(kAlignment, rounded);
+    void* p = SystemAlloc(rounded);
     if (p == nullptr) {
       EmptyCache();
-      p = std::aligned_alloc(kAlignment, rounded);
+      p = SystemAlloc(rounded);
       if (p == nullptr) {
         throw RuntimeError("CpuAllocator: out of memory allocating " +
                            std::to_string(rounded) + " bytes");

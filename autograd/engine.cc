@@ -65,13 +65,24 @@ void AddInto(const Tensor& acc, const Tensor& g) {
   });
 }
 
-// slot = slot + g, out of place (g may be aliased elsewhere).
+// Whether the engine holds the only reference to t and its storage, so it
+// may write into t (or keep t) without anyone else seeing it.
+bool SolelyOwned(const Tensor& t) {
+  return t.impl_ptr().use_count() == 1 &&
+         t.impl()->storage().use_count() == 1 && !t.requires_grad();
+}
+
+// slot = slot + g; in place only when the engine solely owns the slot.
 void SumInto(Tensor& slot, const Tensor& g, const std::string& what) {
   if (!slot.defined()) {
     slot = g;
     return;
   }
   CheckSameMeta(g, slot, what);
+  if (SolelyOwned(slot)) {
+    AddInto(slot, g);
+    return;
+  }
   Tensor sum = CopyOf(slot);
   AddInto(sum, g);
   slot = std::move(sum);
@@ -98,7 +109,8 @@ void AccumulateLeaf(TensorImpl* leaf, const Tensor& g, Capture* capture,
   }
   Tensor& acc = leaf->mutable_grad();
   if (!acc.defined()) {
-    acc = CopyOf(g);
+    // Keep a gradient nobody else references; copy a shared one.
+    acc = SolelyOwned(g) ? g : CopyOf(g);
   } else {
     AddInto(acc, g);
   }

@@ -99,10 +99,7 @@ class LambdaNode final : public Node {
 };
 
 namespace internal {
-// Wires `node` as in ApplyFunction, for fresh op outputs (no replacement).
-void WireNode(const std::shared_ptr<Node>& node,
-              std::initializer_list<const Tensor*> inputs,
-              std::initializer_list<Tensor*> outputs);
+// Throws the RuntimeError for a backward through a released node.
 [[noreturn]] void ThrowGraphFreed(const std::string& node_name);
 }  // namespace internal
 
