@@ -128,6 +128,24 @@ TEST(MethodsAgreeTest, GradientsOnlyWhereAsked) {
   }
 }
 
+// A single output time: ys = [z0] and dL/dz0 = dL/dys[0].
+TEST(MethodsAgreeTest, SingleOutputTime) {
+  for (GradientMethod method :
+       {GradientMethod::kAca, GradientMethod::kAdjoint, GradientMethod::kNaive}) {
+    Tensor z0 = FromVector({1.0, -2.0}, {2}).set_requires_grad(true);
+    DynamicsFn f = [](double, const Tensor& z) { return Neg(z); };
+    OdeintOptions options;
+    options.gradient = method;
+    absl::StatusOr<OdeintResult> r = Odeint(f, {}, z0, {0.5}, options);
+    ASSERT_THAT(r.status(), IsOk());
+    EXPECT_EQ(r->ys.shape(), (Shape{1, 2}));
+    EXPECT_EQ(ToVector(r->ys.detach()), (std::vector<double>{1.0, -2.0}));
+    Sum(Mul(r->ys, 3.0)).backward();
+    EXPECT_EQ(ToVector(z0.grad()), (std::vector<double>{3.0, 3.0}))
+        << GradientMethodName(method);
+  }
+}
+
 }  // namespace
 }  // namespace aca
 }  // namespace acaode
