@@ -71,17 +71,14 @@ class PyModule : public nn::OdeModule {
 };
 
 PyModule* AsPython(const py::object& self) {
-  nn::Module* base = nullptr;
-  try {
-    base = self.cast<nn::Module*>();
-  } catch (const py::cast_error&) {
-  }
-  if (base == nullptr) {
+  // Before Module.__init__ has run there is no C++ object yet (casting would read garbage).
+  auto* inst = reinterpret_cast<py::detail::instance*>(self.ptr());
+  if (!inst->get_value_and_holder().holder_constructed()) {
     throw RuntimeError(
         "acaode.nn.Module.__init__() has not run: call super().__init__() first in "
         "__init__");
   }
-  return dynamic_cast<PyModule*>(base);
+  return dynamic_cast<PyModule*>(self.cast<nn::Module*>());
 }
 
 PyModule& RequirePython(const py::object& self, const char* what) {

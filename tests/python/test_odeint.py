@@ -1,0 +1,288 @@
+"""acaode.odeint / acaode.solve: solutions against analytic ones, gradients of every method
+against finite differences and analytic gradients, a Python Module against the same network
+of C++ layers, statistics, the GIL released for C++-only dynamics, and every error path."""
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import acaode
+from acaode import nn
+
+A = np.array([[-0.5, 1.0], [-1.0, -0.3]])
+Z0 = np.array([1.0, 0.5])
+TS = [0.0, 0.5, 1.5]
+W = np.array([[0.3, -1.0], [2.0, 0.7], [-0.4, 1.1]])  # loss = sum(W * ys)
+GRADIENTS = ("aca", "adjoint", "naive")
+FD_STEP = 1e-6
+
+
+def expm(m):
+    vals, vecs = np.linalg.eig(m)
+    return (vecs @ np.diag(np.exp(vals)) @ np.linalg.inv(vecs)).real
+
+
+def linear_loss(a_np, z0_np, gradient, tol=1e-10):
+    """loss(A, z0) through odeint with dz/dt = z A^T, and the tensors to read grads from."""
+    a = acaode.tensor(a_np, requires_grad=True)
+    z0 = acaode.tensor(z0_np, requires_grad=True)
+    ys = acaode.odeint(lambda t, z: acaode.matmul(a, z), z0, TS, params=[a], rtol=tol,
+                       atol=tol, gradient=gradient, adjoint_rtol=1e-12, adjoint_atol=1e-12)
+    return (ys * acaode.tensor(W)).sum(), a, z0
+
+
+def central_difference(fn, x):
+    out = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        xp, xm = x.copy(), x.copy()
+        xp[idx] += FD_STEP
+        xm[idx] -= FD_STEP
+        out[idx] = (fn(xp) - fn(xm)) / (2 * FD_STEP)
+    return out
+
+
+def test_solution_matches_matrix_exponential():
+    ys = acaode.odeint(lambda t, z: acaode.matmul(acaode.tensor(A), z), Z0, TS, rtol=1e-10,
+                       atol=1e-12)
+    assert ys.shape == (3, 2)
+    for k, t in enumerate(TS):
+        np.testing.assert_allclose(ys[k].numpy(), expm(A * t) @ Z0, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("gradient", GRADIENTS)
+def test_gradients_match_finite_differences(gradient):
+    loss, a, z0 = linear_loss(A, Z0, gradient)
+    loss.backward()
+    with acaode.no_grad():
+        fd_a = central_difference(lambda x: linear_loss(x, Z0, gradient)[0].item(), A)
+        fd_z0 = central_difference(lambda x: linear_loss(A, x, gradient)[0].item(), Z0)
+    np.testing.assert_allclose(a.grad.numpy(), fd_a, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(z0.grad.numpy(), fd_z0, rtol=1e-5, atol=1e-6)
+    # and against the analytic gradient dL/dz0 = sum_k expm(A t_k)^T w_k
+    exact = sum(expm(A * t).T @ W[k] for k, t in enumerate(TS))
+    np.testing.assert_allclose(z0.grad.numpy(), exact, rtol=1e-6)
+
+
+@pytest.mark.parametrize("gradient", GRADIENTS)
+def test_scalar_decay_gradient_is_analytic(gradient):
+    # z(T) = z0 exp(alpha T): dz(T)/dalpha = T z0 exp(alpha T), dz(T)/dz0 = exp(alpha T)
+    alpha = acaode.tensor(-0.7, requires_grad=True)
+    z0 = acaode.tensor([2.0], requires_grad=True)
+    ys = acaode.odeint(lambda t, z: alpha * z, z0, [0.0, 3.0], params=[alpha], rtol=1e-10,
+                       atol=1e-12, gradient=gradient, adjoint_rtol=1e-12, adjoint_atol=1e-14)
+    ys[-1].sum().backward()
+    assert alpha.grad.item() == pytest.approx(3 * 2 * np.exp(-2.1), rel=1e-7)
+    assert z0.grad.item() == pytest.approx(np.exp(-2.1), rel=1e-7)
+
+
+def test_integration_backward_in_time_and_per_component_tolerances():
+    ys = acaode.odeint(lambda t, z: -z, [1.0, 2.0], [1.0, 0.0], rtol=[1e-10, 1e-9],
+                       atol=1e-12)
+    np.testing.assert_allclose(ys[-1].numpy(), np.array([1.0, 2.0]) * np.e, rtol=1e-8)
+
+
+@pytest.mark.parametrize("method", acaode.METHODS)
+def test_every_method_on_a_fixed_grid(method):
+    ys = acaode.odeint(lambda t, z: -z, [1.0], [0.0, 1.0], method=method, step_size=0.01)
+    order_tol = {"euler": 1e-2, "midpoint": 1e-4, "heun": 1e-4, "heun_euler": 1e-4,
+                 "rk12": 1e-4}.get(method, 1e-6)
+    assert ys[-1].item() == pytest.approx(np.exp(-1), rel=order_tol)
+
+
+def test_float32_solve():
+    z0 = acaode.tensor([1.0, 0.5], dtype="float32", requires_grad=True)
+    a = acaode.tensor(A, dtype="float32")
+    ys = acaode.odeint(lambda t, z: acaode.matmul(a, z), z0, TS, rtol=1e-5, atol=1e-6)
+    assert ys.dtype == np.float32
+    np.testing.assert_allclose(ys[-1].numpy(), expm(A * 1.5) @ Z0, rtol=1e-4)
+    ys.sum().backward()
+    assert z0.grad.dtype == np.float32
+
+
+class PyMlp(nn.Module):
+    """tanh MLP written out by hand; the same network as Sequential(Linear, Tanh, Linear)."""
+
+    def __init__(self, seq):
+        super().__init__()
+        sd = seq.state_dict()
+        self.w1 = nn.Parameter(sd["0.weight"])
+        self.b1 = nn.Parameter(sd["0.bias"])
+        self.w2 = nn.Parameter(sd["2.weight"])
+        self.b2 = nn.Parameter(sd["2.bias"])
+
+    def forward(self, t, z):
+        h = acaode.tanh(z @ self.w1.T + self.b1)
+        return h @ self.w2.T + self.b2
+
+
+@pytest.mark.parametrize("gradient", GRADIENTS)
+def test_python_module_matches_cpp_layers(gradient):
+    seq = nn.Sequential(nn.Linear(2, 8, generator=acaode.Generator(1)), nn.Tanh(),
+                        nn.Linear(8, 2, generator=acaode.Generator(2)))
+    py = PyMlp(seq)
+    z0_np = np.array([[0.5, -1.0], [1.0, 0.2]])
+    results = []
+    for func in (seq, py):
+        z0 = acaode.tensor(z0_np, requires_grad=True)
+        ys = acaode.odeint(func, z0, [0.0, 0.5, 1.0], rtol=1e-8, atol=1e-9, gradient=gradient)
+        (ys ** 2).sum().backward()
+        results.append((ys.numpy().copy(), z0.grad.numpy().copy(),
+                        [p.grad.numpy().copy() for p in func.parameters()]))
+    (ys_c, gz_c, gp_c), (ys_p, gz_p, gp_p) = results
+    np.testing.assert_allclose(ys_p, ys_c, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(gz_p, gz_c, rtol=1e-10, atol=1e-12)
+    for gc_, gp_ in zip(gp_c, gp_p):
+        np.testing.assert_allclose(gp_, gc_, rtol=1e-10, atol=1e-12)
+
+
+def test_solve_statistics():
+    seq = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 2))
+    z0 = acaode.tensor([[0.5, -1.0]], requires_grad=True)
+    sol = acaode.solve(seq, z0, [0.0, 0.5, 1.0], rtol=1e-6, atol=1e-8)
+    s = sol.stats
+    assert sol.ys.shape == (3, 1, 2)
+    np.testing.assert_array_equal(sol.ts, [0.0, 0.5, 1.0])
+    assert sol.accepted_times[0] == 0.0 and sol.accepted_times[-1] == 1.0
+    assert {0.5, 1.0} <= set(sol.accepted_times.tolist())
+    assert s.accepted_steps == len(sol.accepted_times) - 1
+    assert s.forward_f_evals >= 6 * s.accepted_steps
+    assert s.checkpoint_bytes == s.accepted_steps * 2 * 8
+    assert s.backward_f_evals == 0 and not s.backward_done
+    sol.ys.sum().backward()
+    assert s.backward_done and s.backward_f_evals >= 6 * s.accepted_steps
+    assert s.replay_max_abs_diff == 0.0 and s.peak_tape_bytes > 0
+    assert "accepted_steps" in repr(s)
+    adj = acaode.solve(seq, z0, [0.0, 1.0], gradient="adjoint")
+    assert adj.stats.adjoint_reconstructed_z0 is None
+    adj.ys.sum().backward()
+    assert adj.stats.backward_accepted_steps > 0
+    np.testing.assert_allclose(adj.stats.adjoint_reconstructed_z0.numpy(), z0.numpy(), atol=1e-4)
+
+
+def test_cpp_only_dynamics_run_without_the_gil_and_without_python():
+    width = 256
+    seq = nn.Sequential(nn.Linear(width, width, generator=acaode.Generator(0)), nn.Tanh(),
+                        nn.Linear(width, width, generator=acaode.Generator(1)))
+    z0 = acaode.randn(64, width, generator=acaode.Generator(2))
+    calls_before = acaode._core._python_callback_count()
+    done = threading.Event()
+    timing = {}
+
+    def solve():
+        start = time.perf_counter()
+        ys = acaode.odeint(seq, z0, [0.0, 2.0], rtol=1e-9, atol=1e-9)
+        ys[-1].sum().backward()
+        timing["solve"] = time.perf_counter() - start
+        done.set()
+
+    worker = threading.Thread(target=solve)
+    ticks = 0
+    worker.start()
+    while not done.is_set():
+        ticks += 1  # the main thread runs Python only while the worker has released the GIL
+    worker.join()
+    assert acaode._core._python_callback_count() == calls_before
+    assert timing["solve"] > 0.05, "the solve is too short to tell"
+    assert ticks > 10000, f"main thread made {ticks} steps in {timing['solve']:.2f} s"
+
+
+def test_python_dynamics_call_back_into_python():
+    before = acaode._core._python_callback_count()
+    sol = acaode.solve(lambda t, z: -z, [1.0], [0.0, 1.0])
+    assert acaode._core._python_callback_count() - before == sol.stats.forward_f_evals
+
+
+class Boom(Exception):
+    pass
+
+
+def test_python_exception_reaches_the_caller_unchanged():
+    err = Boom("from f")
+
+    def f(t, z):
+        if t > 0.3:
+            raise err
+        return -z
+
+    for gradient in GRADIENTS:
+        with pytest.raises(Boom) as info:
+            acaode.odeint(f, [1.0], [0.0, 1.0], gradient=gradient)
+        assert info.value is err
+
+    class Bad(nn.Module):
+        def forward(self, t, z):
+            raise KeyError("inside forward")
+
+    with pytest.raises(KeyError, match="inside forward"):
+        acaode.odeint(Bad(), [1.0], [0.0, 1.0])
+
+
+def test_python_exception_during_backward_replay():
+    w = acaode.tensor([0.5], requires_grad=True)
+
+    def f(t, z):
+        if acaode.is_grad_enabled():  # only the taped replays of backward
+            raise Boom("in replay")
+        return -w * z
+
+    ys = acaode.odeint(f, [1.0], [0.0, 1.0], params=[w])
+    with pytest.raises(Boom, match="in replay"):
+        ys.sum().backward()
+    assert w.grad is None
+    assert acaode.is_grad_enabled()
+
+
+def test_solver_failures_raise_solver_error():
+    with pytest.raises(acaode.SolverError, match="max_steps") as info:
+        acaode.odeint(lambda t, z: -1000.0 * z, [1.0], [0.0, 10.0], max_steps=5)
+    assert isinstance(info.value, RuntimeError)
+    with pytest.raises(acaode.SolverError):
+        acaode.odeint(lambda t, z: z * z, [1.0], [0.0, 2.0])  # blows up at t = 1
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(method="rk99"), "method"),
+    (dict(method=3), "method"),
+    (dict(method="rk4"), "step_size"),
+    (dict(rtol=-1.0), "rtol"),
+    (dict(atol=float("nan")), "atol"),
+    (dict(rtol="x"), "rtol"),
+    (dict(gradient="backprop"), "gradient"),
+    (dict(step_size=0), "step_size"),
+    (dict(step_size=-0.1), "step_size"),
+    (dict(first_step=-1.0), "first_step"),
+    (dict(max_steps=0), "max_steps"),
+    (dict(max_steps=1.5), "max_steps"),
+    (dict(adjoint_rtol=-1.0), "adjoint_rtol"),
+    (dict(adjoint_atol=float("inf")), "adjoint_atol"),
+    (dict(adjoint_method="nope"), "adjoint_method"),
+    (dict(params=[1.0]), "params"),
+    (dict(rtoll=1e-3), "rtoll"),
+])
+def test_bad_arguments_raise_value_error_naming_the_argument(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        acaode.odeint(lambda t, z: -z, [1.0], [0.0, 1.0], **kwargs)
+
+
+def test_bad_positional_arguments():
+    with pytest.raises(TypeError):
+        acaode.odeint(lambda t, z: -z, [1.0], [0.0, 1.0], rtoll=1e-3)  # also a TypeError
+    with pytest.raises(ValueError, match="t\\[2\\]"):
+        acaode.odeint(lambda t, z: -z, [1.0], [0.0, 1.0, 0.5])
+    with pytest.raises(ValueError, match="t: must be 1-D"):
+        acaode.odeint(lambda t, z: -z, [1.0], [[0.0, 1.0]])
+    with pytest.raises(ValueError, match="func"):
+        acaode.odeint(42, [1.0], [0.0, 1.0])
+    with pytest.raises(TypeError, match="func returned"):
+        acaode.odeint(lambda t, z: 1.0, [1.0], [0.0, 1.0])
+    with pytest.raises(ValueError, match="params\\[0\\]"):
+        acaode.odeint(lambda t, z: -z, [1.0], [0.0, 1.0],
+                      params=[acaode.zeros(1, dtype="float32", requires_grad=True)])
+    with pytest.raises(ValueError):
+        acaode.odeint(lambda t, z: acaode.zeros(3), [1.0], [0.0, 1.0])  # wrong shape
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__, "-q", "-p", "no:cacheprovider"]))
