@@ -2,6 +2,7 @@
 #include <cmath>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
 #include "autograd/autograd.h"
 #include "gmock/gmock.h"
@@ -107,6 +108,44 @@ TEST(Engine, DeepChainBackwardAndDestruction) {
   SUCCEED();
 }
 
+TEST(Engine, MlpGradientsOfAllParameters) {
+  // A two-layer MLP with a broadcast bias: every parameter through the harness.
+  EXPECT_TRUE(GradCheck(
+      [](const Inputs& v) {
+        Tensor h = Tanh(Add(MatMul(v[0], v[1]), v[2]));
+        return Mean(Square(Sub(MatMul(h, v[3]), v[4])));
+      },
+      {RandInput({5, 3}), RandInput({3, 4}), RandInput({4}), RandInput({4, 2}),
+       RandInput({5, 2})}));
+}
+
+TEST(Engine, Float32GradientsMatchFloat64) {
+  auto grads = [](DType dtype) {
+    Generator gen(3);
+    Tensor x = RandNormal({6, 3}, 0, 1, gen).to(dtype);
+    Tensor w = RandNormal({3, 3}, 0, 1, gen).to(dtype).set_requires_grad(true);
+    Tensor b = RandNormal({3}, 0, 1, gen).to(dtype).set_requires_grad(true);
+    Sum(Sigmoid(Add(MatMul(x, w), b))).backward();
+    return std::make_pair(ToVector(w.grad()), ToVector(b.grad()));
+  };
+  const auto g64 = grads(DType::kFloat64);
+  const auto g32 = grads(DType::kFloat32);
+  for (size_t i = 0; i < g64.first.size(); ++i) EXPECT_NEAR(g32.first[i], g64.first[i], 1e-5);
+  for (size_t i = 0; i < g64.second.size(); ++i) EXPECT_NEAR(g32.second[i], g64.second[i], 1e-5);
+}
+
+TEST(Engine, GradientBufferIsNotAliasedWithUserTensors) {
+  // The seed passed by the user must not be modified by accumulation.
+  Tensor x = FromVector({1, 2}, {2}).set_requires_grad(true);
+  Tensor seed = FromVector({1, 1}, {2});
+  Add(Mul(x, 1.0), x).backward(seed);
+  EXPECT_TRUE(AllClose(seed, {1, 1}));
+  EXPECT_TRUE(AllClose(x.grad(), {2, 2}));
+  Mul(x, 1.0).backward(seed);
+  EXPECT_TRUE(AllClose(x.grad(), {3, 3}));
+  EXPECT_TRUE(AllClose(seed, {1, 1}));
+}
+
 TEST(GradMode, NoGradGuardStopsRecording) {
   Tensor x = Ones({2}).set_requires_grad(true);
   EXPECT_TRUE(IsGradEnabled());
@@ -123,6 +162,15 @@ TEST(GradMode, NoGradGuardStopsRecording) {
     EXPECT_FALSE(IsGradEnabled());
   }
   EXPECT_TRUE(IsGradEnabled());
+}
+
+TEST(GradMode, IsThreadLocal) {
+  NoGradGuard no_grad;
+  bool other_thread_enabled = false;
+  std::thread t([&] { other_thread_enabled = IsGradEnabled(); });
+  t.join();
+  EXPECT_TRUE(other_thread_enabled);
+  EXPECT_FALSE(IsGradEnabled());
 }
 
 TEST(GradMode, GuardRestoresOnException) {

@@ -65,6 +65,23 @@ TEST(DeviceSeam, CudaIsAClearError) {
   EXPECT_TRUE(Ones({2}).to(Device::kCpu).defined());
 }
 
+TEST(Storage, WrapRunsDeleterWhenLastViewDies) {
+  static double buffer[4] = {1, 2, 3, 4};
+  int deleted = 0;
+  {
+    auto storage = Storage::Wrap(buffer, sizeof(buffer), Device::kCpu,
+                                 [&deleted](void*) { ++deleted; });
+    Tensor t(std::make_shared<TensorImpl>(storage, 1, Shape{3}, DType::kFloat64));
+    storage.reset();
+    EXPECT_TRUE(AllClose(t, {2, 3, 4}));
+    Tensor v = t[2];
+    t = Tensor();
+    EXPECT_EQ(deleted, 0);
+    EXPECT_EQ(v.item(), 4.0);
+  }
+  EXPECT_EQ(deleted, 1);
+}
+
 TEST(Allocator, ReusesFreedBlocks) {
   Allocator& a = CpuAllocator();
   { Tensor warm = Empty({1000}); }  // a block of this class is now cached
