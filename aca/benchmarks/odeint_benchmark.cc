@@ -7,12 +7,19 @@
 // accepted / rejected steps, peak tape and checkpoint bytes, and the gradients' largest
 // relative difference from ACA's.
 //
-//   bazel run -c opt //aca/benchmarks:odeint_benchmark -- [repeats]
+//   bazel run -c opt //aca/benchmarks:odeint_benchmark -- [repeats] [--dump=FILE.json]
+//
+// --dump writes, per configuration, the weights, z0, this library's timings, counts and
+// gradients as JSON, for aca/benchmarks/torchdiffeq_reference.py to run torchdiffeq on the
+// very same problem and compare.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "aca/odeint.h"
@@ -54,7 +61,21 @@ double MaxRelDiff(const std::vector<Tensor>& a, const std::vector<Tensor>& b) {
   return worst;
 }
 
-void RunConfig(int64_t d, int64_t hidden, int64_t batch, int repeats) {
+// {"shape": [...], "data": [...]} with round-trip precision.
+std::string Json(const Tensor& t) {
+  std::ostringstream os;
+  os.precision(17);
+  os << "{\"shape\": [";
+  for (size_t i = 0; i < t.shape().size(); ++i) os << (i ? ", " : "") << t.shape()[i];
+  os << "], \"data\": [";
+  const std::vector<double> v = ToVector(t);
+  for (size_t i = 0; i < v.size(); ++i) os << (i ? ", " : "") << v[i];
+  os << "]}";
+  return os.str();
+}
+
+// Runs one configuration; appends its JSON object to *json.
+void RunConfig(int64_t d, int64_t hidden, int64_t batch, int repeats, std::string* json) {
   Mlp mlp(d, hidden, 42);
   Generator gen(7);
   Tensor z0 = RandNormal({batch, d}, 0.0, 1.0, gen).set_requires_grad(true);
@@ -67,6 +88,13 @@ void RunConfig(int64_t d, int64_t hidden, int64_t batch, int repeats) {
               "f fwd", "f bwd", "accepted", "rejected", "tape bytes", "ckpt bytes",
               "grad vs aca");
   std::vector<Tensor> aca_grads;
+  std::ostringstream js;
+  js << "{\"d\": " << d << ", \"hidden\": " << hidden << ", \"batch\": " << batch
+     << ", \"rtol\": 1e-6, \"atol\": 1e-6, \"t\": [0.0, 1.0], \"w1\": " << Json(mlp.w1)
+     << ", \"b1\": " << Json(mlp.b1) << ", \"w2\": " << Json(mlp.w2)
+     << ", \"b2\": " << Json(mlp.b2) << ", \"z0\": " << Json(z0.detach())
+     << ", \"methods\": {";
+  bool first_method = true;
   for (GradientMethod method :
        {GradientMethod::kAca, GradientMethod::kAdjoint, GradientMethod::kNaive}) {
     OdeintOptions options;
@@ -101,7 +129,17 @@ void RunConfig(int64_t d, int64_t hidden, int64_t batch, int repeats) {
                 static_cast<long long>(stats.accepted_steps),
                 static_cast<long long>(stats.rejected_steps), stats.peak_tape_bytes,
                 stats.checkpoint_bytes, MaxRelDiff(grads, aca_grads));
+    js << (first_method ? "" : ", ") << "\"" << GradientMethodName(method)
+       << "\": {\"ms\": " << times[times.size() / 2]
+       << ", \"f_fwd\": " << stats.forward_f_evals << ", \"f_bwd\": " << stats.backward_f_evals
+       << ", \"grads\": [";
+    for (size_t i = 0; i < grads.size(); ++i) js << (i ? ", " : "") << Json(grads[i]);
+    js << "]}";
+    first_method = false;
   }
+  js << "}}";
+  if (!json->empty()) *json += ",\n";
+  *json += js.str();
 }
 
 }  // namespace
@@ -109,8 +147,27 @@ void RunConfig(int64_t d, int64_t hidden, int64_t batch, int repeats) {
 }  // namespace acaode
 
 int main(int argc, char** argv) {
-  const int repeats = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
-  acaode::aca::RunConfig(2, 64, 128, repeats);
-  acaode::aca::RunConfig(32, 128, 256, repeats);
+  int repeats = 5;
+  std::string dump;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--dump=", 0) == 0) {
+      dump = arg.substr(7);
+    } else {
+      repeats = std::max(1, std::atoi(arg.c_str()));
+    }
+  }
+  std::string json;
+  acaode::aca::RunConfig(2, 64, 128, repeats, &json);
+  acaode::aca::RunConfig(32, 128, 256, repeats, &json);
+  if (!dump.empty()) {
+    std::ofstream out(dump);
+    out << "[" << json << "]\n";
+    if (!out) {
+      std::fprintf(stderr, "could not write %s\n", dump.c_str());
+      return 1;
+    }
+    std::printf("\nwrote %s\n", dump.c_str());
+  }
   return 0;
 }
