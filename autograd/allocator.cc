@@ -129,6 +129,7 @@ class CachingCpuAllocator final : public Allocator {
 };
 
 Allocator* registered_cuda_allocator = nullptr;
+DeviceCopyFn registered_device_copy = nullptr;
 
 }  // namespace
 
@@ -152,5 +153,9 @@ Allocator& GetAllocator(Device device) {
 void RegisterAllocator(Device device, Allocator* allocator) {
   if (device == Device::kCuda) registered_cuda_allocator = allocator;
 }
+
+void RegisterDeviceCopy(DeviceCopyFn copy) { registered_device_copy = copy; }
+
+DeviceCopyFn GetDeviceCopy() { return registered_device_copy; }
 
 }  // namespace acaode

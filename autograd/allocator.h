@@ -64,6 +64,17 @@ Allocator& GetAllocator(Device device);
 // concurrent GetAllocator calls: call once at startup.
 void RegisterAllocator(Device device, Allocator* allocator);
 
+// Copies nbytes between devices (host<->device or device<->device); `dst`
+// lives on dst_device and `src` on src_device. Synchronous.
+using DeviceCopyFn = void (*)(void* dst, Device dst_device, const void* src,
+                              Device src_device, size_t nbytes);
+
+// Installs the copy used by Tensor::to(Device) when either side is not the
+// CPU (the CUDA backend calls this at startup, like RegisterAllocator).
+void RegisterDeviceCopy(DeviceCopyFn copy);
+// The installed copy, or null when no backend registered one.
+DeviceCopyFn GetDeviceCopy();
+
 }  // namespace acaode
 
 #endif  // ACAODE_AUTOGRAD_ALLOCATOR_H_

@@ -207,9 +207,20 @@ Tensor Tensor::to(DType dtype) const {
 Tensor Tensor::to(Device device) const {
   CheckDefined(*this, "Tensor::to");
   if (device == this->device()) return *this;
-  throw RuntimeError(std::string("Tensor::to: cannot move a tensor to ") +
-                     DeviceName(device) +
-                     ": this build has no CUDA backend");
+  const DeviceCopyFn copy = GetDeviceCopy();
+  if (copy == nullptr) {
+    throw RuntimeError(std::string("Tensor::to: cannot move a tensor to ") +
+                       DeviceName(device) +
+                       ": this build has no CUDA backend");
+  }
+  Tensor out = Empty(shape(), dtype(), device);
+  if (nbytes() > 0) copy(out.raw_data(), device, raw_data(), this->device(), nbytes());
+  // d to(x, device) = to(dx, original device)
+  if (NeedsGrad(*this)) {
+    Record("ToDeviceBackward", {*this}, {out},
+           [src = this->device()](const Grads& g) { return Grads{g[0].to(src)}; });
+  }
+  return out;
 }
 
 Tensor Tensor::reshape(Shape new_shape) const {

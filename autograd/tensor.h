@@ -109,8 +109,9 @@ class Tensor {
   Tensor clone() const;
   // A copy converted to `dtype` (differentiable); returns *this if equal.
   Tensor to(DType dtype) const;
-  // Moves to `device`; returns *this if equal. RuntimeError for kCuda until
-  // the CUDA backend exists.
+  // A copy on `device` (differentiable); returns *this if equal. Uses the
+  // copy a backend installed with RegisterDeviceCopy (allocator.h);
+  // RuntimeError when none is installed (a build without CUDA).
   Tensor to(Device device) const;
   // Same data with a new shape (one entry may be -1 = inferred); shares
   // storage; differentiable. ValueError if the element counts differ.

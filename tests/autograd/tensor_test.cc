@@ -1,5 +1,7 @@
 // Tensor basics: metadata, data access, errors, the caching allocator and
 // the device seam.
+#include <cstring>
+
 #include "autograd/autograd.h"
 #include "autograd/allocator.h"
 #include "gmock/gmock.h"
@@ -80,6 +82,50 @@ TEST(Storage, WrapRunsDeleterWhenLastViewDies) {
     EXPECT_EQ(v.item(), 4.0);
   }
   EXPECT_EQ(deleted, 1);
+}
+
+// A fake second device backed by host memory, to test the device seam
+// (RegisterAllocator + RegisterDeviceCopy) without a GPU.
+class FakeDeviceAllocator final : public Allocator {
+ public:
+  Block Allocate(size_t nbytes) override {
+    ++allocs;
+    return CpuAllocator().Allocate(nbytes);
+  }
+  void Free(Block b) override { CpuAllocator().Free(b); }
+  void EmptyCache() override {}
+  AllocatorStats Stats() const override { return {}; }
+  void ResetPeak() override {}
+  Device device() const override { return Device::kCuda; }
+  int allocs = 0;
+};
+
+int fake_copies = 0;
+void FakeCopy(void* dst, Device, const void* src, Device, size_t n) {
+  ++fake_copies;
+  std::memcpy(dst, src, n);
+}
+
+TEST(DeviceSeam, RegisteredBackendMovesTensorsDifferentiably) {
+  FakeDeviceAllocator fake;
+  RegisterAllocator(Device::kCuda, &fake);
+  RegisterDeviceCopy(&FakeCopy);
+  Tensor x = FromVector({1, 2}, {2}).set_requires_grad(true);
+  Tensor d = x.to(Device::kCuda);
+  EXPECT_EQ(d.device(), Device::kCuda);
+  EXPECT_EQ(fake.allocs, 1);
+  // CPU ops refuse device tensors with a clear error.
+  EXPECT_THAT([&] { Exp(d); },
+              ::testing::ThrowsMessage<RuntimeError>(
+                  HasSubstr("Exp: cuda tensors are not supported yet")));
+  Tensor back = d.to(Device::kCpu);
+  EXPECT_EQ(fake_copies, 2);
+  Sum(Mul(back, 3.0)).backward();
+  EXPECT_TRUE(AllClose(x.grad(), {3, 3}));
+  EXPECT_EQ(fake_copies, 4);  // the gradient went back through both moves
+  RegisterDeviceCopy(nullptr);
+  RegisterAllocator(Device::kCuda, nullptr);
+  EXPECT_THROW(x.to(Device::kCuda), RuntimeError);
 }
 
 TEST(Allocator, ReusesFreedBlocks) {
