@@ -25,7 +25,18 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
     throw ValueError("LinearCombination: " + std::to_string(coeffs.size()) +
                      " coeffs but " + std::to_string(terms.size()) + " terms");
   }
-  std::vector<size_t> used;  // terms with a nonzero coefficient
+  // Indices of the terms with a nonzero coefficient; on the stack for up to
+  // kMaxInline terms (every RK tableau), so the untaped hot path allocates
+  // nothing but the output.
+  constexpr size_t kMaxInline = 32;
+  size_t used_inline[kMaxInline];
+  std::vector<size_t> used_heap;
+  size_t* used = used_inline;
+  if (terms.size() > kMaxInline) {
+    used_heap.resize(terms.size());
+    used = used_heap.data();
+  }
+  size_t num_used = 0;
   for (size_t i = 0; i < terms.size(); ++i) {
     if (coeffs[i] == 0.0) continue;
     const Tensor& t = terms[i];
@@ -40,7 +51,7 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
                        ") does not match base (" + DTypeName(base.dtype()) +
                        " " + ShapeToString(base.shape()) + ")");
     }
-    used.push_back(i);
+    used[num_used++] = i;
   }
   Tensor out = Empty(base.shape(), base.dtype());
   DispatchFloat(base.dtype(), [&](auto tag) {
@@ -51,7 +62,8 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
     for (int64_t s = 0; s < n; s += kChunk) {
       const int64_t e = std::min(n, s + kChunk);
       for (int64_t j = s; j < e; ++j) po[j] = pb[j];
-      for (size_t i : used) {
+      for (size_t u = 0; u < num_used; ++u) {
+        const size_t i = used[u];
         const T c = static_cast<T>(coeffs[i]);
         const T* pt = terms[i].data<T>();
         for (int64_t j = s; j < e; ++j) po[j] += c * pt[j];
@@ -60,14 +72,14 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
   });
   // d out = d base + sum_i c_i d terms_i
   bool needs = NeedsGrad(base);
-  for (size_t i : used) needs = needs || NeedsGrad(terms[i]);
+  for (size_t u = 0; u < num_used; ++u) needs = needs || NeedsGrad(terms[used[u]]);
   if (needs) {
     std::vector<Tensor> inputs;
     std::vector<double> cs;
     inputs.push_back(base);
-    for (size_t i : used) {
-      inputs.push_back(terms[i]);
-      cs.push_back(coeffs[i]);
+    for (size_t u = 0; u < num_used; ++u) {
+      inputs.push_back(terms[used[u]]);
+      cs.push_back(coeffs[used[u]]);
     }
     std::vector<bool> req;
     for (const Tensor& t : inputs) req.push_back(t.requires_grad());

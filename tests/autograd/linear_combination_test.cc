@@ -27,6 +27,17 @@ TEST(LinearCombination, Values) {
                        ToVector(Add(big, Mul(t, 2.0))), 1e-15));
 }
 
+TEST(LinearCombination, ManyTerms) {
+  // More terms than fit the inline index buffer: sum_{i<40} i * 1 = 780.
+  std::vector<double> coeffs;
+  std::vector<Tensor> terms;
+  for (int i = 0; i < 40; ++i) {
+    coeffs.push_back(i);
+    terms.push_back(Ones({2}));
+  }
+  EXPECT_TRUE(AllClose(LinearCombination(Zeros({2}), coeffs, terms), {780, 780}));
+}
+
 TEST(LinearCombination, ZeroCoefficientTermIsNotRead) {
   const Tensor z = FromVector({1, 2}, {2});
   // An undefined (or mis-shaped) term with coefficient 0 is skipped.
