@@ -44,9 +44,16 @@ Tensor FilledLike(const Tensor& t, double value) {
   return out;
 }
 
-void CheckSameMeta(const Tensor& g, const Tensor& ref, const std::string& what) {
+// Who produced a gradient, for error messages only (names are built lazily
+// so the hot path allocates no strings).
+std::string Source(const Node* from) {
+  return from == nullptr ? std::string("the output gradient")
+                         : "the gradient from " + from->name();
+}
+
+void CheckSameMeta(const Tensor& g, const Tensor& ref, const Node* from) {
   if (g.shape() != ref.shape() || g.dtype() != ref.dtype()) {
-    throw RuntimeError("backward: " + what + " has shape " +
+    throw RuntimeError("backward: " + Source(from) + " has shape " +
                        ShapeToString(g.shape()) + " and dtype " +
                        DTypeName(g.dtype()) + ", expected shape " +
                        ShapeToString(ref.shape()) + " and dtype " +
@@ -73,12 +80,12 @@ bool SolelyOwned(const Tensor& t) {
 }
 
 // slot = slot + g; in place only when the engine solely owns the slot.
-void SumInto(Tensor& slot, const Tensor& g, const std::string& what) {
+void SumInto(Tensor& slot, const Tensor& g, const Node* from) {
   if (!slot.defined()) {
     slot = g;
     return;
   }
-  CheckSameMeta(g, slot, what);
+  CheckSameMeta(g, slot, from);
   if (SolelyOwned(slot)) {
     AddInto(slot, g);
     return;
@@ -89,24 +96,22 @@ void SumInto(Tensor& slot, const Tensor& g, const std::string& what) {
 }
 
 void AccumulateLeaf(TensorImpl* leaf, const Tensor& g, Capture* capture,
-                    const std::string& from) {
-  if (capture != nullptr) {
-    auto it = capture->leaves.find(leaf);
-    if (it != capture->leaves.end()) {
-      for (size_t idx : it->second) {
-        SumInto(capture->results[idx], g, "gradient from " + from);
-      }
-    }
-    return;
-  }
-  if (!leaf->requires_grad()) return;
+                    const Node* from) {
   if (g.shape() != leaf->shape() || g.dtype() != leaf->dtype()) {
-    throw RuntimeError("backward: " + from + " returned a gradient of shape " +
+    throw RuntimeError("backward: " + Source(from) + " has shape " +
                        ShapeToString(g.shape()) + " and dtype " +
                        DTypeName(g.dtype()) + " for a leaf of shape " +
                        ShapeToString(leaf->shape()) + " and dtype " +
                        DTypeName(leaf->dtype()));
   }
+  if (capture != nullptr) {
+    auto it = capture->leaves.find(leaf);
+    if (it != capture->leaves.end()) {
+      for (size_t idx : it->second) SumInto(capture->results[idx], g, from);
+    }
+    return;
+  }
+  if (!leaf->requires_grad()) return;
   Tensor& acc = leaf->mutable_grad();
   if (!acc.defined()) {
     // Keep a gradient nobody else references; copy a shared one.
@@ -184,12 +189,12 @@ void Execute(const std::vector<Tensor>& outputs,
     const Tensor& y = outputs[i];
     Node* n = y.grad_fn().get();
     if (n == nullptr) {
-      AccumulateLeaf(y.impl(), seeds[i], capture, "the output gradient");
+      AccumulateLeaf(y.impl(), seeds[i], capture, nullptr);
       continue;
     }
     NodeTask& task = tasks[n];
     task.grads.resize(n->num_outputs());
-    SumInto(task.grads[y.output_nr()], seeds[i], "output gradient");
+    SumInto(task.grads[y.output_nr()], seeds[i], nullptr);
   }
 
   std::vector<Node*> ready;
@@ -212,7 +217,7 @@ void Execute(const std::vector<Tensor>& outputs,
       if (it != capture->interior.end()) {
         for (const auto& [output_nr, idx] : it->second) {
           if (output_nr < grads.size() && grads[output_nr].defined()) {
-            SumInto(capture->results[idx], grads[output_nr], "gradient");
+            SumInto(capture->results[idx], grads[output_nr], n);
           }
         }
       }
@@ -236,13 +241,13 @@ void Execute(const std::vector<Tensor>& outputs,
       const Edge& e = edges[i];
       const bool has = any && input_grads[i].defined();
       if (e.leaf) {
-        if (has) AccumulateLeaf(e.leaf.get(), input_grads[i], capture, n->name());
+        if (has) AccumulateLeaf(e.leaf.get(), input_grads[i], capture, n);
       } else if (e.node) {
         NodeTask& child = tasks[e.node.get()];
         if (has) {
           child.grads.resize(e.node->num_outputs());
           SumInto(child.grads[e.input_nr], input_grads[i],
-                  "gradient from " + n->name());
+                  n);
         }
         if (--child.pending == 0) ready.push_back(e.node.get());
       }

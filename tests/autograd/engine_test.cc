@@ -240,6 +240,23 @@ TEST(CustomFunction, OutputAliasingInputGetsFreshImpl) {
   EXPECT_EQ(x.grad().item(), 2.0);
 }
 
+struct WrongShapeFn {
+  std::vector<Tensor> Forward(FunctionContext&, const std::vector<Tensor>& in) {
+    return {Mul(in[0], 1.0)};
+  }
+  std::vector<Tensor> Backward(FunctionContext&, const std::vector<Tensor>&) {
+    return {Ones({5})};
+  }
+};
+
+TEST(CustomFunction, WrongGradientShapeIsAClearError) {
+  Tensor x = Ones({2}).set_requires_grad(true);
+  EXPECT_THAT([&] { Sum(Apply(WrongShapeFn{}, {x})[0]).backward(); },
+              ::testing::ThrowsMessage<RuntimeError>(HasSubstr(
+                  "the gradient from FunctionNode has shape [5] and dtype float64 for a "
+                  "leaf of shape [2]")));
+}
+
 TEST(GradCheckHarness, CatchesAWrongBackward) {
   // The harness must fail on a wrong derivative (here 2x instead of 1x).
   EXPECT_FALSE(GradCheck([](const Inputs& v) { return Apply(IdentityFn{}, {v[0]})[0]; },
