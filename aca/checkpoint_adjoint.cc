@@ -39,10 +39,31 @@ double MaxAbsDiff(const Tensor& a, const Tensor& b) {
   return a.dtype() == DType::kFloat32 ? MaxAbsDiffT<float>(a, b) : MaxAbsDiffT<double>(a, b);
 }
 
+template <class T>
+bool AllZeroT(const Tensor& t) {
+  const T* p = t.data<T>();
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    if (p[i] != 0) return false;
+  }
+  return true;
+}
+
+bool AllZero(const Tensor& t) {
+  return t.dtype() == DType::kFloat32 ? AllZeroT<float>(t) : AllZeroT<double>(t);
+}
+
 Tensor AddOrSet(const Tensor& acc, const Tensor& x) {
   if (!x.defined()) return acc;
   if (!acc.defined()) return x;
   return Add(acc, x);
+}
+
+// Adds dL/dz(t_k) to the adjoint; an adjoint that is still zero stays undefined while the
+// added gradient is zero (a loss on earlier outputs only), so the steps after the last
+// output with a nonzero gradient are not replayed.
+Tensor AddOutputGrad(const Tensor& lambda, const Tensor& g_k) {
+  if (!lambda.defined() && AllZero(g_k)) return lambda;
+  return AddOrSet(lambda, g_k);
 }
 
 }  // namespace
@@ -105,7 +126,7 @@ std::vector<Tensor> CheckpointAdjointNode::Backward(const std::vector<Tensor>& g
   double replay_diff = 0;
   std::vector<Tensor> inputs;
   for (int64_t i = n_steps; i >= 1; --i) {
-    while (k >= 0 && output_index_[k] == i) lambda = AddOrSet(lambda, g[k--]);
+    while (k >= 0 && output_index_[k] == i) lambda = AddOutputGrad(lambda, g[k--]);
     if (!lambda.defined()) continue;  // no loss downstream of this step: zero adjoint
     const double t0 = times_[i - 1];
     std::vector<Tensor> grads;
@@ -142,7 +163,7 @@ std::vector<Tensor> CheckpointAdjointNode::Backward(const std::vector<Tensor>& g
           "; check f's derivatives and the loss (no parameter gradient was written)"));
     }
   }
-  while (k >= 0 && output_index_[k] == 0) lambda = AddOrSet(lambda, g[k--]);
+  while (k >= 0 && output_index_[k] == 0) lambda = AddOutputGrad(lambda, g[k--]);
 
   stats_->backward_f_evals += evals;
   stats_->peak_tape_bytes = std::max(stats_->peak_tape_bytes, peak);

@@ -183,6 +183,36 @@ TEST_P(LinearGradientTest, Float32) {
   EXPECT_LT(e.a, 2e-4);
 }
 
+// A loss on the middle output only (zero gradient for the later ones): the gradient is
+// still right, and ACA does not replay the steps after the middle output.
+TEST_P(LinearGradientTest, LossOnMiddleOutputOnly) {
+  const std::vector<double> ts = {0.0, 1.0, 3.0};
+  std::vector<Eigen::MatrixXd> w = Weights(ts.size(), 3, 2);
+  w[0].setZero();
+  w[2].setZero();
+  Tensor a = FromEigen(SpiralA()).set_requires_grad(true);
+  Tensor z0 = FromEigen(BatchZ0()).set_requires_grad(true);
+  DynamicsFn f = [&a](double, const Tensor& z) { return MatMul(z, Transpose(a, 0, 1)); };
+  OdeintOptions options;
+  options.rtol = options.atol = 1e-9;
+  options.gradient = GetParam();
+  absl::StatusOr<OdeintResult> r = Odeint(f, {a}, z0, ts, options);
+  ASSERT_THAT(r.status(), IsOk());
+  std::vector<Tensor> wt;
+  for (const auto& m : w) wt.push_back(FromEigen(m));
+  Sum(Mul(r->ys, Stack(wt, 0))).backward();
+  LinearOracle oracle(SpiralA(), ts);
+  EXPECT_LT(RelErr(ToEigen(z0.grad(), 3, 2), oracle.GradZ0(w)), 1e-7);
+  EXPECT_LT(RelErr(ToEigen(a.grad(), 2, 2), oracle.GradA(BatchZ0(), w)), 1e-7);
+  if (GetParam() == GradientMethod::kAca) {
+    // Steps up to t = 1 only: dopri5 replays cost 6 evaluations each.
+    int64_t steps_to_middle = 0;
+    while (r->accepted_times[steps_to_middle] != 1.0) ++steps_to_middle;
+    EXPECT_EQ(r->stats->backward_f_evals, 6 * steps_to_middle);
+    EXPECT_LT(steps_to_middle, r->stats->accepted_steps);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Methods, LinearGradientTest,
                          ::testing::Values(GradientMethod::kAca, GradientMethod::kAdjoint,
                                            GradientMethod::kNaive),
