@@ -1,7 +1,7 @@
 // The adaptive checkpoint adjoint (ACA; Zhuang et al., ICML 2020, seed Appendix A) as an
 // autograd node.
 //
-//   ASSIGN_OR_RETURN(OdeintResult r, OdeintAca(f, module.parameters(), z0, ts, options));
+//   ASSIGN_OR_RETURN(OdeintResult r, OdeintAca(f, module->Parameters(), z0, ts, options));
 //   Sum(Square(r.ys)).backward();   // runs CheckpointAdjointNode::Backward
 //
 // Forward (tape off): solvers::Integrate with record_accepted keeps every accepted
@@ -10,11 +10,13 @@
 // Backward, with λ the adjoint dL/dz(t_i) (λ starts at dL/dz(t_N)):
 //   for i = N, ..., 1:
 //     replay step i taped: ẑ_i = ψ(f, t_{i−1}, z_{i−1}, h_i = t_i − t_{i−1})
-//       (the same ExplicitRk code as the forward; ẑ_i equals z_i bitwise)
+//       (ExplicitRk::StepTo, the same code and stage times as the forward, so ẑ_i equals
+//       z_i bitwise; an FSAL method's last stage, unused here, is not evaluated)
 //     g_θ += λᵀ ∂ẑ_i/∂θ,   λ ← λᵀ ∂ẑ_i/∂z_{i−1}       (engine Grad: no .grad is written)
 //     drop the local graph
 //     λ += dL/dz(t_{i−1}) when t_{i−1} is an output time
 //   return (λ = dL/dz0, g_θ)
+// Steps after the last output time with a nonzero dL/dz are skipped (λ = 0 there).
 // The node returns the parameter gradients to the engine, which accumulates them into
 // .grad only after Backward returned: if Backward throws (f throws, or the adjoint turns
 // non-finite), no parameter's .grad is touched.

@@ -1,12 +1,12 @@
 // Odeint: solve dz/dt = f(t, z) through the output times ts and return the states as a
 // tensor on the tape, with the gradient method chosen by one option.
 //
-//   nn::Sequential mlp = ...;                       // f's parameters
-//   aca::DynamicsFn f = [&](double t, const Tensor& z) { return mlp.Forward(z); };
+//   std::shared_ptr<nn::Sequential> mlp = ...;      // f's parameters
+//   aca::DynamicsFn f = [mlp](double t, const Tensor& z) { return mlp->Forward(z); };
 //   aca::OdeintOptions options;                     // dopri5, ACA gradients
 //   options.rtol = options.atol = 1e-6;
 //   ASSIGN_OR_RETURN(aca::OdeintResult r,
-//                    aca::Odeint(f, mlp.parameters(), z0, {0.0, 0.5, 1.0}, options));
+//                    aca::Odeint(f, mlp->Parameters(), z0, {0.0, 0.5, 1.0}, options));
 //   Tensor loss = Sum(Square(r.ys));                // r.ys: [3, *z0.shape()]
 //   loss.backward();                                // gradients reach z0 and mlp's params
 //   std::cout << *r.stats;                          // backward fields filled now
@@ -15,8 +15,9 @@
 // forward solve runs, and ys carries the chosen method's node (ACA: CheckpointAdjointNode,
 // adjoint: ContinuousAdjointNode; naive: the recorded solve itself).
 //
+// (aca/odeint_module.h takes an nn::OdeModule instead of f and params.)
 // `params` are the tensors f depends on that gradients should reach (e.g. a module's
-// parameters()); ACA and the adjoint need them listed (they compute dL/dθ themselves), the
+// Parameters()); ACA and the adjoint need them listed (they compute dL/dθ themselves), the
 // naive method reaches them through f's graph anyway. ts must be strictly monotone
 // (increasing or decreasing: integration backward in time works); ts[0] is z0's time.
 // z0 may have any shape (e.g. a batch [B, D]); the error norm is taken over all its
