@@ -2,6 +2,8 @@
 // Fréchet derivative, tests/aca/linear_oracle.h), for the three gradient methods.
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -219,6 +221,33 @@ INSTANTIATE_TEST_SUITE_P(Methods, LinearGradientTest,
                          [](const ::testing::TestParamInfo<GradientMethod>& info) {
                            return std::string(GradientMethodName(info.param));
                          });
+
+// Every adaptive tableau with every gradient method: the gradient meets the analytic one
+// at rtol = atol = 1e-8 (loosely for the low-order heun_euler).
+class TableauTest
+    : public ::testing::TestWithParam<std::tuple<const char*, GradientMethod>> {};
+
+TEST_P(TableauTest, MeetsAnalyticGradient) {
+  const auto [tableau, method] = GetParam();
+  const std::vector<double> ts = {0.0, 0.7, 1.5};
+  const double tol = std::string(tableau) == "heun_euler" ? 1e-6 : 1e-8;
+  GradErrors e = SolveAndCompare(method, tol, SpiralA(), BatchZ0(), ts,
+                                 Weights(ts.size(), 3, 2), DType::kFloat64, tableau);
+  std::printf("%-10s %-8s tol %.0e: dL/dz0 %.3e dL/dA %.3e\n", tableau,
+              GradientMethodName(method), tol, e.z0, e.a);
+  EXPECT_LT(e.z0, 100 * tol);
+  EXPECT_LT(e.a, 100 * tol);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, TableauTest,
+    ::testing::Combine(::testing::Values("heun_euler", "bosh3", "dopri5", "tsit5", "dopri8"),
+                       ::testing::Values(GradientMethod::kAca, GradientMethod::kAdjoint,
+                                         GradientMethod::kNaive)),
+    [](const ::testing::TestParamInfo<std::tuple<const char*, GradientMethod>>& info) {
+      return std::string(std::get<0>(info.param)) + "_" +
+             GradientMethodName(std::get<1>(info.param));
+    });
 
 }  // namespace
 }  // namespace aca
