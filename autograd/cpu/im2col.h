@@ -13,7 +13,6 @@
 #define ACAODE_AUTOGRAD_CPU_IM2COL_H_
 
 #include <cstdint>
-#include <cstring>
 
 namespace acaode {
 namespace cpu {
@@ -42,38 +41,36 @@ void Im2Col(const T* x, const ConvGeometry& g, T* col) {
   const int64_t opix = g.out_h * g.out_w;
   for (int64_t c = 0; c < g.channels; ++c) {
     for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
+      // Output rows reading inside the image: 0 <= oh*s - p + kh < in_h.
+      int64_t oh_lo = 0;
+      while (oh_lo < g.out_h && oh_lo * g.stride_h - g.pad_h + kh < 0) ++oh_lo;
+      int64_t oh_hi = oh_lo;
+      while (oh_hi < g.out_h && oh_hi * g.stride_h - g.pad_h + kh < g.in_h) ++oh_hi;
       for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
         T* row = col + ((c * g.kernel_h + kh) * g.kernel_w + kw) * ncols;
-        // Valid output columns for this kw: 0 <= ow*s - p + kw < in_w.
+        // Output columns reading inside the image.
+        int64_t ow_lo = 0;
+        while (ow_lo < g.out_w && ow_lo * g.stride_w - g.pad_w + kw < 0) ++ow_lo;
+        int64_t ow_hi = ow_lo;
+        while (ow_hi < g.out_w && ow_hi * g.stride_w - g.pad_w + kw < g.in_w) ++ow_hi;
         for (int64_t n = 0; n < g.batch; ++n) {
           const T* xp = x + (n * g.channels + c) * plane;
           T* rp = row + n * opix;
-          for (int64_t oh = 0; oh < g.out_h; ++oh) {
-            const int64_t ih = oh * g.stride_h - g.pad_h + kh;
+          for (int64_t q = 0; q < oh_lo * g.out_w; ++q) rp[q] = T(0);
+          for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
             T* dst = rp + oh * g.out_w;
-            if (ih < 0 || ih >= g.in_h) {
-              std::memset(dst, 0, sizeof(T) * g.out_w);
-              continue;
-            }
-            const T* src = xp + ih * g.in_w;
+            // Element ow reads xp[base + ow * stride_w] (in range for
+            // ow_lo <= ow < ow_hi).
+            const int64_t base = (oh * g.stride_h - g.pad_h + kh) * g.in_w - g.pad_w + kw;
+            for (int64_t ow = 0; ow < ow_lo; ++ow) dst[ow] = T(0);
             if (g.stride_w == 1) {
-              const int64_t shift = kw - g.pad_w;  // iw = ow + shift
-              const int64_t lo = shift < 0 ? -shift : 0;
-              int64_t hi = g.in_w - shift;
-              if (hi > g.out_w) hi = g.out_w;
-              if (hi < lo) hi = lo;
-              for (int64_t ow = 0; ow < lo; ++ow) dst[ow] = T(0);
-              if (hi > lo) {
-                std::memcpy(dst + lo, src + lo + shift, sizeof(T) * (hi - lo));
-              }
-              for (int64_t ow = hi; ow < g.out_w; ++ow) dst[ow] = T(0);
+              for (int64_t ow = ow_lo; ow < ow_hi; ++ow) dst[ow] = xp[base + ow];
             } else {
-              for (int64_t ow = 0; ow < g.out_w; ++ow) {
-                const int64_t iw = ow * g.stride_w - g.pad_w + kw;
-                dst[ow] = (iw >= 0 && iw < g.in_w) ? src[iw] : T(0);
-              }
+              for (int64_t ow = ow_lo; ow < ow_hi; ++ow) dst[ow] = xp[base + ow * g.stride_w];
             }
+            for (int64_t ow = ow_hi; ow < g.out_w; ++ow) dst[ow] = T(0);
           }
+          for (int64_t q = oh_hi * g.out_w; q < opix; ++q) rp[q] = T(0);
         }
       }
     }

@@ -1,0 +1,117 @@
+// Benchmark (not a test): forward + backward of
+//   (a) an MLP 64 -> 64 -> 64 (Linear, Tanh, Linear) on a batch of 128, and
+//   (b) a conv block conv3x3 - GroupNorm(8 groups) - ReLU - conv3x3 on 64
+//       channels, 8x8 images, batch 32,
+// in float32 on one thread, the input requiring grad (as an ODE state does).
+// Prints one JSON object with the microseconds per iteration, measured as
+// CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID, so time spent
+// descheduled on a shared machine does not count), the minimum over repeats
+// of the mean of a batch of iterations, which
+// nn_bench_compare.py sets side by side with PyTorch.
+//
+//   bazel run -c opt //autograd/benchmarks:nn_bench
+//   bazel run -c opt //autograd/benchmarks:nn_bench -- --seconds=2
+#include <algorithm>
+#include <ctime>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "autograd/autograd.h"
+#include "autograd/nn/activation.h"
+#include "autograd/nn/conv.h"
+#include "autograd/nn/linear.h"
+#include "autograd/nn/norm.h"
+#include "autograd/nn/sequential.h"
+
+namespace acaode {
+namespace {
+
+// Minimum over `repeats` of the mean time of one call, in microseconds;
+// each repeat runs about seconds / repeats.
+double ThreadSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+double TimeUs(const std::function<void()>& fn, double seconds, int repeats = 11) {
+  for (int i = 0; i < 5; ++i) fn();  // warm up (allocator caches, etc.)
+  const double t0 = ThreadSeconds();
+  int calib = 0;
+  while (ThreadSeconds() - t0 < 0.05) {
+    fn();
+    ++calib;
+  }
+  const double per = 0.05 / calib;
+  const int iters = std::max(1, static_cast<int>(seconds / repeats / per));
+  std::vector<double> us;
+  for (int r = 0; r < repeats; ++r) {
+    const double a = ThreadSeconds();
+    for (int i = 0; i < iters; ++i) fn();
+    us.push_back((ThreadSeconds() - a) * 1e6 / iters);
+  }
+  return *std::min_element(us.begin(), us.end());
+}
+
+int Main(int argc, char** argv) {
+  double seconds = 1.0;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--seconds=", 10) == 0) seconds = std::atof(argv[i] + 10);
+  }
+  const DType f32 = DType::kFloat32;
+  Generator gen(0);
+
+  // (a) MLP
+  nn::Sequential mlp({std::make_shared<nn::Linear>(64, 64, gen, true, f32),
+                      std::make_shared<nn::Tanh>(),
+                      std::make_shared<nn::Linear>(64, 64, gen, true, f32)});
+  Tensor xa = RandNormal({128, 64}, 0, 1, gen, f32).set_requires_grad(true);
+  auto mlp_step = [&] {
+    mlp.ZeroGrad();
+    xa.zero_grad();
+    Sum(mlp.Forward(xa)).backward();
+  };
+  auto mlp_fwd = [&] {
+    NoGradGuard ng;
+    mlp.Forward(xa);
+  };
+
+  // (b) conv block
+  nn::Conv2dOptions c;
+  c.padding = 1;
+  c.dtype = f32;
+  nn::Sequential block({std::make_shared<nn::Conv2d>(64, 64, 3, gen, c),
+                        std::make_shared<nn::GroupNorm>(8, 64, 1e-5, true, f32),
+                        std::make_shared<nn::ReLU>(),
+                        std::make_shared<nn::Conv2d>(64, 64, 3, gen, c)});
+  Tensor xb = RandNormal({32, 64, 8, 8}, 0, 1, gen, f32).set_requires_grad(true);
+  auto conv_step = [&] {
+    block.ZeroGrad();
+    xb.zero_grad();
+    Sum(block.Forward(xb)).backward();
+  };
+  auto conv_fwd = [&] {
+    NoGradGuard ng;
+    block.Forward(xb);
+  };
+
+  const double a_fb = TimeUs(mlp_step, seconds);
+  const double a_f = TimeUs(mlp_fwd, seconds);
+  const double b_fb = TimeUs(conv_step, seconds);
+  const double b_f = TimeUs(conv_fwd, seconds);
+  std::printf(
+      "{\"impl\": \"acaode\", \"threads\": 1, \"mlp_fwd_bwd_us\": %.2f, \"mlp_fwd_us\": %.2f, "
+      "\"conv_fwd_bwd_us\": %.2f, \"conv_fwd_us\": %.2f}\n",
+      a_fb, a_f, b_fb, b_f);
+  return 0;
+}
+
+}  // namespace
+}  // namespace acaode
+
+int main(int argc, char** argv) { return acaode::Main(argc, argv); }
