@@ -18,8 +18,9 @@ Estimation in Neural ODE" (ICML 2020), with acaode's public API:
    adjoint's backward solve reconstructs z(0) from z(T) (inexact: the limit cycle attracts
    forward in time and repels backward), while ACA replays its stored checkpoints exactly.
 
-    python experiments/gradient_accuracy.py --quick --out /tmp/ga   # ~10 s
-    python experiments/gradient_accuracy.py --out results/           # the full sweep
+    bazel run //experiments:gradient_accuracy -- --quick --out /tmp/ga   # a few seconds
+    python experiments/gradient_accuracy.py      # installed acaode; the full sweep into
+                                                 # experiments/out/gradient_accuracy/
 
 Writes DIR/gradient_accuracy.png (four panels) and DIR/gradient_accuracy.json (every
 number), and prints the tables.
@@ -198,17 +199,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="a small sweep (seconds), for tests and a first look")
-    parser.add_argument("--out", default="results/gradient_accuracy",
+    parser.add_argument("--out", default="experiments/out/gradient_accuracy",
                         help="directory for gradient_accuracy.png and .json")
     args = parser.parse_args(argv)
+    out_dir = args.out
+    if not os.path.isabs(out_dir) and "BUILD_WORKING_DIRECTORY" in os.environ:
+        out_dir = os.path.join(os.environ["BUILD_WORKING_DIRECTORY"], out_dir)  # bazel run
     settings = SETTINGS["quick" if args.quick else "full"]
     start = time.perf_counter()
     results = run(settings)
     results["seconds"] = time.perf_counter() - start
-    os.makedirs(args.out, exist_ok=True)
-    png = os.path.join(args.out, "gradient_accuracy.png")
+    os.makedirs(out_dir, exist_ok=True)
+    png = os.path.join(out_dir, "gradient_accuracy.png")
     plot(results, settings, png)
-    with open(os.path.join(args.out, "gradient_accuracy.json"), "w") as f:
+    with open(os.path.join(out_dir, "gradient_accuracy.json"), "w") as f:
         json.dump(results, f, indent=1, default=lambda x: None)
     print_tables(results)
     print(f"wrote {png} and gradient_accuracy.json ({results['seconds']:.1f} s)")

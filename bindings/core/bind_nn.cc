@@ -8,7 +8,10 @@
 // The Python attribute keeps the child's Python object alive; containers built in C++
 // (Sequential, AutonomousOde) keep their Python arguments alive with py::keep_alive. A
 // Python module reaches C++ only together with such an owner, so its `forward` is never
-// called after its Python object is gone.
+// called after its Python object is gone. pybind11 would hand a method called before
+// Module.__init__ uninitialised memory, so python/acaode/nn/__init__.py constructs the C++
+// side before a subclass's own __init__ runs (and makes Module.__init__ idempotent). The C++
+// layers are final (a Python override of their forward would not be seen from C++).
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -124,9 +127,13 @@ std::string Describe(const nn::Module& m, const std::string& indent) {
 nn::LstmState ParseLstmState(const py::object& state) {
   nn::LstmState s;
   if (state.is_none()) return s;
-  auto pair = state.cast<std::pair<Tensor, Tensor>>();
-  s.h = pair.first;
-  s.c = pair.second;
+  if (!py::isinstance<py::sequence>(state) || py::len(state) != 2 ||
+      !py::isinstance<Tensor>(state[py::int_(0)]) ||
+      !py::isinstance<Tensor>(state[py::int_(1)])) {
+    throw py::type_error("state: must be None or a pair (h, c) of acaode.Tensor");
+  }
+  s.h = state[py::int_(0)].cast<Tensor>();
+  s.c = state[py::int_(1)].cast<Tensor>();
   return s;
 }
 
@@ -184,11 +191,11 @@ void BindNn(py::module_& root) {
            [](const py::object& self, const py::args& args, const py::kwargs& kwargs) {
              return self.attr("forward")(*args, **kwargs);
            })
-      .def("parameters", &nn::Module::Parameters,
+      .def("parameters", [](const nn::Module& m) { return m.Parameters(); },
            "Parameters of this module and its children, depth first, each once.")
-      .def("named_parameters", &nn::Module::NamedParameters,
+      .def("named_parameters", [](const nn::Module& m) { return m.NamedParameters(); },
            "(dotted name, tensor) pairs, e.g. ('0.weight', ...) in a Sequential.")
-      .def("named_buffers", &nn::Module::NamedBuffers)
+      .def("named_buffers", [](const nn::Module& m) { return m.NamedBuffers(); })
       .def("named_children",
            [](const nn::Module& m) {
              py::list out;
@@ -203,7 +210,7 @@ void BindNn(py::module_& root) {
              for (const auto& entry : m.NamedChildren()) out.append(py::cast(entry.second));
              return out;
            })
-      .def("num_parameters", &nn::Module::NumParameters)
+      .def("num_parameters", [](const nn::Module& m) { return m.NumParameters(); })
       .def(
           "train",
           [](const py::object& self, bool mode) {
@@ -216,8 +223,8 @@ void BindNn(py::module_& root) {
              self.cast<nn::Module&>().Eval();
              return self;
            })
-      .def_property_readonly("training", &nn::Module::is_training)
-      .def("zero_grad", &nn::Module::ZeroGrad,
+      .def_property_readonly("training", [](const nn::Module& m) { return m.is_training(); })
+      .def("zero_grad", [](nn::Module& m) { m.ZeroGrad(); },
            "Resets every parameter's gradient to None.")
       .def(
           "state_dict",
@@ -260,7 +267,7 @@ void BindNn(py::module_& root) {
           py::arg("path"),
           "Reads a file written by save(); a missing, corrupt or mismatched file raises "
           "(FileNotFoundError, OSError, ValueError) and leaves the module unchanged.")
-      .def_property_readonly("type_name", &nn::Module::type_name)
+      .def_property_readonly("type_name", [](const nn::Module& m) { return m.type_name(); })
       .def("__repr__", [](const py::object& self) {
         const auto& m = self.cast<const nn::Module&>();
         if (dynamic_cast<const PyModule*>(&m) != nullptr) {
@@ -271,6 +278,16 @@ void BindNn(py::module_& root) {
         return Describe(m, "");
       });
 
+  m.def(
+      "_constructed",
+      [](const py::object& self) {
+        if (!py::isinstance<nn::Module>(self)) throw py::type_error("not an acaode.nn.Module");
+        auto* inst = reinterpret_cast<py::detail::instance*>(self.ptr());
+        return inst->get_value_and_holder().holder_constructed();
+      },
+      py::arg("module"),
+      "Whether the C++ side of a Module exists (acaode/nn/__init__.py builds it before a "
+      "subclass's __init__ runs; Note [Python modules]).");
   m.def(
       "Parameter",
       [](const py::object& data, bool requires_grad) {
@@ -285,7 +302,7 @@ void BindNn(py::module_& root) {
 
   // --- layers ---
   py::class_<nn::Linear, nn::Module, std::shared_ptr<nn::Linear>>(
-      m, "Linear", "y = x W^T + b; weight [out, in], bias [out]; PyTorch's initialisation.")
+      m, "Linear", py::is_final(), "y = x W^T + b; weight [out, in], bias [out]; PyTorch's initialisation.")
       .def(py::init([](int64_t in_features, int64_t out_features, bool bias,
                        const py::object& dtype, Generator* generator) {
              return std::make_shared<nn::Linear>(in_features, out_features, Gen(generator),
@@ -297,7 +314,7 @@ void BindNn(py::module_& root) {
       .def_property_readonly("bias", [](const nn::Linear& l) { return OptionalTensor(l.bias()); });
 
   py::class_<nn::Conv2d, nn::Module, std::shared_ptr<nn::Conv2d>>(
-      m, "Conv2d", "2-D convolution, NCHW; weight [out, in, k, k], bias [out].")
+      m, "Conv2d", py::is_final(), "2-D convolution, NCHW; weight [out, in, k, k], bias [out].")
       .def(py::init([](int64_t in_channels, int64_t out_channels, int64_t kernel_size,
                        int64_t stride, int64_t padding, bool bias, const py::object& dtype,
                        Generator* generator) {
@@ -315,7 +332,7 @@ void BindNn(py::module_& root) {
       .def_property_readonly("weight", &nn::Conv2d::weight)
       .def_property_readonly("bias", [](const nn::Conv2d& l) { return OptionalTensor(l.bias()); });
 
-  py::class_<nn::GroupNorm, nn::Module, std::shared_ptr<nn::GroupNorm>>(m, "GroupNorm")
+  py::class_<nn::GroupNorm, nn::Module, std::shared_ptr<nn::GroupNorm>>(m, "GroupNorm", py::is_final())
       .def(py::init([](int64_t num_groups, int64_t num_channels, double eps, bool affine,
                        const py::object& dtype) {
              return std::make_shared<nn::GroupNorm>(num_groups, num_channels, eps, affine,
@@ -326,7 +343,7 @@ void BindNn(py::module_& root) {
       .def_property_readonly("weight", [](const nn::GroupNorm& l) { return OptionalTensor(l.weight()); })
       .def_property_readonly("bias", [](const nn::GroupNorm& l) { return OptionalTensor(l.bias()); });
 
-  py::class_<nn::BatchNorm2d, nn::Module, std::shared_ptr<nn::BatchNorm2d>>(m, "BatchNorm2d")
+  py::class_<nn::BatchNorm2d, nn::Module, std::shared_ptr<nn::BatchNorm2d>>(m, "BatchNorm2d", py::is_final())
       .def(py::init([](int64_t num_features, double eps, double momentum, bool affine,
                        const py::object& dtype) {
              nn::BatchNormOptions options;
@@ -343,17 +360,17 @@ void BindNn(py::module_& root) {
       .def_property_readonly("running_mean", &nn::BatchNorm2d::running_mean)
       .def_property_readonly("running_var", &nn::BatchNorm2d::running_var);
 
-  py::class_<nn::ReLU, nn::Module, std::shared_ptr<nn::ReLU>>(m, "ReLU").def(py::init<>());
-  py::class_<nn::Tanh, nn::Module, std::shared_ptr<nn::Tanh>>(m, "Tanh").def(py::init<>());
-  py::class_<nn::Sigmoid, nn::Module, std::shared_ptr<nn::Sigmoid>>(m, "Sigmoid")
+  py::class_<nn::ReLU, nn::Module, std::shared_ptr<nn::ReLU>>(m, "ReLU", py::is_final()).def(py::init<>());
+  py::class_<nn::Tanh, nn::Module, std::shared_ptr<nn::Tanh>>(m, "Tanh", py::is_final()).def(py::init<>());
+  py::class_<nn::Sigmoid, nn::Module, std::shared_ptr<nn::Sigmoid>>(m, "Sigmoid", py::is_final())
       .def(py::init<>());
-  py::class_<nn::Softplus, nn::Module, std::shared_ptr<nn::Softplus>>(m, "Softplus")
+  py::class_<nn::Softplus, nn::Module, std::shared_ptr<nn::Softplus>>(m, "Softplus", py::is_final())
       .def(py::init<>());
-  py::class_<nn::Flatten, nn::Module, std::shared_ptr<nn::Flatten>>(m, "Flatten")
+  py::class_<nn::Flatten, nn::Module, std::shared_ptr<nn::Flatten>>(m, "Flatten", py::is_final())
       .def(py::init<int64_t>(), py::arg("start_dim") = 1);
 
   py::class_<nn::Sequential, nn::Module, std::shared_ptr<nn::Sequential>>(
-      m, "Sequential", "Modules applied in order; children named '0', '1', ...")
+      m, "Sequential", py::is_final(), "Modules applied in order; children named '0', '1', ...")
       .def(py::init([](const py::args& modules) {
              auto seq = std::make_shared<nn::Sequential>();
              for (py::handle mod : modules) {
@@ -382,7 +399,7 @@ void BindNn(py::module_& root) {
         return s[static_cast<size_t>(i < 0 ? i + n : i)];
       });
 
-  py::class_<nn::LSTMCell, nn::Module, std::shared_ptr<nn::LSTMCell>>(m, "LSTMCell")
+  py::class_<nn::LSTMCell, nn::Module, std::shared_ptr<nn::LSTMCell>>(m, "LSTMCell", py::is_final())
       .def(py::init([](int64_t input_size, int64_t hidden_size, bool bias,
                        const py::object& dtype, Generator* generator) {
              return std::make_shared<nn::LSTMCell>(input_size, hidden_size, Gen(generator),
@@ -399,7 +416,7 @@ void BindNn(py::module_& root) {
           py::arg("input"), py::arg("state") = py::none(),
           "x [N, I], state (h, c) each [N, H] or None (zeros) -> (h', c').");
 
-  py::class_<nn::LSTM, nn::Module, std::shared_ptr<nn::LSTM>>(m, "LSTM")
+  py::class_<nn::LSTM, nn::Module, std::shared_ptr<nn::LSTM>>(m, "LSTM", py::is_final())
       .def(py::init([](int64_t input_size, int64_t hidden_size, int64_t num_layers, bool bias,
                        const py::object& dtype, Generator* generator) {
              return std::make_shared<nn::LSTM>(input_size, hidden_size, Gen(generator),
@@ -417,7 +434,7 @@ void BindNn(py::module_& root) {
           py::arg("input"), py::arg("state") = py::none(),
           "x [T, N, I] -> (output [T, N, H], (h, c) each [num_layers, N, H]).");
 
-  py::class_<nn::GRUCell, nn::Module, std::shared_ptr<nn::GRUCell>>(m, "GRUCell")
+  py::class_<nn::GRUCell, nn::Module, std::shared_ptr<nn::GRUCell>>(m, "GRUCell", py::is_final())
       .def(py::init([](int64_t input_size, int64_t hidden_size, bool bias,
                        const py::object& dtype, Generator* generator) {
              return std::make_shared<nn::GRUCell>(input_size, hidden_size, Gen(generator),
@@ -433,7 +450,7 @@ void BindNn(py::module_& root) {
           py::arg("input"), py::arg("h") = py::none());
 
   py::class_<nn::AutonomousOde, nn::Module, std::shared_ptr<nn::AutonomousOde>>(
-      m, "AutonomousOde", "The ODE f(t, z) = func(z) of a module func (its child 'func').")
+      m, "AutonomousOde", py::is_final(), "The ODE f(t, z) = func(z) of a module func (its child 'func').")
       .def(py::init<std::shared_ptr<nn::Module>>(), py::arg("func"), py::keep_alive<1, 2>())
       .def(
           "forward",

@@ -87,7 +87,7 @@ void BindOdeint(py::module_& m) {
       .value("adjoint", aca::GradientMethod::kAdjoint)
       .value("naive", aca::GradientMethod::kNaive);
 
-  py::class_<aca::AdjointOptions>(m, "AdjointOptions",
+  py::class_<aca::AdjointOptions>(m, "AdjointOptions", py::is_final(),
                                   "The continuous adjoint's backward solve; unset fields "
                                   "(negative, empty) take the forward solve's value.")
       .def(py::init<>())
@@ -96,7 +96,7 @@ void BindOdeint(py::module_& m) {
       .def_readwrite("atol", &aca::AdjointOptions::atol)
       .def_readwrite("max_steps", &aca::AdjointOptions::max_steps);
 
-  py::class_<aca::OdeintOptions>(m, "OdeintOptions",
+  py::class_<aca::OdeintOptions>(m, "OdeintOptions", py::is_final(),
                                  "Options of a solve (aca/options.h), field by field.")
       .def(py::init<>())
       .def_readwrite("method", &aca::OdeintOptions::method)
@@ -116,7 +116,7 @@ void BindOdeint(py::module_& m) {
       });
 
   py::class_<aca::SolveStats, std::shared_ptr<aca::SolveStats>>(
-      m, "SolveStats",
+      m, "SolveStats", py::is_final(),
       "Statistics of one solve; the backward fields are filled in when backward() has run "
       "through it.")
       .def_readonly("forward_f_evals", &aca::SolveStats::forward_f_evals)
@@ -143,7 +143,7 @@ void BindOdeint(py::module_& m) {
         return os.str();
       });
 
-  py::class_<Solution>(m, "Solution", "What acaode.solve returns.")
+  py::class_<Solution>(m, "Solution", py::is_final(), "What acaode.solve returns.")
       .def_readonly("ys", &Solution::ys, "The states at t: [len(t), *z0.shape].")
       .def_property_readonly("ts",
                              [](const Solution& s) { return py::array(py::cast(s.ts)); },

@@ -46,7 +46,7 @@ void BindOptim(py::module_& root) {
       .def_property_readonly("params", &optim::Optimizer::params);
 
   py::class_<optim::Sgd, optim::Optimizer, std::shared_ptr<optim::Sgd>>(
-      m, "SGD", "Stochastic gradient descent, exactly torch.optim.SGD's update.")
+      m, "SGD", py::is_final(), "Stochastic gradient descent, exactly torch.optim.SGD's update.")
       .def(py::init([](const py::iterable& params, double lr, double momentum,
                        double dampening, double weight_decay, bool nesterov) {
              optim::SgdOptions o;
@@ -62,7 +62,7 @@ void BindOptim(py::module_& root) {
            py::arg("nesterov") = false);
 
   py::class_<optim::Adam, optim::Optimizer, std::shared_ptr<optim::Adam>>(
-      m, "Adam", "Adam (Kingma & Ba), exactly torch.optim.Adam's update.")
+      m, "Adam", py::is_final(), "Adam (Kingma & Ba), exactly torch.optim.Adam's update.")
       .def(py::init([](const py::iterable& params, double lr,
                        const std::pair<double, double>& betas, double eps,
                        double weight_decay) {
@@ -86,14 +86,14 @@ void BindOptim(py::module_& root) {
       .def_property_readonly("epoch", &optim::LrScheduler::epoch)
       .def_property_readonly("base_lr", &optim::LrScheduler::base_lr);
   py::class_<optim::StepLr, optim::LrScheduler, std::shared_ptr<optim::StepLr>>(
-      s, "StepLR", "lr = base * gamma^floor(epoch / step_size)")
+      s, "StepLR", py::is_final(), "lr = base * gamma^floor(epoch / step_size)")
       .def(py::init([](optim::Optimizer* optimizer, int64_t step_size, double gamma) {
              return Unwrap(optim::StepLr::Create(optimizer, step_size, gamma));
            }),
            py::arg("optimizer"), py::arg("step_size"), py::arg("gamma") = 0.1,
            py::keep_alive<1, 2>());
   py::class_<optim::MultiStepLr, optim::LrScheduler, std::shared_ptr<optim::MultiStepLr>>(
-      s, "MultiStepLR", "lr = base * gamma^(number of milestones <= epoch)")
+      s, "MultiStepLR", py::is_final(), "lr = base * gamma^(number of milestones <= epoch)")
       .def(py::init([](optim::Optimizer* optimizer, std::vector<int64_t> milestones,
                        double gamma) {
              return Unwrap(optim::MultiStepLr::Create(optimizer, std::move(milestones), gamma));
@@ -101,7 +101,7 @@ void BindOptim(py::module_& root) {
            py::arg("optimizer"), py::arg("milestones"), py::arg("gamma") = 0.1,
            py::keep_alive<1, 2>());
   py::class_<optim::ExponentialLr, optim::LrScheduler, std::shared_ptr<optim::ExponentialLr>>(
-      s, "ExponentialLR", "lr = base * gamma^epoch")
+      s, "ExponentialLR", py::is_final(), "lr = base * gamma^epoch")
       .def(py::init([](optim::Optimizer* optimizer, double gamma) {
              return Unwrap(optim::ExponentialLr::Create(optimizer, gamma));
            }),

@@ -275,7 +275,7 @@ Generator& DefaultGenerator() {
 }
 
 void BindTensor(py::module_& m) {
-  py::class_<Generator>(m, "Generator",
+  py::class_<Generator>(m, "Generator", py::is_final(),
                         "A seeded random number generator (xoshiro256**); the same seed "
                         "gives the same numbers on every platform.")
       .def(py::init<uint64_t>(), py::arg("seed"))
@@ -289,7 +289,7 @@ void BindTensor(py::module_& m) {
       "Reseeds the default generator (used by randn, rand and layer initialisation when "
       "no generator is given).");
 
-  py::class_<Tensor> cls(m, "Tensor",
+  py::class_<Tensor> cls(m, "Tensor", py::is_final(),
                          "An n-dimensional float32/float64 array with reverse-mode automatic "
                          "differentiation. Create with acaode.tensor(...).");
   cls.attr("__array_ufunc__") = py::none();  // ndarray (op) Tensor defers to Tensor
@@ -611,7 +611,7 @@ void BindTensor(py::module_& m) {
       py::arg("requires_grad") = false, "Uniform samples on [0, 1).");
 
   // --- grad mode ---
-  auto ctx = py::class_<GradModeContext>(m, "_GradModeContext")
+  auto ctx = py::class_<GradModeContext>(m, "_GradModeContext", py::is_final())
                  .def("__enter__", &GradModeContext::Enter)
                  .def("__exit__", [](GradModeContext& c, const py::args&) { c.Exit(); });
   m.def(

@@ -124,6 +124,10 @@ def test_lstm_cell_lstm_and_gru_cell_match_equations():
     np.testing.assert_allclose(c.numpy(), c1, rtol=1e-12)
     h_zero, _ = cell(acaode.tensor(x))
     assert h_zero.shape == (2, 4)
+    with pytest.raises(TypeError, match="state"):
+        cell(acaode.tensor(x), (acaode.tensor(h0),))
+    with pytest.raises(ValueError, match="state.h"):
+        cell(acaode.tensor(x), (acaode.zeros(3, 4), acaode.tensor(c0)))
 
     lstm = nn.LSTM(3, 4, num_layers=2, generator=gen(4))
     xs = rng.standard_normal((5, 2, 3))
@@ -275,12 +279,24 @@ def test_python_module_errors():
     with pytest.raises(TypeError, match="must return an acaode.Tensor"):
         nn.Sequential(BadReturn())(acaode.zeros(1))
 
-    class NoSuper(nn.Module):
-        def __init__(self):
-            self.x = 1
+    class NoSuper(nn.Module):  # forgets super().__init__(): the base is built anyway
+        def __init__(self, k):
+            self.names = [n for n, _ in self.named_parameters()]
+            self.k = nn.Parameter([k])
 
-    with pytest.raises((RuntimeError, TypeError)):
-        NoSuper()
+    ns = NoSuper(3.0)
+    assert ns.names == [] and [n for n, _ in ns.named_parameters()] == ["k"]
+
+    class Sub(NoSuper):
+        def __init__(self):
+            super().__init__(1.0)
+            nn.Module.__init__(self)  # a second call changes nothing
+            self.fc = nn.Linear(1, 1)
+
+    assert [n for n, _ in Sub().named_parameters()] == ["k", "fc.weight", "fc.bias"]
+    with pytest.raises(TypeError):
+        class SubLinear(nn.Linear):  # C++ layers are final
+            pass
 
     class Twice(nn.Module):
         def __init__(self):

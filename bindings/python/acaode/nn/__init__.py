@@ -8,6 +8,8 @@
         def forward(self, t, z):                 # an ODE right-hand side for odeint
             return self.scale * self.fc1(z)
 """
+import functools
+
 from acaode._core import nn as _nn
 
 Module = _nn.Module
@@ -26,6 +28,39 @@ LSTMCell = _nn.LSTMCell
 LSTM = _nn.LSTM
 GRUCell = _nn.GRUCell
 AutonomousOde = _nn.AutonomousOde
+
+# The C++ object behind a Python subclass is built before the subclass's own __init__ runs,
+# so attributes can be assigned (and methods called) right away, with or without
+# super().__init__() (Note [Python modules] in bindings/core/bind_nn.cc).
+_cpp_init = Module.__init__
+
+
+def _construct(self):
+    if not _nn._constructed(self):
+        _cpp_init(self)
+
+
+def _module_init(self):
+    """Initialises the Module (idempotent)."""
+    _construct(self)
+
+
+def _init_subclass(cls, **kwargs):
+    super(Module, cls).__init_subclass__(**kwargs)
+    init = cls.__dict__.get("__init__")
+    if init is None:
+        return
+
+    @functools.wraps(init)
+    def __init__(self, *args, **kw):
+        _construct(self)
+        init(self, *args, **kw)
+
+    cls.__init__ = __init__
+
+
+Module.__init__ = _module_init
+Module.__init_subclass__ = classmethod(_init_subclass)
 
 from acaode.nn import functional  # noqa: E402
 
