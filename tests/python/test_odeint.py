@@ -253,6 +253,23 @@ def test_solver_failures_raise_solver_error():
         acaode.odeint(lambda t, z: z * z, [1.0], [0.0, 2.0])  # blows up at t = 1
 
 
+def test_backward_solver_failure_raises_solver_error():
+    # van der Pol (seed D.1) is unstable backward in time: the adjoint's backward solve of
+    # the augmented system fails at ode45's tolerances for T = 10.
+    def vdp(t, y):
+        y1, y2 = y[0:1], y[1:2]
+        return acaode.cat([y2, (0.15 - y1 * y1) * y2 - y1])
+
+    z0 = acaode.tensor([2.0, 0.0], requires_grad=True)
+    ys = acaode.odeint(vdp, z0, [0.0, 10.0], rtol=1e-3, atol=1e-6, gradient="adjoint")
+    with pytest.raises(acaode.SolverError, match="backward solve"):
+        ys[-1].sum().backward()
+    assert z0.grad is None
+    ys = acaode.odeint(vdp, z0, [0.0, 10.0], rtol=1e-3, atol=1e-6, gradient="aca")
+    ys[-1].sum().backward()  # ACA never integrates backward
+    assert np.all(np.isfinite(z0.grad.numpy()))
+
+
 @pytest.mark.parametrize("kwargs, name", [
     (dict(method="rk99"), "method"),
     (dict(method=3), "method"),
