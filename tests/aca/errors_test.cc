@@ -119,6 +119,31 @@ TEST_P(ErrorsTest, SecondBackwardThroughFreedGraphThrows) {
   EXPECT_THROW(loss.backward(), RuntimeError);
 }
 
+TEST_P(ErrorsTest, DtMaxBoundsTheSteps) {
+  Tensor z0 = FromVector({1.0, 0.5}, {2}).set_requires_grad(true);
+  DynamicsFn f = [](double, const Tensor& z) { return Neg(z); };
+  OdeintOptions options = Options();
+  options.dt_max = 0.01;
+  absl::StatusOr<OdeintResult> r = Odeint(f, {}, z0, {0.0, 1.0}, options);
+  ASSERT_THAT(r.status(), IsOk());
+  EXPECT_GE(r->stats->accepted_steps, 100);
+  for (size_t i = 1; i < r->accepted_times.size(); ++i) {
+    EXPECT_LE(r->accepted_times[i] - r->accepted_times[i - 1], 0.01 * (1 + 1e-12));
+  }
+}
+
+TEST_P(ErrorsTest, DtMinIsFailedPrecondition) {
+  // Stiff: dz/dt = −1000 (z − cos t) needs |h| ≲ 3e-3 for stability; dt_min forbids it.
+  Tensor z0 = FromVector({0.0}, {1}).set_requires_grad(true);
+  DynamicsFn f = [](double t, const Tensor& z) { return Mul(Sub(z, std::cos(t)), -1000.0); };
+  OdeintOptions options = Options();
+  options.dt_min = 0.05;
+  options.first_step = 0.1;
+  options.rtol = options.atol = 1e-8;
+  EXPECT_THAT(Odeint(f, {}, z0, {0.0, 1.0}, options).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("dt_min")));
+}
+
 INSTANTIATE_TEST_SUITE_P(Methods, ErrorsTest,
                          ::testing::Values(GradientMethod::kAca, GradientMethod::kAdjoint,
                                            GradientMethod::kNaive),
