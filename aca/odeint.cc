@@ -6,6 +6,7 @@
 #include "aca/checkpoint_adjoint.h"
 #include "aca/continuous_adjoint.h"
 #include "aca/naive.h"
+#include "aca/reversible.h"
 #include "solvers/integrate.h"
 #include "util/status_macros.h"
 
@@ -39,6 +40,8 @@ absl::StatusOr<OdeintResult> Odeint(const DynamicsFn& f, const std::vector<Tenso
       return OdeintAdjoint(f, params, z0, ts, options);
     case GradientMethod::kNaive:
       return OdeintNaive(f, params, z0, ts, options);
+    case GradientMethod::kMali:
+      return OdeintMali(f, params, z0, ts, options);
   }
   return absl::InvalidArgumentError("Odeint: unknown gradient method");
 }

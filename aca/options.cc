@@ -45,6 +45,8 @@ const char* GradientMethodName(GradientMethod method) {
       return "adjoint";
     case GradientMethod::kNaive:
       return "naive";
+    case GradientMethod::kMali:
+      return "mali";
   }
   return "unknown";
 }
@@ -54,8 +56,26 @@ absl::Status OdeintOptions::Validate() const {
   if (!std::isfinite(step_size) || step_size < 0) {
     return Invalid("step_size", step_size, "finite and >= 0 (0 = adaptive)");
   }
-  absl::Status method_status = CheckMethod("method", method, fixed_grid);
+  const bool mali = gradient == GradientMethod::kMali;
+  if (mali != (method == "alf")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "OdeintOptions.method = \"", method, "\" with gradient ", GradientMethodName(gradient),
+        ": the reversible ALF solver (method \"alf\") goes with gradient kMali (\"mali\") "
+        "and only with it"));
+  }
+  absl::Status method_status =
+      mali ? absl::OkStatus() : CheckMethod("method", method, fixed_grid);
   if (!method_status.ok()) return method_status;
+  if (!std::isfinite(mali_damping) || mali_damping < 0 || mali_damping >= 1) {
+    return Invalid("mali_damping", mali_damping, "in [0, 1) (0 = undamped ALF)");
+  }
+  if (std::abs(mali_damping - 0.5) <= 1e-6) {
+    return Invalid("mali_damping", mali_damping,
+                   "!= 0.5 (at d = 1/2 the ALF step forgets v and has no inverse)");
+  }
+  if (!mali && mali_damping != 0) {
+    return Invalid("mali_damping", mali_damping, "0 unless gradient is kMali (\"mali\")");
+  }
   if (!std::isfinite(rtol) || rtol < 0) return Invalid("rtol", rtol, "finite and >= 0");
   if (!std::isfinite(atol) || atol < 0) return Invalid("atol", atol, "finite and >= 0");
   if (!fixed_grid && rtol == 0 && atol == 0 && !rtol_tensor.defined() &&
@@ -84,8 +104,9 @@ absl::Status OdeintOptions::Validate() const {
     return Invalid("dt_min", dt_min, absl::StrCat("<= dt_max (", dt_max, ")"));
   }
   if (gradient != GradientMethod::kAca && gradient != GradientMethod::kAdjoint &&
-      gradient != GradientMethod::kNaive) {
-    return Invalid("gradient", static_cast<double>(gradient), "one of kAca, kAdjoint, kNaive");
+      gradient != GradientMethod::kNaive && gradient != GradientMethod::kMali) {
+    return Invalid("gradient", static_cast<double>(gradient),
+                   "one of kAca, kAdjoint, kNaive, kMali");
   }
   if (!adjoint.method.empty()) {
     absl::Status s = CheckMethod("adjoint.method", adjoint.method, fixed_grid);

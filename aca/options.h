@@ -40,9 +40,14 @@ enum class GradientMethod {
   // Direct back-propagation through the whole taped solve, the step-size search
   // included (h is a taped function of the error estimate). Memory O(N_f · N_t · m).
   kNaive,
+  // MALI (Zhuang et al., ICLR 2021; aca/reversible.h): the reversible ALF solver (method
+  // "alf") runs untaped keeping only the end state (z_N, v_N); backward inverts each step
+  // to recover the state, then replays it taped. Exact up to the inversion round-off;
+  // memory O(N_f + 1).
+  kMali,
 };
 
-// "aca", "adjoint" or "naive".
+// "aca", "adjoint", "naive" or "mali".
 const char* GradientMethodName(GradientMethod method);
 
 // Options of the continuous adjoint's backward solve. Unset fields (negative numbers, an
@@ -61,6 +66,7 @@ struct AdjointOptions {
 struct OdeintOptions {
   // Tableau name of the forward solve (see solvers/butcher_tableau.h), e.g. "dopri5",
   // "bosh3", "rk4". Adaptive stepping needs an embedded method unless `step_size` > 0.
+  // "alf" (the reversible ALF step) with gradient kMali, and only then.
   std::string method = "dopri5";
 
   // A step is accepted when the RMS over the components of
@@ -94,6 +100,10 @@ struct OdeintOptions {
 
   // The continuous adjoint's backward solve (used by kAdjoint only).
   AdjointOptions adjoint;
+
+  // kMali only: the ALF damping d ∈ [0, 1), d ≠ 1/2 (η = 1 − d in solvers/alf.h);
+  // 0 = undamped ALF. See aca/reversible.h and Note [ALF damping and stability].
+  double mali_damping = 0.0;
 
   // OK, or InvalidArgument naming the field, its value and the constraint it violates.
   absl::Status Validate() const;

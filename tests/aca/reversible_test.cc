@@ -14,6 +14,7 @@
 
 #include "aca/odeint.h"
 #include "autograd/creation.h"
+#include "autograd/error.h"
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
 #include "gmock/gmock.h"
@@ -153,22 +154,28 @@ TEST(ReversibleTest, LinearGradientMatchesAnalytic) {
 // MALI's gradient is that of the discrete ALF solution: equal to plain taped backprop
 // through the same accepted steps, up to the inversion round-off.
 
-class ReversibleExactnessTest : public ::testing::TestWithParam<double> {};
+struct ExactCase {
+  double damping;
+  double step_size;  // 0 = adaptive
+};
+
+// Damped: a fixed grid of 20 steps (the damped inversion loses 0.22 digits per step).
+class ReversibleExactnessTest : public ::testing::TestWithParam<ExactCase> {};
 
 TEST_P(ReversibleExactnessTest, EqualsBackpropThroughTheSameAlfSteps) {
-  const double damping = GetParam();
+  const double damping = GetParam().damping;
   TestMlp mlp(/*d=*/2, /*hidden=*/16, /*seed=*/7, /*scale=*/1.5);
   std::vector<Tensor> params = mlp.parameters();
   Generator gen(3);
   Tensor z0 = RandNormal({4, 2}, 0.0, 1.0, gen).set_requires_grad(true);
   const std::vector<double> ts = {0.0, 0.4, 1.1, 2.0};
   DynamicsFn f = [&mlp](double t, const Tensor& z) { return mlp(t, z); };
-  absl::StatusOr<OdeintResult> r = Odeint(f, params, z0, ts, MaliOptions(1e-6, damping));
+  absl::StatusOr<OdeintResult> r = Odeint(f, params, z0, ts, MaliOptions(1e-6, damping, GetParam().step_size));
   ASSERT_THAT(r.status(), IsOk());
   Loss(Rows(r->ys, ts.size())).backward();
   const Grads mali = Collect(z0, params);
   const std::vector<double> grid = r->accepted_times;
-  ASSERT_GT(grid.size(), 20u);
+  ASSERT_GE(grid.size(), 21u);
 
   ZeroGrads(z0, params);
   solvers::AlfOptions alf;
@@ -199,7 +206,32 @@ TEST_P(ReversibleExactnessTest, EqualsBackpropThroughTheSameAlfSteps) {
   EXPECT_LT(r->stats->replay_max_abs_diff, 1e-12);
 }
 
-INSTANTIATE_TEST_SUITE_P(Damping, ReversibleExactnessTest, ::testing::Values(0.0, 0.2));
+INSTANTIATE_TEST_SUITE_P(Damping, ReversibleExactnessTest,
+                         ::testing::Values(ExactCase{0.0, 0.0}, ExactCase{0.0, 0.1},
+                                           ExactCase{0.2, 0.1}));
+
+// A long damped solve: the inversion diverges, backward says so and writes no gradient.
+TEST(ReversibleTest, LongDampedInversionIsRejectedInBackward) {
+  TestMlp mlp(2, 16, 7, 1.5);
+  std::vector<Tensor> params = mlp.parameters();
+  Generator gen(3);
+  Tensor z0 = RandNormal({4, 2}, 0.0, 1.0, gen).set_requires_grad(true);
+  DynamicsFn f = [&mlp](double t, const Tensor& z) { return mlp(t, z); };
+  absl::StatusOr<OdeintResult> r = Odeint(f, params, z0, {0.0, 2.0}, MaliOptions(1e-6, 0.2));
+  ASSERT_THAT(r.status(), IsOk());
+  ASSERT_GT(r->stats->accepted_steps, 200);
+  try {
+    Sum(r->ys).backward();
+    ADD_FAILURE() << "expected a RuntimeError";
+  } catch (const RuntimeError& e) {
+    std::printf("%s\n", e.what());
+    EXPECT_THAT(e.what(), HasSubstr("mali_damping"));
+  }
+  EXPECT_FALSE(z0.grad().defined());
+  for (const Tensor& p : params) EXPECT_FALSE(p.grad().defined());
+}
+
+
 
 // ---------------------------------------------------------------------------------------
 // Central finite differences (float64) on a fixed grid, an MLP f with explicit t.
@@ -266,9 +298,12 @@ Tensor VanDerPol(double, const Tensor& z) {
 }
 
 TEST(ReversibleTest, VanDerPolReconstructionBeatsTheAdjoint) {
-  for (double tol : {1e-5, 1e-7}) {
+  for (double tol : {1e-5, 1e-7}) {  // the adjoint's tolerance (MALI: fixed grid)
     Tensor z0 = FromVector({2.0, 0.0}, {2}).set_requires_grad(true);
-    absl::StatusOr<OdeintResult> r = Odeint(VanDerPol, {}, z0, {0.0, 20.0}, MaliOptions(tol));
+    // Undamped ALF needs small steps here (reversible.h: the contraction onto the limit
+    // cycle feeds its parasitic mode): a fixed grid of 20000 steps.
+    absl::StatusOr<OdeintResult> r =
+        Odeint(VanDerPol, {}, z0, {0.0, 20.0}, MaliOptions(tol, 0.0, /*step_size=*/1e-3));
     ASSERT_THAT(r.status(), IsOk());
     Sum(r->ys[1]).backward();
     const std::vector<double> rec = ToVector(r->stats->adjoint_reconstructed_z0);
@@ -289,8 +324,10 @@ TEST(ReversibleTest, VanDerPolReconstructionBeatsTheAdjoint) {
     EXPECT_LT(mali_miss, 1e-10);
     EXPECT_GT(adjoint_miss, 1e-9);
     EXPECT_GT(adjoint_miss, 100 * mali_miss);
-    // The gradient agrees with ACA's (dopri5, tighter) to the solvers' accuracy.
-    EXPECT_TRUE(std::isfinite(ToVector(z0.grad())[0]));
+    // The forward solution is accurate (reference: scipy solve_ivp at rtol = atol = 1e-12).
+    const std::vector<double> end = ToVector(r->ys[1]);
+    EXPECT_NEAR(end[0], 0.78106218, 1e-4);
+    EXPECT_NEAR(end[1], 0.12882579, 1e-4);
   }
 }
 
@@ -327,8 +364,8 @@ TEST(ReversibleTest, UndampedBlowsUpOnDecayDampedStaysBounded) {
         EXPECT_LT(std::abs(g), 1.0);
       }
     } else {
-      // At least radius^30 / 10 of growth (the parasitic mode starts at O(1)).
-      EXPECT_GT(growth, std::pow(radius, 30) / 10) << "damping " << c.damping;
+      // Growth like radius^30 (up to the projection on the parasitic eigenvector).
+      EXPECT_GT(growth, 1e-3 * std::pow(radius, 30)) << "damping " << c.damping;
       EXPECT_GT(growth, 1e3);
     }
   }
