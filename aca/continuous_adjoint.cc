@@ -17,6 +17,22 @@
 
 namespace acaode {
 namespace aca {
+namespace {
+
+template <class T>
+bool AllZeroT(const Tensor& t) {
+  const T* p = t.data<T>();
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    if (p[i] != 0) return false;
+  }
+  return true;
+}
+
+bool AllZero(const Tensor& t) {
+  return t.dtype() == DType::kFloat32 ? AllZeroT<float>(t) : AllZeroT<double>(t);
+}
+
+}  // namespace
 
 ContinuousAdjointNode::ContinuousAdjointNode(solvers::DynamicsFn f, std::vector<Tensor> params,
                                              std::vector<double> ts, Tensor ys,
@@ -89,12 +105,15 @@ std::vector<Tensor> ContinuousAdjointNode::Backward(const std::vector<Tensor>& g
     return Concat(parts, 0);
   };
 
-  const int64_t n_out = static_cast<int64_t>(ts_.size());
-  Tensor a = g[n_out - 1];
-  Tensor z = ys_[n_out - 1];
+  // Start at the last output with a nonzero gradient: z is reset to the forward's state
+  // at every output time, so the intervals after it would only carry a = 0, g_θ = 0.
+  int64_t last = static_cast<int64_t>(ts_.size()) - 1;
+  while (last > 0 && AllZero(g[last])) --last;
+  Tensor a = g[last];
+  Tensor z = ys_[last];
   Tensor gp = Zeros({n_param_elems}, ys_.dtype());
   int64_t accepted = 0, rejected = 0;
-  for (int64_t k = n_out - 1; k >= 1; --k) {
+  for (int64_t k = last; k >= 1; --k) {
     Tensor y0 = Concat({z.reshape({n}), a.reshape({n}), gp}, 0);
     absl::StatusOr<solvers::Solution> sol =
         solvers::Integrate(aug, y0, {ts_[k], ts_[k - 1]}, backward_options_);
@@ -115,7 +134,7 @@ std::vector<Tensor> ContinuousAdjointNode::Backward(const std::vector<Tensor>& g
     gp = parts[2];
     z = ys_[k - 1];
   }
-  if (n_out == 1) stats_->adjoint_reconstructed_z0 = ys_[0].clone();
+  if (last == 0) stats_->adjoint_reconstructed_z0 = ys_[0].clone();
 
   stats_->backward_f_evals += evals;
   stats_->backward_accepted_steps += accepted;

@@ -12,7 +12,8 @@
 //   dz/dt = f(t, z),   da/dt = −aᵀ ∂f/∂z,   dg_θ/dt = −aᵀ ∂f/∂θ,
 // starting from z(ts[N−1]) = ys[N−1], a = dL/dz(ts[N−1]), g_θ = 0; at each output time
 // dL/dz(ts[k−1]) is added to a and z is reset to the forward's ys[k−1] (as torchdiffeq
-// does). Then dL/dz0 = a(ts[0]) and dL/dθ = g_θ(ts[0]).
+// does). Then dL/dz0 = a(ts[0]) and dL/dθ = g_θ(ts[0]). The backward solve starts at the
+// last output with a nonzero dL/dz (later intervals would carry a = 0).
 // Each augmented evaluation runs f taped on a detached z and takes one VJP (engine Grad)
 // with respect to z and the parameters; no .grad is written until the node returns.
 //

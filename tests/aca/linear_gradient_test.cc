@@ -213,6 +213,11 @@ TEST_P(LinearGradientTest, LossOnMiddleOutputOnly) {
     EXPECT_EQ(r->stats->backward_f_evals, 6 * steps_to_middle);
     EXPECT_LT(steps_to_middle, r->stats->accepted_steps);
   }
+  if (GetParam() == GradientMethod::kAdjoint) {
+    // Only the interval [0, 1] is solved backward; z(0) is still reconstructed.
+    EXPECT_GT(r->stats->backward_f_evals, 0);
+    EXPECT_LT(RelErr(ToEigen(r->stats->adjoint_reconstructed_z0, 3, 2), BatchZ0()), 1e-7);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Methods, LinearGradientTest,
