@@ -12,7 +12,9 @@
 #ifndef ACAODE_AUTOGRAD_CPU_IM2COL_H_
 #define ACAODE_AUTOGRAD_CPU_IM2COL_H_
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 namespace acaode {
 namespace cpu {
@@ -53,10 +55,33 @@ void Im2Col(const T* x, const ConvGeometry& g, T* col) {
         while (ow_lo < g.out_w && ow_lo * g.stride_w - g.pad_w + kw < 0) ++ow_lo;
         int64_t ow_hi = ow_lo;
         while (ow_hi < g.out_w && ow_hi * g.stride_w - g.pad_w + kw < g.in_w) ++ow_hi;
+        // Fast path (stride 1, "same" width): source rows are as long as
+        // output rows, so the valid rows form one contiguous shifted copy;
+        // afterwards the few columns that fall into the padding are zeroed.
+        const bool block_copy = g.stride_h == 1 && g.stride_w == 1 && g.in_w == g.out_w;
         for (int64_t n = 0; n < g.batch; ++n) {
           const T* xp = x + (n * g.channels + c) * plane;
           T* rp = row + n * opix;
           for (int64_t q = 0; q < oh_lo * g.out_w; ++q) rp[q] = T(0);
+          if (block_copy) {
+            // rp[q] = xp[q + shift] for q in [oh_lo*W, oh_hi*W), 0 where the
+            // source index leaves the plane (those are padding columns).
+            const int64_t shift = (kh - g.pad_h) * g.in_w + kw - g.pad_w;
+            const int64_t q0 = oh_lo * g.out_w, q1 = oh_hi * g.out_w;
+            const int64_t a = std::max(q0, -shift), b = std::min(q1, plane - shift);
+            for (int64_t q = q0; q < a; ++q) rp[q] = T(0);
+            if (b > a) std::memcpy(rp + a, xp + a + shift, sizeof(T) * (b - a));
+            for (int64_t q = std::max(a, b); q < q1; ++q) rp[q] = T(0);
+            if (ow_lo > 0 || ow_hi < g.out_w) {
+              for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
+                T* dst = rp + oh * g.out_w;
+                for (int64_t ow = 0; ow < ow_lo; ++ow) dst[ow] = T(0);
+                for (int64_t ow = ow_hi; ow < g.out_w; ++ow) dst[ow] = T(0);
+              }
+            }
+            for (int64_t q = q1; q < opix; ++q) rp[q] = T(0);
+            continue;
+          }
           for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
             T* dst = rp + oh * g.out_w;
             // Element ow reads xp[base + ow * stride_w] (in range for

@@ -108,7 +108,10 @@ INSTANTIATE_TEST_SUITE_P(
                       ConvCase{{1, 2, 6, 7}, {3, 2, 3, 2}, 2, 0, false},
                       ConvCase{{2, 2, 5, 4}, {2, 2, 1, 1}, 1, 0, true},
                       ConvCase{{1, 1, 7, 7}, {2, 1, 3, 3}, 3, 2, true},
-                      ConvCase{{3, 2, 4, 4}, {2, 2, 4, 4}, 1, 0, true}));
+                      ConvCase{{3, 2, 4, 4}, {2, 2, 4, 4}, 1, 0, true},
+                      ConvCase{{2, 2, 4, 6}, {3, 2, 3, 3}, 1, 1, true},
+                      ConvCase{{1, 2, 5, 5}, {2, 2, 5, 5}, 1, 2, false},
+                      ConvCase{{1, 1, 3, 3}, {1, 1, 3, 3}, 1, 2, true}));
 
 TEST(Conv2dErrors, BadInputNamesTheArgument) {
   Tensor x = Zeros({1, 3, 5, 5}), w = Zeros({4, 3, 3, 3});
