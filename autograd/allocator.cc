@@ -66,8 +66,8 @@ class CachingCpuAllocator final : public Allocator {
       EmptyCache();
       p = SystemAlloc(rounded);
       if (p == nullptr) {
-        throw RuntimeError("CpuAllocator: out of memory allocating " +
-                           std::to_string(rounded) + " bytes");
+        throw RuntimeError("CpuAllocator: out of memory allocating " + std::to_string(rounded) +
+                           " bytes");
       }
     }
     std::lock_guard<std::mutex> lock(mu_);
@@ -119,8 +119,7 @@ class CachingCpuAllocator final : public Allocator {
  private:
   void AddInUse(size_t n) {
     stats_.bytes_in_use += n;
-    stats_.peak_bytes_in_use =
-        std::max(stats_.peak_bytes_in_use, stats_.bytes_in_use);
+    stats_.peak_bytes_in_use = std::max(stats_.peak_bytes_in_use, stats_.bytes_in_use);
   }
 
   mutable std::mutex mu_;

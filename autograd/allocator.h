@@ -30,10 +30,10 @@ struct Block {
 
 // Byte counts for memory statistics (e.g. "peak tape bytes").
 struct AllocatorStats {
-  size_t bytes_in_use = 0;       // handed out and not yet freed
-  size_t peak_bytes_in_use = 0;  // max of bytes_in_use since last reset
-  size_t bytes_cached = 0;       // freed, held on free lists
-  uint64_t num_allocs = 0;       // Allocate() calls
+  size_t bytes_in_use = 0;         // handed out and not yet freed
+  size_t peak_bytes_in_use = 0;    // max of bytes_in_use since last reset
+  size_t bytes_cached = 0;         // freed, held on free lists
+  uint64_t num_allocs = 0;         // Allocate() calls
   uint64_t num_system_allocs = 0;  // of which missed the cache
 };
 
@@ -66,8 +66,8 @@ void RegisterAllocator(Device device, Allocator* allocator);
 
 // Copies nbytes between devices (host<->device or device<->device); `dst`
 // lives on dst_device and `src` on src_device. Synchronous.
-using DeviceCopyFn = void (*)(void* dst, Device dst_device, const void* src,
-                              Device src_device, size_t nbytes);
+using DeviceCopyFn = void (*)(void* dst, Device dst_device, const void* src, Device src_device,
+                              size_t nbytes);
 
 // Installs the copy used by Tensor::to(Device) when either side is not the
 // CPU (the CUDA backend calls this at startup, like RegisterAllocator).

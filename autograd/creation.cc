@@ -12,8 +12,7 @@ namespace {
 void CheckShape(const Shape& shape, const char* fn) {
   for (int64_t d : shape) {
     if (d < 0) {
-      throw ValueError(std::string(fn) + ": negative size in shape " +
-                       ShapeToString(shape));
+      throw ValueError(std::string(fn) + ": negative size in shape " + ShapeToString(shape));
     }
   }
 }
@@ -69,13 +68,11 @@ Tensor FullLike(const Tensor& t, double value) {
   return Full(t.shape(), value, t.dtype());
 }
 
-Tensor FromVector(const std::vector<double>& values, const Shape& shape,
-                  DType dtype) {
+Tensor FromVector(const std::vector<double>& values, const Shape& shape, DType dtype) {
   CheckShape(shape, "FromVector");
   if (static_cast<int64_t>(values.size()) != NumelOf(shape)) {
-    throw ValueError("FromVector: " + std::to_string(values.size()) +
-                     " values for shape " + ShapeToString(shape) + " (" +
-                     std::to_string(NumelOf(shape)) + " elements)");
+    throw ValueError("FromVector: " + std::to_string(values.size()) + " values for shape " +
+                     ShapeToString(shape) + " (" + std::to_string(NumelOf(shape)) + " elements)");
   }
   Tensor t = Empty(shape, dtype);
   FillWith(t, [&values](int64_t i) { return values[i]; });
@@ -110,11 +107,11 @@ std::vector<double> ToVector(const Tensor& t) {
 }
 
 Tensor Arange(double start, double end, double step, DType dtype) {
-  if (step == 0.0 || !std::isfinite(step) || !std::isfinite(start) ||
-      !std::isfinite(end)) {
-    throw ValueError("Arange: need finite start, end and a nonzero step, got "
-                     "start=" + std::to_string(start) + ", end=" +
-                     std::to_string(end) + ", step=" + std::to_string(step));
+  if (step == 0.0 || !std::isfinite(step) || !std::isfinite(start) || !std::isfinite(end)) {
+    throw ValueError(
+        "Arange: need finite start, end and a nonzero step, got "
+        "start=" +
+        std::to_string(start) + ", end=" + std::to_string(end) + ", step=" + std::to_string(step));
   }
   const double count = std::ceil((end - start) / step);
   const int64_t n = count > 0 ? static_cast<int64_t>(count) : 0;
@@ -176,24 +173,22 @@ double Generator::NextNormal() {
   return r * std::cos(theta);
 }
 
-Tensor RandUniform(const Shape& shape, double lo, double hi, Generator& gen,
-                   DType dtype) {
+Tensor RandUniform(const Shape& shape, double lo, double hi, Generator& gen, DType dtype) {
   CheckShape(shape, "RandUniform");
   if (!(lo < hi) || !std::isfinite(lo) || !std::isfinite(hi)) {
-    throw ValueError("RandUniform: need finite lo < hi, got lo=" +
-                     std::to_string(lo) + ", hi=" + std::to_string(hi));
+    throw ValueError("RandUniform: need finite lo < hi, got lo=" + std::to_string(lo) +
+                     ", hi=" + std::to_string(hi));
   }
   Tensor t = Empty(shape, dtype);
   FillWith(t, [&](int64_t) { return lo + (hi - lo) * gen.NextUniform(); });
   return t;
 }
 
-Tensor RandNormal(const Shape& shape, double mean, double std, Generator& gen,
-                  DType dtype) {
+Tensor RandNormal(const Shape& shape, double mean, double std, Generator& gen, DType dtype) {
   CheckShape(shape, "RandNormal");
   if (!(std >= 0.0) || !std::isfinite(std) || !std::isfinite(mean)) {
-    throw ValueError("RandNormal: need finite mean and std >= 0, got mean=" +
-                     std::to_string(mean) + ", std=" + std::to_string(std));
+    throw ValueError("RandNormal: need finite mean and std >= 0, got mean=" + std::to_string(mean) +
+                     ", std=" + std::to_string(std));
   }
   Tensor t = Empty(shape, dtype);
   FillWith(t, [&](int64_t) { return mean + std * gen.NextNormal(); });

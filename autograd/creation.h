@@ -44,8 +44,7 @@ std::vector<double> ToVector(const Tensor& t);
 
 // start, start + step, ... while < end (> end for a negative step), like
 // NumPy's arange: n = ceil((end - start) / step). ValueError if step == 0.
-Tensor Arange(double start, double end, double step = 1.0,
-              DType dtype = DType::kFloat64);
+Tensor Arange(double start, double end, double step = 1.0, DType dtype = DType::kFloat64);
 // n points from a to b inclusive (n >= 1; n == 1 gives {a}); the last point
 // is exactly b. ValueError if n < 1.
 Tensor Linspace(double a, double b, int64_t n, DType dtype = DType::kFloat64);

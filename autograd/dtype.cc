@@ -20,16 +20,10 @@ int64_t NumelOf(const Shape& shape) {
   return n;
 }
 
-size_t DTypeSize(DType dtype) {
-  return dtype == DType::kFloat32 ? sizeof(float) : sizeof(double);
-}
+size_t DTypeSize(DType dtype) { return dtype == DType::kFloat32 ? sizeof(float) : sizeof(double); }
 
-const char* DTypeName(DType dtype) {
-  return dtype == DType::kFloat32 ? "float32" : "float64";
-}
+const char* DTypeName(DType dtype) { return dtype == DType::kFloat32 ? "float32" : "float64"; }
 
-const char* DeviceName(Device device) {
-  return device == Device::kCpu ? "cpu" : "cuda";
-}
+const char* DeviceName(Device device) { return device == Device::kCpu ? "cpu" : "cuda"; }
 
 }  // namespace acaode

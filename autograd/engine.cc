@@ -16,15 +16,14 @@ namespace {
 
 // Per-node bookkeeping for one backward run.
 struct NodeTask {
-  int64_t pending = 0;       // edges from not-yet-run nodes pointing here
+  int64_t pending = 0;        // edges from not-yet-run nodes pointing here
   std::vector<Tensor> grads;  // summed gradient per output of the node
 };
 
 // What Grad() wants back instead of writing .grad.
 struct Capture {
   std::unordered_map<const TensorImpl*, std::vector<size_t>> leaves;
-  std::unordered_map<const Node*, std::vector<std::pair<uint32_t, size_t>>>
-      interior;
+  std::unordered_map<const Node*, std::vector<std::pair<uint32_t, size_t>>> interior;
   std::vector<Tensor> results;
 };
 
@@ -47,17 +46,14 @@ Tensor FilledLike(const Tensor& t, double value) {
 // Who produced a gradient, for error messages only (names are built lazily
 // so the hot path allocates no strings).
 std::string Source(const Node* from) {
-  return from == nullptr ? std::string("the output gradient")
-                         : "the gradient from " + from->name();
+  return from == nullptr ? std::string("the output gradient") : "the gradient from " + from->name();
 }
 
 void CheckSameMeta(const Tensor& g, const Tensor& ref, const Node* from) {
   if (g.shape() != ref.shape() || g.dtype() != ref.dtype()) {
-    throw RuntimeError("backward: " + Source(from) + " has shape " +
-                       ShapeToString(g.shape()) + " and dtype " +
-                       DTypeName(g.dtype()) + ", expected shape " +
-                       ShapeToString(ref.shape()) + " and dtype " +
-                       DTypeName(ref.dtype()));
+    throw RuntimeError("backward: " + Source(from) + " has shape " + ShapeToString(g.shape()) +
+                       " and dtype " + DTypeName(g.dtype()) + ", expected shape " +
+                       ShapeToString(ref.shape()) + " and dtype " + DTypeName(ref.dtype()));
   }
 }
 
@@ -75,8 +71,8 @@ void AddInto(const Tensor& acc, const Tensor& g) {
 // Whether the engine holds the only reference to t and its storage, so it
 // may write into t (or keep t) without anyone else seeing it.
 bool SolelyOwned(const Tensor& t) {
-  return t.impl_ptr().use_count() == 1 &&
-         t.impl()->storage().use_count() == 1 && !t.requires_grad();
+  return t.impl_ptr().use_count() == 1 && t.impl()->storage().use_count() == 1 &&
+         !t.requires_grad();
 }
 
 // slot = slot + g; in place only when the engine solely owns the slot.
@@ -95,14 +91,11 @@ void SumInto(Tensor& slot, const Tensor& g, const Node* from) {
   slot = std::move(sum);
 }
 
-void AccumulateLeaf(TensorImpl* leaf, const Tensor& g, Capture* capture,
-                    const Node* from) {
+void AccumulateLeaf(TensorImpl* leaf, const Tensor& g, Capture* capture, const Node* from) {
   if (g.shape() != leaf->shape() || g.dtype() != leaf->dtype()) {
-    throw RuntimeError("backward: " + Source(from) + " has shape " +
-                       ShapeToString(g.shape()) + " and dtype " +
-                       DTypeName(g.dtype()) + " for a leaf of shape " +
-                       ShapeToString(leaf->shape()) + " and dtype " +
-                       DTypeName(leaf->dtype()));
+    throw RuntimeError("backward: " + Source(from) + " has shape " + ShapeToString(g.shape()) +
+                       " and dtype " + DTypeName(g.dtype()) + " for a leaf of shape " +
+                       ShapeToString(leaf->shape()) + " and dtype " + DTypeName(leaf->dtype()));
   }
   if (capture != nullptr) {
     auto it = capture->leaves.find(leaf);
@@ -121,13 +114,11 @@ void AccumulateLeaf(TensorImpl* leaf, const Tensor& g, Capture* capture,
   }
 }
 
-void Execute(const std::vector<Tensor>& outputs,
-             const std::vector<Tensor>& grad_outputs, bool retain_graph,
-             Capture* capture) {
+void Execute(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs,
+             bool retain_graph, Capture* capture) {
   if (outputs.size() != grad_outputs.size()) {
-    throw ValueError("backward: " + std::to_string(outputs.size()) +
-                     " outputs but " + std::to_string(grad_outputs.size()) +
-                     " output gradients");
+    throw ValueError("backward: " + std::to_string(outputs.size()) + " outputs but " +
+                     std::to_string(grad_outputs.size()) + " output gradients");
   }
   // Seed gradients.
   std::vector<Tensor> seeds(outputs.size());
@@ -135,10 +126,9 @@ void Execute(const std::vector<Tensor>& outputs,
     const Tensor& y = outputs[i];
     if (!y.defined()) throw ValueError("backward: output is undefined");
     if (!y.requires_grad()) {
-      throw ValueError(
-          "backward: the output (shape " + ShapeToString(y.shape()) +
-          ") does not require grad: no input of the computation requires "
-          "grad, or it ran under NoGradGuard");
+      throw ValueError("backward: the output (shape " + ShapeToString(y.shape()) +
+                       ") does not require grad: no input of the computation requires "
+                       "grad, or it ran under NoGradGuard");
     }
     const Tensor& g = grad_outputs[i];
     if (!g.defined()) {
@@ -151,11 +141,9 @@ void Execute(const std::vector<Tensor>& outputs,
       seeds[i] = FilledLike(y, 1.0);
     } else {
       if (g.shape() != y.shape() || g.dtype() != y.dtype()) {
-        throw ValueError("backward: grad_output of shape " +
-                         ShapeToString(g.shape()) + " and dtype " +
-                         DTypeName(g.dtype()) + " for an output of shape " +
-                         ShapeToString(y.shape()) + " and dtype " +
-                         DTypeName(y.dtype()));
+        throw ValueError("backward: grad_output of shape " + ShapeToString(g.shape()) +
+                         " and dtype " + DTypeName(g.dtype()) + " for an output of shape " +
+                         ShapeToString(y.shape()) + " and dtype " + DTypeName(y.dtype()));
       }
       seeds[i] = g;
     }
@@ -230,8 +218,7 @@ void Execute(const std::vector<Tensor>& outputs,
       input_grads = n->Backward(grads);
       if (input_grads.size() != n->next_edges().size()) {
         throw RuntimeError("backward: " + n->name() + " returned " +
-                           std::to_string(input_grads.size()) +
-                           " gradients for " +
+                           std::to_string(input_grads.size()) + " gradients for " +
                            std::to_string(n->next_edges().size()) + " inputs");
       }
     }
@@ -246,8 +233,7 @@ void Execute(const std::vector<Tensor>& outputs,
         NodeTask& child = tasks[e.node.get()];
         if (has) {
           child.grads.resize(e.node->num_outputs());
-          SumInto(child.grads[e.input_nr], input_grads[i],
-                  n);
+          SumInto(child.grads[e.input_nr], input_grads[i], n);
         }
         if (--child.pending == 0) ready.push_back(e.node.get());
       }
@@ -258,21 +244,20 @@ void Execute(const std::vector<Tensor>& outputs,
 
 }  // namespace
 
-void RunBackward(const std::vector<Tensor>& outputs,
-                 const std::vector<Tensor>& grad_outputs, bool retain_graph) {
+void RunBackward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs,
+                 bool retain_graph) {
   Execute(outputs, grad_outputs, retain_graph, nullptr);
 }
 
 std::vector<Tensor> Grad(const std::vector<Tensor>& outputs,
-                         const std::vector<Tensor>& grad_outputs,
-                         const std::vector<Tensor>& inputs, bool retain_graph) {
+                         const std::vector<Tensor>& grad_outputs, const std::vector<Tensor>& inputs,
+                         bool retain_graph) {
   Capture capture;
   capture.results.resize(inputs.size());
   for (size_t j = 0; j < inputs.size(); ++j) {
     const Tensor& x = inputs[j];
     if (!x.defined() || !x.requires_grad()) {
-      throw ValueError("Grad: input " + std::to_string(j) +
-                       " does not require grad");
+      throw ValueError("Grad: input " + std::to_string(j) + " does not require grad");
     }
     if (x.grad_fn()) {
       capture.interior[x.grad_fn().get()].emplace_back(x.output_nr(), j);

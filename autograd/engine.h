@@ -23,16 +23,15 @@ namespace acaode {
 // Back-propagates grad_outputs[i] (undefined = ones, allowed only for a
 // one-element output) from outputs[i], accumulating into the .grad of every
 // reachable leaf that requires grad. See Tensor::backward for the errors.
-void RunBackward(const std::vector<Tensor>& outputs,
-                 const std::vector<Tensor>& grad_outputs, bool retain_graph);
+void RunBackward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs,
+                 bool retain_graph);
 
 // Returns d(sum_i <outputs[i], grad_outputs[i]>)/d(inputs[j]) for each j,
 // without touching any .grad. Each input must require grad (a leaf or an
 // interior tensor of the graph); an input the outputs do not depend on gets
 // zeros of its shape.
 std::vector<Tensor> Grad(const std::vector<Tensor>& outputs,
-                         const std::vector<Tensor>& grad_outputs,
-                         const std::vector<Tensor>& inputs,
+                         const std::vector<Tensor>& grad_outputs, const std::vector<Tensor>& inputs,
                          bool retain_graph = false);
 
 }  // namespace acaode

@@ -15,8 +15,7 @@ bool NeedsGrad(const std::vector<Tensor>& inputs) {
   return false;
 }
 
-std::vector<Tensor> ApplyFunction(std::shared_ptr<Node> node,
-                                  const std::vector<Tensor>& inputs,
+std::vector<Tensor> ApplyFunction(std::shared_ptr<Node> node, const std::vector<Tensor>& inputs,
                                   std::vector<Tensor> outputs) {
   if (node == nullptr) throw ValueError("ApplyFunction: node is null");
   if (!NeedsGrad(inputs)) return outputs;
@@ -39,11 +38,10 @@ std::vector<Tensor> ApplyFunction(std::shared_ptr<Node> node,
 namespace internal {
 
 void ThrowGraphFreed(const std::string& node_name) {
-  throw RuntimeError(
-      "backward: trying to backward through " + node_name +
-      " a second time, but the graph was freed; pass retain_graph=true to "
-      "the first backward() to backward twice (saved tensors are released "
-      "after a backward without it)");
+  throw RuntimeError("backward: trying to backward through " + node_name +
+                     " a second time, but the graph was freed; pass retain_graph=true to "
+                     "the first backward() to backward twice (saved tensors are released "
+                     "after a backward without it)");
 }
 
 }  // namespace internal
@@ -61,9 +59,8 @@ const std::vector<Tensor>& FunctionContext::saved_tensors() const {
   return saved_;
 }
 
-std::vector<Tensor> Vjp(
-    const std::function<Tensor(const std::vector<Tensor>&)>& fn,
-    const std::vector<Tensor>& inputs, const Tensor& cotangent) {
+std::vector<Tensor> Vjp(const std::function<Tensor(const std::vector<Tensor>&)>& fn,
+                        const std::vector<Tensor>& inputs, const Tensor& cotangent) {
   std::vector<Tensor> xs;
   xs.reserve(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -78,13 +75,10 @@ std::vector<Tensor> Vjp(
     y = fn(xs);
   }
   if (!y.defined()) throw ValueError("Vjp: fn returned an undefined tensor");
-  if (cotangent.defined() &&
-      (cotangent.shape() != y.shape() || cotangent.dtype() != y.dtype())) {
-    throw ValueError("Vjp: cotangent of shape " +
-                     ShapeToString(cotangent.shape()) + " and dtype " +
+  if (cotangent.defined() && (cotangent.shape() != y.shape() || cotangent.dtype() != y.dtype())) {
+    throw ValueError("Vjp: cotangent of shape " + ShapeToString(cotangent.shape()) + " and dtype " +
                      DTypeName(cotangent.dtype()) + " for an output of shape " +
-                     ShapeToString(y.shape()) + " and dtype " +
-                     DTypeName(y.dtype()));
+                     ShapeToString(y.shape()) + " and dtype " + DTypeName(y.dtype()));
   }
   if (!y.requires_grad()) {
     // y does not depend on any input: all gradients are zero.

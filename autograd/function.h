@@ -60,9 +60,7 @@ using Grads = std::vector<Tensor>;
 
 // True when grad mode is on and any argument requires grad: the condition
 // for recording a node.
-inline bool NeedsGrad(const Tensor& a) {
-  return IsGradEnabled() && a.requires_grad();
-}
+inline bool NeedsGrad(const Tensor& a) { return IsGradEnabled() && a.requires_grad(); }
 template <class... Rest>
 inline bool NeedsGrad(const Tensor& a, const Rest&... rest) {
   return IsGradEnabled() && (a.requires_grad() || (rest.requires_grad() || ...));
@@ -75,8 +73,7 @@ bool NeedsGrad(const std::vector<Tensor>& inputs);
 // unchanged) unless NeedsGrad(inputs). An output that is one of the inputs,
 // or already has a grad_fn or requires grad, is first replaced by a fresh
 // view of its storage. Returns the (possibly replaced) outputs.
-std::vector<Tensor> ApplyFunction(std::shared_ptr<Node> node,
-                                  const std::vector<Tensor>& inputs,
+std::vector<Tensor> ApplyFunction(std::shared_ptr<Node> node, const std::vector<Tensor>& inputs,
                                   std::vector<Tensor> outputs);
 
 // A node whose backward is a callable `Grads(const Grads&)`; the callable and
@@ -114,8 +111,7 @@ void LambdaNode<F>::ThrowFreed() const {
 template <class F>
 void Record(const char* name, std::initializer_list<Tensor> inputs,
             std::initializer_list<Tensor> outputs, F&& backward) {
-  auto node = std::make_shared<LambdaNode<std::decay_t<F>>>(
-      name, std::forward<F>(backward));
+  auto node = std::make_shared<LambdaNode<std::decay_t<F>>>(name, std::forward<F>(backward));
   std::vector<Edge>& edges = node->mutable_next_edges();
   edges.reserve(inputs.size());
   for (const Tensor& in : inputs) edges.push_back(GradientEdge(in));
@@ -203,9 +199,8 @@ std::vector<Tensor> Apply(const std::vector<Tensor>& inputs) {
 // inputs' own graphs and .grad are untouched; gradients flowing into other
 // leaves fn uses (e.g. parameters) are not written either. `cotangent` must
 // have y's shape; it may be undefined for a one-element y.
-std::vector<Tensor> Vjp(
-    const std::function<Tensor(const std::vector<Tensor>&)>& fn,
-    const std::vector<Tensor>& inputs, const Tensor& cotangent);
+std::vector<Tensor> Vjp(const std::function<Tensor(const std::vector<Tensor>&)>& fn,
+                        const std::vector<Tensor>& inputs, const Tensor& cotangent);
 
 }  // namespace acaode
 

@@ -63,8 +63,7 @@ class Node {
   // gradient per input, i.e. per next_edges() entry, each of that input's
   // shape and dtype, or undefined for zero / not needed. Runs with grad mode
   // off (no higher-order gradients).
-  virtual std::vector<Tensor> Backward(
-      const std::vector<Tensor>& grad_outputs) = 0;
+  virtual std::vector<Tensor> Backward(const std::vector<Tensor>& grad_outputs) = 0;
 
   // Drops the saved tensors (see Note [Saved tensors]). Default: nothing.
   virtual void ReleaseSavedState() {}
@@ -75,9 +74,7 @@ class Node {
   const std::vector<Edge>& next_edges() const { return next_edges_; }
   std::vector<Edge>& mutable_next_edges() { return next_edges_; }
   // Whether input i's gradient is used (its edge is valid).
-  bool needs_input_grad(size_t i) const {
-    return i < next_edges_.size() && next_edges_[i].valid();
-  }
+  bool needs_input_grad(size_t i) const { return i < next_edges_.size() && next_edges_[i].valid(); }
   uint32_t num_outputs() const { return num_outputs_; }
   void set_num_outputs(uint32_t n) { num_outputs_ = n; }
 

@@ -37,15 +37,15 @@ class Storage {
 
   // Public for make_shared; use Allocate or Wrap.
   struct PrivateTag {};
-  Storage(PrivateTag, Block block, size_t nbytes, Device device,
-          Allocator* allocator, std::function<void(void*)> deleter);
+  Storage(PrivateTag, Block block, size_t nbytes, Device device, Allocator* allocator,
+          std::function<void(void*)> deleter);
 
  private:
   Block block_;
   size_t nbytes_;
   Device device_;
-  Allocator* allocator_;                 // null for wrapped memory
-  std::function<void(void*)> deleter_;   // set for wrapped memory
+  Allocator* allocator_;                // null for wrapped memory
+  std::function<void(void*)> deleter_;  // set for wrapped memory
 };
 
 }  // namespace acaode

@@ -14,12 +14,10 @@
 
 namespace acaode {
 
-TensorImpl::TensorImpl(std::shared_ptr<Storage> storage, int64_t offset,
-                       Shape shape, DType dtype)
+TensorImpl::TensorImpl(std::shared_ptr<Storage> storage, int64_t offset, Shape shape, DType dtype)
     : storage_(std::move(storage)),
       offset_(offset),
-      data_(static_cast<char*>(storage_->data()) +
-            static_cast<size_t>(offset) * DTypeSize(dtype)),
+      data_(static_cast<char*>(storage_->data()) + static_cast<size_t>(offset) * DTypeSize(dtype)),
       shape_(std::move(shape)),
       numel_(NumelOf(shape_)),
       dtype_(dtype) {}
@@ -27,9 +25,8 @@ TensorImpl::TensorImpl(std::shared_ptr<Storage> storage, int64_t offset,
 namespace internal {
 
 void ThrowDTypeMismatch(const Tensor& t, DType requested) {
-  throw ValueError(std::string("Tensor::data: tensor has dtype ") +
-                   DTypeName(t.dtype()) + ", accessed as " +
-                   DTypeName(requested));
+  throw ValueError(std::string("Tensor::data: tensor has dtype ") + DTypeName(t.dtype()) +
+                   ", accessed as " + DTypeName(requested));
 }
 
 void ThrowUndefined(const char* what) {
@@ -59,8 +56,7 @@ int64_t NormDim(int64_t d, int64_t ndim, const char* op) {
   const int64_t r = d < 0 ? d + ndim : d;
   if (r < 0 || r >= ndim) {
     throw ValueError(std::string(op) + ": dim " + std::to_string(d) +
-                     " out of range for a tensor with " +
-                     std::to_string(ndim) + " dims");
+                     " out of range for a tensor with " + std::to_string(ndim) + " dims");
   }
   return r;
 }
@@ -68,8 +64,7 @@ int64_t NormDim(int64_t d, int64_t ndim, const char* op) {
 // A tensor viewing t's storage at element `offset` (relative to t's data)
 // with `shape`; no autograd.
 Tensor View(const Tensor& t, int64_t offset, Shape shape) {
-  return Tensor(std::make_shared<TensorImpl>(t.impl()->storage(),
-                                             t.impl()->offset() + offset,
+  return Tensor(std::make_shared<TensorImpl>(t.impl()->storage(), t.impl()->offset() + offset,
                                              std::move(shape), t.dtype()));
 }
 
@@ -81,18 +76,16 @@ int64_t ProductOf(const Shape& s, size_t begin, size_t end) {
 
 // Zeros of `shape` with g's dtype, then g copied into the block
 // [start, start + len) of dim `dim` of it: the adjoint of slicing.
-Tensor SliceScatter(const Tensor& g, const Shape& shape, int64_t dim,
-                    int64_t start) {
+Tensor SliceScatter(const Tensor& g, const Shape& shape, int64_t dim, int64_t start) {
   Tensor out = Empty(shape, g.dtype());
   std::memset(out.raw_data(), 0, out.nbytes());
   const int64_t outer = ProductOf(shape, 0, static_cast<size_t>(dim));
-  const int64_t inner =
-      ProductOf(shape, static_cast<size_t>(dim) + 1, shape.size());
+  const int64_t inner = ProductOf(shape, static_cast<size_t>(dim) + 1, shape.size());
   const int64_t len = g.numel() / std::max<int64_t>(outer * inner, 1);
   DispatchFloat(g.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    cpu::CopyBlocks(g.data<T>(), out.data<T>() + start * inner, outer,
-                    len * inner, shape[dim] * inner, len * inner);
+    cpu::CopyBlocks(g.data<T>(), out.data<T>() + start * inner, outer, len * inner,
+                    shape[dim] * inner, len * inner);
   });
   return out;
 }
@@ -106,10 +99,8 @@ Tensor Empty(const Shape& shape, DType dtype, Device device) {
     }
   }
   const int64_t n = NumelOf(shape);
-  auto storage =
-      Storage::Allocate(static_cast<size_t>(n) * DTypeSize(dtype), device);
-  return Tensor(std::make_shared<TensorImpl>(std::move(storage), 0, shape,
-                                             dtype));
+  auto storage = Storage::Allocate(static_cast<size_t>(n) * DTypeSize(dtype), device);
+  return Tensor(std::make_shared<TensorImpl>(std::move(storage), 0, shape, dtype));
 }
 
 int64_t Tensor::size(int64_t d) const {
@@ -120,8 +111,7 @@ int64_t Tensor::size(int64_t d) const {
 double Tensor::item() const {
   CheckDefined(*this, "Tensor::item");
   if (numel() != 1) {
-    throw ValueError("Tensor::item: tensor of shape " +
-                     ShapeToString(shape()) + " has " +
+    throw ValueError("Tensor::item: tensor of shape " + ShapeToString(shape()) + " has " +
                      std::to_string(numel()) + " elements, need exactly 1");
   }
   CheckCpu("Tensor::item", *this);
@@ -145,13 +135,10 @@ Tensor& Tensor::set_requires_grad(bool requires_grad) {
 
 void Tensor::set_grad(const Tensor& grad) {
   CheckDefined(*this, "Tensor::set_grad");
-  if (grad.defined() &&
-      (grad.shape() != shape() || grad.dtype() != dtype())) {
-    throw ValueError("Tensor::set_grad: gradient of shape " +
-                     ShapeToString(grad.shape()) + " and dtype " +
-                     DTypeName(grad.dtype()) + " for a tensor of shape " +
-                     ShapeToString(shape()) + " and dtype " +
-                     DTypeName(dtype()));
+  if (grad.defined() && (grad.shape() != shape() || grad.dtype() != dtype())) {
+    throw ValueError("Tensor::set_grad: gradient of shape " + ShapeToString(grad.shape()) +
+                     " and dtype " + DTypeName(grad.dtype()) + " for a tensor of shape " +
+                     ShapeToString(shape()) + " and dtype " + DTypeName(dtype()));
   }
   impl_->mutable_grad() = grad;
 }
@@ -178,8 +165,7 @@ Tensor Tensor::clone() const {
   std::memcpy(out.raw_data(), raw_data(), nbytes());
   // d clone(x) = dx
   if (NeedsGrad(*this)) {
-    Record("CloneBackward", {*this}, {out},
-           [](const Grads& g) { return Grads{g[0]}; });
+    Record("CloneBackward", {*this}, {out}, [](const Grads& g) { return Grads{g[0]}; });
   }
   return out;
 }
@@ -209,8 +195,7 @@ Tensor Tensor::to(Device device) const {
   if (device == this->device()) return *this;
   const DeviceCopyFn copy = GetDeviceCopy();
   if (copy == nullptr) {
-    throw RuntimeError(std::string("Tensor::to: cannot move a tensor to ") +
-                       DeviceName(device) +
+    throw RuntimeError(std::string("Tensor::to: cannot move a tensor to ") + DeviceName(device) +
                        ": this build has no CUDA backend");
   }
   Tensor out = Empty(shape(), dtype(), device);
@@ -230,36 +215,30 @@ Tensor Tensor::reshape(Shape new_shape) const {
   for (size_t i = 0; i < new_shape.size(); ++i) {
     if (new_shape[i] == -1) {
       if (infer >= 0) {
-        throw ValueError("Reshape: more than one -1 in shape " +
-                         ShapeToString(new_shape));
+        throw ValueError("Reshape: more than one -1 in shape " + ShapeToString(new_shape));
       }
       infer = static_cast<int>(i);
     } else if (new_shape[i] < 0) {
-      throw ValueError("Reshape: negative size in shape " +
-                       ShapeToString(new_shape));
+      throw ValueError("Reshape: negative size in shape " + ShapeToString(new_shape));
     } else {
       known *= new_shape[i];
     }
   }
   if (infer >= 0) {
     if (known == 0 || numel() % known != 0) {
-      throw ValueError("Reshape: cannot reshape a tensor of shape " +
-                       ShapeToString(shape()) + " to " +
-                       ShapeToString(new_shape));
+      throw ValueError("Reshape: cannot reshape a tensor of shape " + ShapeToString(shape()) +
+                       " to " + ShapeToString(new_shape));
     }
     new_shape[infer] = numel() / known;
   } else if (known != numel()) {
-    throw ValueError("Reshape: cannot reshape a tensor of shape " +
-                     ShapeToString(shape()) + " (" + std::to_string(numel()) +
-                     " elements) to " + ShapeToString(new_shape));
+    throw ValueError("Reshape: cannot reshape a tensor of shape " + ShapeToString(shape()) + " (" +
+                     std::to_string(numel()) + " elements) to " + ShapeToString(new_shape));
   }
   Tensor out = View(*this, 0, std::move(new_shape));
   // d reshape(x) = reshape back(dx)
   if (NeedsGrad(*this)) {
     Record("ReshapeBackward", {*this}, {out},
-           [in_shape = shape()](const Grads& g) {
-             return Grads{g[0].reshape(in_shape)};
-           });
+           [in_shape = shape()](const Grads& g) { return Grads{g[0].reshape(in_shape)}; });
   }
   return out;
 }
@@ -273,18 +252,17 @@ Tensor Tensor::operator[](int64_t i) const {
   const int64_t j = i < 0 ? i + n : i;
   if (j < 0 || j >= n) {
     throw ValueError("Tensor::operator[]: index " + std::to_string(i) +
-                     " out of range for dim 0 of size " + std::to_string(n) +
-                     " (shape " + ShapeToString(shape()) + ")");
+                     " out of range for dim 0 of size " + std::to_string(n) + " (shape " +
+                     ShapeToString(shape()) + ")");
   }
   Shape out_shape(shape().begin() + 1, shape().end());
   const int64_t inner = NumelOf(out_shape);
   Tensor out = View(*this, j * inner, std::move(out_shape));
   // d x[j] = dx restricted to row j; adjoint: scatter into zeros
   if (NeedsGrad(*this)) {
-    Record("SelectBackward", {*this}, {out},
-           [in_shape = shape(), j](const Grads& g) {
-             return Grads{SliceScatter(g[0], in_shape, 0, j)};
-           });
+    Record("SelectBackward", {*this}, {out}, [in_shape = shape(), j](const Grads& g) {
+      return Grads{SliceScatter(g[0], in_shape, 0, j)};
+    });
   }
   return out;
 }
@@ -297,16 +275,14 @@ Tensor Tensor::slice(int64_t d, int64_t start, int64_t end) const {
   const int64_t s = start < 0 ? start + n : start;
   const int64_t e = end < 0 ? end + n : end;
   if (s < 0 || e < s || e > n) {
-    throw ValueError("Slice: range [" + std::to_string(start) + ", " +
-                     std::to_string(end) + ") invalid for dim " +
-                     std::to_string(d) + " of size " + std::to_string(n) +
+    throw ValueError("Slice: range [" + std::to_string(start) + ", " + std::to_string(end) +
+                     ") invalid for dim " + std::to_string(d) + " of size " + std::to_string(n) +
                      " (shape " + ShapeToString(shape()) + ")");
   }
   Shape out_shape = shape();
   out_shape[dd] = e - s;
   const int64_t outer = ProductOf(shape(), 0, static_cast<size_t>(dd));
-  const int64_t inner =
-      ProductOf(shape(), static_cast<size_t>(dd) + 1, shape().size());
+  const int64_t inner = ProductOf(shape(), static_cast<size_t>(dd) + 1, shape().size());
   Tensor out;
   if (outer == 1) {
     out = View(*this, s * inner, std::move(out_shape));
@@ -314,16 +290,15 @@ Tensor Tensor::slice(int64_t d, int64_t start, int64_t end) const {
     out = Empty(out_shape, dtype());
     DispatchFloat(dtype(), [&](auto tag) {
       using T = decltype(tag);
-      cpu::CopyBlocks(data<T>() + s * inner, out.data<T>(), outer, n * inner,
-                      (e - s) * inner, (e - s) * inner);
+      cpu::CopyBlocks(data<T>() + s * inner, out.data<T>(), outer, n * inner, (e - s) * inner,
+                      (e - s) * inner);
     });
   }
   // d slice(x) = dx restricted to the block; adjoint: scatter into zeros
   if (NeedsGrad(*this)) {
-    Record("SliceBackward", {*this}, {out},
-           [in_shape = shape(), dd, s](const Grads& g) {
-             return Grads{SliceScatter(g[0], in_shape, dd, s)};
-           });
+    Record("SliceBackward", {*this}, {out}, [in_shape = shape(), dd, s](const Grads& g) {
+      return Grads{SliceScatter(g[0], in_shape, dd, s)};
+    });
   }
   return out;
 }
@@ -331,8 +306,8 @@ Tensor Tensor::slice(int64_t d, int64_t start, int64_t end) const {
 std::string Tensor::ToString() const {
   if (!defined()) return "Tensor(undefined)";
   std::ostringstream os;
-  os << "Tensor(shape=" << ShapeToString(shape())
-     << ", dtype=" << DTypeName(dtype()) << ", device=" << DeviceName(device());
+  os << "Tensor(shape=" << ShapeToString(shape()) << ", dtype=" << DTypeName(dtype())
+     << ", device=" << DeviceName(device());
   if (requires_grad()) os << ", requires_grad";
   if (grad_fn()) os << ", grad_fn=" << grad_fn()->name();
   if (device() == Device::kCpu) {
@@ -350,8 +325,6 @@ std::string Tensor::ToString() const {
   return os.str();
 }
 
-std::ostream& operator<<(std::ostream& os, const Tensor& t) {
-  return os << t.ToString();
-}
+std::ostream& operator<<(std::ostream& os, const Tensor& t) { return os << t.ToString(); }
 
 }  // namespace acaode

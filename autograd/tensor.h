@@ -99,8 +99,7 @@ class Tensor {
   // tensors of the traversed nodes are released, and a second backward
   // through them throws RuntimeError. ValueError if this tensor does not
   // require grad.
-  void backward(const Tensor& grad_output = Tensor(),
-                bool retain_graph = false) const;
+  void backward(const Tensor& grad_output = Tensor(), bool retain_graph = false) const;
 
   // --- copies and views ---
   // A view sharing storage, without grad_fn and not requiring grad.
@@ -145,8 +144,7 @@ class TensorImpl {
  public:
   // A tensor of `shape` viewing `storage` from element `offset` on; the
   // storage must hold at least offset + NumelOf(shape) elements.
-  TensorImpl(std::shared_ptr<Storage> storage, int64_t offset, Shape shape,
-             DType dtype);
+  TensorImpl(std::shared_ptr<Storage> storage, int64_t offset, Shape shape, DType dtype);
 
   const std::shared_ptr<Storage>& storage() const { return storage_; }
   int64_t offset() const { return offset_; }
@@ -184,16 +182,13 @@ class TensorImpl {
 };
 
 // An uninitialised contiguous tensor from the device's caching allocator.
-Tensor Empty(const Shape& shape, DType dtype = DType::kFloat64,
-             Device device = Device::kCpu);
+Tensor Empty(const Shape& shape, DType dtype = DType::kFloat64, Device device = Device::kCpu);
 
 // ---------------------------------------------------------------------------
 // Inline definitions.
 
 const Shape& Tensor::shape() const { return impl_->shape(); }
-int64_t Tensor::dim() const {
-  return static_cast<int64_t>(impl_->shape().size());
-}
+int64_t Tensor::dim() const { return static_cast<int64_t>(impl_->shape().size()); }
 int64_t Tensor::numel() const { return impl_->numel(); }
 DType Tensor::dtype() const { return impl_->dtype(); }
 Device Tensor::device() const { return impl_->device(); }
@@ -204,9 +199,7 @@ void* Tensor::raw_data() const { return impl_->data(); }
 bool Tensor::requires_grad() const { return impl_ && impl_->requires_grad(); }
 const Tensor& Tensor::grad() const { return impl_->grad(); }
 bool Tensor::is_leaf() const { return impl_->grad_fn() == nullptr; }
-const std::shared_ptr<Node>& Tensor::grad_fn() const {
-  return impl_->grad_fn();
-}
+const std::shared_ptr<Node>& Tensor::grad_fn() const { return impl_->grad_fn(); }
 uint32_t Tensor::output_nr() const { return impl_->output_nr(); }
 
 namespace internal {

@@ -23,18 +23,17 @@ void CastCopy(const S* src, D* dst, int64_t n) {
 // For o < outer: copies `count` contiguous elements from
 // src + o * src_stride to dst + o * dst_stride.
 template <class T>
-void CopyBlocks(const T* src, T* dst, int64_t outer, int64_t src_stride,
-                int64_t dst_stride, int64_t count) {
+void CopyBlocks(const T* src, T* dst, int64_t outer, int64_t src_stride, int64_t dst_stride,
+                int64_t count) {
   for (int64_t o = 0; o < outer; ++o) {
-    std::memcpy(dst + o * dst_stride, src + o * src_stride,
-                static_cast<size_t>(count) * sizeof(T));
+    std::memcpy(dst + o * dst_stride, src + o * src_stride, static_cast<size_t>(count) * sizeof(T));
   }
 }
 
 // Like CopyBlocks but adds: dst block += src block.
 template <class T>
-void AddBlocks(const T* src, T* dst, int64_t outer, int64_t src_stride,
-               int64_t dst_stride, int64_t count) {
+void AddBlocks(const T* src, T* dst, int64_t outer, int64_t src_stride, int64_t dst_stride,
+               int64_t count) {
   for (int64_t o = 0; o < outer; ++o) {
     const T* s = src + o * src_stride;
     T* d = dst + o * dst_stride;

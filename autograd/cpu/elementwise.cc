@@ -11,15 +11,13 @@ void CheckBinaryArgs(const char* op, const Tensor& a, const Tensor& b) {
   CheckCpu(op, a);
   CheckCpu(op, b);
   if (a.dtype() != b.dtype()) {
-    throw ValueError(std::string(op) + ": dtype mismatch, " +
-                     DTypeName(a.dtype()) + " " + ShapeToString(a.shape()) +
-                     " and " + DTypeName(b.dtype()) + " " +
+    throw ValueError(std::string(op) + ": dtype mismatch, " + DTypeName(a.dtype()) + " " +
+                     ShapeToString(a.shape()) + " and " + DTypeName(b.dtype()) + " " +
                      ShapeToString(b.shape()) + " (convert with .to(dtype))");
   }
 }
 
-BroadcastPlan MakeBroadcastPlan(const Shape& a, const Shape& b,
-                                const Shape& out_shape) {
+BroadcastPlan MakeBroadcastPlan(const Shape& a, const Shape& b, const Shape& out_shape) {
   const int nd = static_cast<int>(out_shape.size());
   if (nd > kMaxDims) {
     throw ValueError("broadcast: at most " + std::to_string(kMaxDims) +
@@ -46,8 +44,7 @@ BroadcastPlan MakeBroadcastPlan(const Shape& a, const Shape& b,
     if (size[d] == 1) continue;
     if (p.ndim > 0) {
       const int q = p.ndim - 1;
-      if (p.stride_a[q] == sa[d] * size[d] &&
-          p.stride_b[q] == sb[d] * size[d]) {
+      if (p.stride_a[q] == sa[d] * size[d] && p.stride_b[q] == sb[d] * size[d]) {
         p.size[q] *= size[d];
         p.stride_a[q] = sa[d];
         p.stride_b[q] = sb[d];

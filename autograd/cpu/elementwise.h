@@ -14,11 +14,11 @@
 #ifndef ACAODE_AUTOGRAD_CPU_ELEMENTWISE_H_
 #define ACAODE_AUTOGRAD_CPU_ELEMENTWISE_H_
 
+#include <Eigen/Core>
 #include <cstdint>
 #include <string>
 
-#include <Eigen/Core>
-
+#include "autograd/cpu/parallel.h"
 #include "autograd/dispatch.h"
 #include "autograd/dtype.h"
 #include "autograd/error.h"
@@ -39,13 +39,11 @@ struct BroadcastPlan {
 };
 
 // out_shape must be the broadcast of a and b (see BroadcastShapes).
-BroadcastPlan MakeBroadcastPlan(const Shape& a, const Shape& b,
-                                const Shape& out_shape);
+BroadcastPlan MakeBroadcastPlan(const Shape& a, const Shape& b, const Shape& out_shape);
 
 // out[i] = f(a[...], b[...]) over the plan (row-major output).
 template <class T, class F>
-void BroadcastLoop(const T* a, const T* b, T* out, const BroadcastPlan& p,
-                   F&& f) {
+void BroadcastLoop(const T* a, const T* b, T* out, const BroadcastPlan& p, F&& f) {
   if (p.ndim == 0) {
     out[0] = f(a[0], b[0]);
     return;
@@ -94,8 +92,9 @@ Tensor Map(const Tensor& x, F&& f) {
     using T = decltype(tag);
     const T* px = x.data<T>();
     T* py = y.mutable_data<T>();
-    const int64_t n = x.numel();
-    for (int64_t i = 0; i < n; ++i) py[i] = f(px[i]);
+    ParallelFor(x.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) py[i] = f(px[i]);
+    });
   });
   return y;
 }
@@ -110,9 +109,13 @@ Tensor MapArray(const Tensor& x, F&& f) {
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     using Array = Eigen::Array<T, Eigen::Dynamic, 1>;
-    const Eigen::Map<const Array> in(x.data<T>(), x.numel());
-    Eigen::Map<Array> out(y.mutable_data<T>(), x.numel());
-    out = f(in);
+    const T* px = x.data<T>();
+    T* py = y.mutable_data<T>();
+    ParallelFor(x.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) {
+      const Eigen::Map<const Array> in(px + b, e - b);
+      Eigen::Map<Array> out(py + b, e - b);
+      out = f(in);
+    });
   });
   return y;
 }
@@ -127,8 +130,9 @@ Tensor Map2(const Tensor& x, const Tensor& z, F&& f) {
     const T* px = x.data<T>();
     const T* pz = z.data<T>();
     T* py = y.mutable_data<T>();
-    const int64_t n = x.numel();
-    for (int64_t i = 0; i < n; ++i) py[i] = f(px[i], pz[i]);
+    ParallelFor(x.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) py[i] = f(px[i], pz[i]);
+    });
   });
   return y;
 }
@@ -143,8 +147,9 @@ Tensor Map3(const Tensor& x, const Tensor& z, const Tensor& w, F&& f) {
     const T* pz = z.data<T>();
     const T* pw = w.data<T>();
     T* py = y.mutable_data<T>();
-    const int64_t n = x.numel();
-    for (int64_t i = 0; i < n; ++i) py[i] = f(px[i], pz[i], pw[i]);
+    ParallelFor(x.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) py[i] = f(px[i], pz[i], pw[i]);
+    });
   });
   return y;
 }
@@ -175,8 +180,9 @@ Tensor Broadcast(const char* op, const Tensor& a, const Tensor& b, F&& f) {
       const T* pa = a.data<T>();
       const T* pb = b.data<T>();
       T* po = out.mutable_data<T>();
-      const int64_t n = a.numel();
-      for (int64_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[i]);
+      ParallelFor(a.numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) po[i] = f(pa[i], pb[i]);
+      });
     });
     return out;
   }

@@ -16,13 +16,13 @@ namespace cpu {
 // row-major, or [K, M] when trans_a; likewise op(B) is [K, N], B stored
 // [K, N] or [N, K] when trans_b. C must not alias A or B.
 template <class T>
-void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
-          const T* a, const T* b, T* c, bool accumulate);
+void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, const T* b, T* c,
+          bool accumulate);
 
-extern template void Gemm<float>(bool, bool, int64_t, int64_t, int64_t,
-                                 const float*, const float*, float*, bool);
-extern template void Gemm<double>(bool, bool, int64_t, int64_t, int64_t,
-                                  const double*, const double*, double*, bool);
+extern template void Gemm<float>(bool, bool, int64_t, int64_t, int64_t, const float*, const float*,
+                                 float*, bool);
+extern template void Gemm<double>(bool, bool, int64_t, int64_t, int64_t, const double*,
+                                  const double*, double*, bool);
 
 }  // namespace cpu
 }  // namespace acaode

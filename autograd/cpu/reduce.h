@@ -9,9 +9,8 @@
 #ifndef ACAODE_AUTOGRAD_CPU_REDUCE_H_
 #define ACAODE_AUTOGRAD_CPU_REDUCE_H_
 
-#include <cstdint>
-
 #include <Eigen/Core>
+#include <cstdint>
 
 namespace acaode {
 namespace cpu {
@@ -27,8 +26,7 @@ void SumORI(const T* x, T* out, int64_t outer, int64_t r_size, int64_t inner) {
   if (inner == 1) {
     for (int64_t o = 0; o < outer; ++o) {
       // Eigen's sum is vectorised (it reassociates explicitly).
-      const Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>> row(
-          x + o * r_size, r_size);
+      const Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>> row(x + o * r_size, r_size);
       out[o] = static_cast<T>(row.template cast<AccOf<T>>().sum());
     }
     return;
@@ -47,8 +45,8 @@ void SumORI(const T* x, T* out, int64_t outer, int64_t r_size, int64_t inner) {
 // attaining it (NaN compares false, so the first non-NaN wins unless all
 // are NaN). r_size >= 1.
 template <class T>
-void ArgExtremumORI(const T* x, T* val, int64_t* idx, int64_t outer,
-                    int64_t r_size, int64_t inner, bool is_max) {
+void ArgExtremumORI(const T* x, T* val, int64_t* idx, int64_t outer, int64_t r_size, int64_t inner,
+                    bool is_max) {
   for (int64_t o = 0; o < outer; ++o) {
     for (int64_t i = 0; i < inner; ++i) {
       const T* p = x + o * r_size * inner + i;

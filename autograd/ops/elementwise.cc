@@ -25,8 +25,8 @@ Shape BroadcastShapes(const Shape& a, const Shape& b, const char* op) {
     const int64_t da = i < nd - a.size() ? 1 : a[i - (nd - a.size())];
     const int64_t db = i < nd - b.size() ? 1 : b[i - (nd - b.size())];
     if (da != db && da != 1 && db != 1) {
-      throw ValueError(std::string(op) + ": cannot broadcast shapes " +
-                       ShapeToString(a) + " and " + ShapeToString(b));
+      throw ValueError(std::string(op) + ": cannot broadcast shapes " + ShapeToString(a) + " and " +
+                       ShapeToString(b));
     }
     out[i] = da == 1 ? db : da;
   }
@@ -37,8 +37,8 @@ Tensor SumToShape(const Tensor& t, const Shape& shape) {
   if (t.shape() == shape) return t;
   const int64_t lead = t.dim() - static_cast<int64_t>(shape.size());
   if (lead < 0) {
-    throw ValueError("SumToShape: cannot reduce shape " +
-                     ShapeToString(t.shape()) + " to " + ShapeToString(shape));
+    throw ValueError("SumToShape: cannot reduce shape " + ShapeToString(t.shape()) + " to " +
+                     ShapeToString(shape));
   }
   std::vector<int64_t> dims;
   for (int64_t i = 0; i < t.dim(); ++i) {
@@ -49,8 +49,7 @@ Tensor SumToShape(const Tensor& t, const Shape& shape) {
     const int64_t want = shape[i - lead];
     if (want == t.shape()[i]) continue;
     if (want != 1) {
-      throw ValueError("SumToShape: cannot reduce shape " +
-                       ShapeToString(t.shape()) + " to " +
+      throw ValueError("SumToShape: cannot reduce shape " + ShapeToString(t.shape()) + " to " +
                        ShapeToString(shape));
     }
     dims.push_back(i);
@@ -62,8 +61,8 @@ Tensor BroadcastTo(const Tensor& t, const Shape& shape) {
   CheckCpu("BroadcastTo", t);
   if (t.shape() == shape) return t;
   if (BroadcastShapes(t.shape(), shape, "BroadcastTo") != shape) {
-    throw ValueError("BroadcastTo: cannot broadcast shape " +
-                     ShapeToString(t.shape()) + " to " + ShapeToString(shape));
+    throw ValueError("BroadcastTo: cannot broadcast shape " + ShapeToString(t.shape()) + " to " +
+                     ShapeToString(shape));
   }
   Tensor out = Empty(shape, t.dtype());
   if (out.numel() > 0) {
@@ -79,9 +78,7 @@ Tensor BroadcastTo(const Tensor& t, const Shape& shape) {
   // d broadcast(x) = sum over the stretched dims of dy
   if (NeedsGrad(t)) {
     Record("BroadcastToBackward", {t}, {out},
-           [in_shape = t.shape()](const Grads& g) {
-             return Grads{SumToShape(g[0], in_shape)};
-           });
+           [in_shape = t.shape()](const Grads& g) { return Grads{SumToShape(g[0], in_shape)}; });
   }
   return out;
 }
@@ -93,10 +90,9 @@ Tensor Add(const Tensor& a, const Tensor& b) {
   Tensor y = cpu::Broadcast("Add", a, b, [](auto p, auto q) { return p + q; });
   // d(a + b) = da + db
   if (NeedsGrad(a, b)) {
-    Record("AddBackward", {a, b}, {y},
-           [sa = a.shape(), sb = b.shape()](const Grads& g) {
-             return Grads{SumToShape(g[0], sa), SumToShape(g[0], sb)};
-           });
+    Record("AddBackward", {a, b}, {y}, [sa = a.shape(), sb = b.shape()](const Grads& g) {
+      return Grads{SumToShape(g[0], sa), SumToShape(g[0], sb)};
+    });
   }
   return y;
 }
@@ -106,10 +102,8 @@ Tensor Sub(const Tensor& a, const Tensor& b) {
   // d(a - b) = da - db
   if (NeedsGrad(a, b)) {
     Record("SubBackward", {a, b}, {y},
-           [sa = a.shape(), sb = b.shape(),
-            need_b = b.requires_grad()](const Grads& g) {
-             return Grads{SumToShape(g[0], sa),
-                          need_b ? SumToShape(Neg(g[0]), sb) : Tensor()};
+           [sa = a.shape(), sb = b.shape(), need_b = b.requires_grad()](const Grads& g) {
+             return Grads{SumToShape(g[0], sa), need_b ? SumToShape(Neg(g[0]), sb) : Tensor()};
            });
   }
   return y;
@@ -120,9 +114,8 @@ Tensor Mul(const Tensor& a, const Tensor& b) {
   // d(a b) = b da + a db
   if (NeedsGrad(a, b)) {
     Record("MulBackward", {a, b}, {y}, [a, b](const Grads& g) {
-      return Grads{
-          a.requires_grad() ? SumToShape(Mul(g[0], b), a.shape()) : Tensor(),
-          b.requires_grad() ? SumToShape(Mul(g[0], a), b.shape()) : Tensor()};
+      return Grads{a.requires_grad() ? SumToShape(Mul(g[0], b), a.shape()) : Tensor(),
+                   b.requires_grad() ? SumToShape(Mul(g[0], a), b.shape()) : Tensor()};
     });
   }
   return y;
@@ -132,15 +125,14 @@ Tensor Div(const Tensor& a, const Tensor& b) {
   Tensor y = cpu::Broadcast("Div", a, b, [](auto p, auto q) { return p / q; });
   // d(a / b) = da / b - (a / b^2) db = da / b - y db / b
   if (NeedsGrad(a, b)) {
-    Record("DivBackward", {a, b}, {y},
-           [a, b, y = y.detach()](const Grads& g) {
-             Tensor ga, gb;
-             if (a.requires_grad()) ga = SumToShape(Div(g[0], b), a.shape());
-             if (b.requires_grad()) {
-               gb = SumToShape(Neg(Div(Mul(g[0], y), b)), b.shape());
-             }
-             return Grads{ga, gb};
-           });
+    Record("DivBackward", {a, b}, {y}, [a, b, y = y.detach()](const Grads& g) {
+      Tensor ga, gb;
+      if (a.requires_grad()) ga = SumToShape(Div(g[0], b), a.shape());
+      if (b.requires_grad()) {
+        gb = SumToShape(Neg(Div(Mul(g[0], y), b)), b.shape());
+      }
+      return Grads{ga, gb};
+    });
   }
   return y;
 }
@@ -157,12 +149,9 @@ Tensor MaxMinBackwardMask(const Tensor& a, const Tensor& b, bool is_max) {
   });
 }
 
-Tensor MaxMin(const char* name, const Tensor& a, const Tensor& b,
-              bool is_max) {
-  Tensor y = is_max ? cpu::Broadcast(name, a, b,
-                                     [](auto p, auto q) { return p > q ? p : q; })
-                    : cpu::Broadcast(name, a, b,
-                                     [](auto p, auto q) { return p < q ? p : q; });
+Tensor MaxMin(const char* name, const Tensor& a, const Tensor& b, bool is_max) {
+  Tensor y = is_max ? cpu::Broadcast(name, a, b, [](auto p, auto q) { return p > q ? p : q; })
+                    : cpu::Broadcast(name, a, b, [](auto p, auto q) { return p < q ? p : q; });
   // d max(a, b) = [a > b] da + [b > a] db (halves on ties)
   if (NeedsGrad(a, b)) {
     Record(is_max ? "MaximumBackward" : "MinimumBackward", {a, b}, {y},
@@ -181,12 +170,8 @@ Tensor MaxMin(const char* name, const Tensor& a, const Tensor& b,
 
 }  // namespace
 
-Tensor Maximum(const Tensor& a, const Tensor& b) {
-  return MaxMin("Maximum", a, b, true);
-}
-Tensor Minimum(const Tensor& a, const Tensor& b) {
-  return MaxMin("Minimum", a, b, false);
-}
+Tensor Maximum(const Tensor& a, const Tensor& b) { return MaxMin("Maximum", a, b, true); }
+Tensor Minimum(const Tensor& a, const Tensor& b) { return MaxMin("Minimum", a, b, false); }
 
 // ---------------------------------------------------------------------------
 // With a scalar.
@@ -213,8 +198,7 @@ Tensor Sub(double s, const Tensor& b) {
   Tensor y = cpu::Map(b, [s](auto v) { return static_cast<decltype(v)>(s) - v; });
   // d(s - b) = -db
   if (NeedsGrad(b)) {
-    Record("RSubScalarBackward", {b}, {y},
-           [](const Grads& g) { return Grads{Neg(g[0])}; });
+    Record("RSubScalarBackward", {b}, {y}, [](const Grads& g) { return Grads{Neg(g[0])}; });
   }
   return y;
 }
@@ -224,8 +208,7 @@ Tensor Mul(const Tensor& a, double s) {
   Tensor y = cpu::Map(a, [s](auto v) { return v * static_cast<decltype(v)>(s); });
   // d(s a) = s da
   if (NeedsGrad(a)) {
-    Record("MulScalarBackward", {a}, {y},
-           [s](const Grads& g) { return Grads{Mul(g[0], s)}; });
+    Record("MulScalarBackward", {a}, {y}, [s](const Grads& g) { return Grads{Mul(g[0], s)}; });
   }
   return y;
 }
@@ -236,8 +219,7 @@ Tensor Div(const Tensor& a, double s) {
   Tensor y = cpu::Map(a, [s](auto v) { return v / static_cast<decltype(v)>(s); });
   // d(a / s) = da / s
   if (NeedsGrad(a)) {
-    Record("DivScalarBackward", {a}, {y},
-           [s](const Grads& g) { return Grads{Div(g[0], s)}; });
+    Record("DivScalarBackward", {a}, {y}, [s](const Grads& g) { return Grads{Div(g[0], s)}; });
   }
   return y;
 }
@@ -333,9 +315,7 @@ Tensor Sqrt(const Tensor& x) {
   // d sqrt(x) = dx / (2 sqrt(x))
   if (NeedsGrad(x)) {
     Record("SqrtBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
-      return Grads{cpu::Map2(g[0], y, [](auto gv, auto yv) {
-        return gv / (yv + yv);
-      })};
+      return Grads{cpu::Map2(g[0], y, [](auto gv, auto yv) { return gv / (yv + yv); })};
     });
   }
   return y;
@@ -362,9 +342,7 @@ Tensor Square(const Tensor& x) {
   // d x^2 = 2 x dx
   if (NeedsGrad(x)) {
     Record("SquareBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{cpu::Map2(g[0], x, [](auto gv, auto xv) {
-        return (gv + gv) * xv;
-      })};
+      return Grads{cpu::Map2(g[0], x, [](auto gv, auto xv) { return (gv + gv) * xv; })};
     });
   }
   return y;
@@ -436,8 +414,8 @@ Tensor Softplus(const Tensor& x) {
     Record("SoftplusBackward", {x}, {y}, [x](const Grads& g) {
       return Grads{cpu::Map2(g[0], x, [](auto gv, auto xv) {
         using T = decltype(gv);
-        const T s = xv >= T(0) ? T(1) / (T(1) + std::exp(-xv))
-                               : std::exp(xv) / (T(1) + std::exp(xv));
+        const T s =
+            xv >= T(0) ? T(1) / (T(1) + std::exp(-xv)) : std::exp(xv) / (T(1) + std::exp(xv));
         return gv * s;
       })};
     });

@@ -22,10 +22,9 @@ void CheckDst(const char* op, const Tensor& dst) {
 void CheckSrc(const char* op, const Tensor& dst, const Tensor& src) {
   CheckCpu(op, src);
   if (src.shape() != dst.shape() || src.dtype() != dst.dtype()) {
-    throw ValueError(std::string(op) + ": source " + DTypeName(src.dtype()) +
-                     " " + ShapeToString(src.shape()) +
-                     " does not match destination " + DTypeName(dst.dtype()) +
-                     " " + ShapeToString(dst.shape()));
+    throw ValueError(std::string(op) + ": source " + DTypeName(src.dtype()) + " " +
+                     ShapeToString(src.shape()) + " does not match destination " +
+                     DTypeName(dst.dtype()) + " " + ShapeToString(dst.shape()));
   }
 }
 

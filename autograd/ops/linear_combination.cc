@@ -6,6 +6,7 @@
 #include <string>
 
 #include "autograd/cpu/elementwise.h"
+#include "autograd/cpu/parallel.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
 
@@ -22,8 +23,8 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
                          const std::vector<Tensor>& terms) {
   CheckCpu("LinearCombination", base);
   if (coeffs.size() != terms.size()) {
-    throw ValueError("LinearCombination: " + std::to_string(coeffs.size()) +
-                     " coeffs but " + std::to_string(terms.size()) + " terms");
+    throw ValueError("LinearCombination: " + std::to_string(coeffs.size()) + " coeffs but " +
+                     std::to_string(terms.size()) + " terms");
   }
   // Indices of the terms with a nonzero coefficient; on the stack for up to
   // kMaxInline terms (every RK tableau), so the untaped hot path allocates
@@ -41,15 +42,14 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
     if (coeffs[i] == 0.0) continue;
     const Tensor& t = terms[i];
     if (!t.defined()) {
-      throw ValueError("LinearCombination: term " + std::to_string(i) +
-                       " is undefined");
+      throw ValueError("LinearCombination: term " + std::to_string(i) + " is undefined");
     }
     CheckCpu("LinearCombination", t);
     if (t.shape() != base.shape() || t.dtype() != base.dtype()) {
       throw ValueError("LinearCombination: term " + std::to_string(i) + " (" +
                        DTypeName(t.dtype()) + " " + ShapeToString(t.shape()) +
-                       ") does not match base (" + DTypeName(base.dtype()) +
-                       " " + ShapeToString(base.shape()) + ")");
+                       ") does not match base (" + DTypeName(base.dtype()) + " " +
+                       ShapeToString(base.shape()) + ")");
     }
     used[num_used++] = i;
   }
@@ -59,16 +59,19 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
     const T* pb = base.data<T>();
     T* po = out.mutable_data<T>();
     const int64_t n = base.numel();
-    for (int64_t s = 0; s < n; s += kChunk) {
-      const int64_t e = std::min(n, s + kChunk);
-      for (int64_t j = s; j < e; ++j) po[j] = pb[j];
-      for (size_t u = 0; u < num_used; ++u) {
-        const size_t i = used[u];
-        const T c = static_cast<T>(coeffs[i]);
-        const T* pt = terms[i].data<T>();
-        for (int64_t j = s; j < e; ++j) po[j] += c * pt[j];
+    const int64_t num_chunks = (n + kChunk - 1) / kChunk;
+    cpu::ParallelFor(num_chunks, cpu::kElementwiseGrain / kChunk, [&](int64_t c0, int64_t c1) {
+      for (int64_t s = c0 * kChunk; s < std::min(n, c1 * kChunk); s += kChunk) {
+        const int64_t e = std::min(n, s + kChunk);
+        for (int64_t j = s; j < e; ++j) po[j] = pb[j];
+        for (size_t u = 0; u < num_used; ++u) {
+          const size_t i = used[u];
+          const T c = static_cast<T>(coeffs[i]);
+          const T* pt = terms[i].data<T>();
+          for (int64_t j = s; j < e; ++j) po[j] += c * pt[j];
+        }
       }
-    }
+    });
   });
   // d out = d base + sum_i c_i d terms_i
   bool needs = NeedsGrad(base);
@@ -89,9 +92,10 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
           out.reserve(req.size());
           out.push_back(req[0] ? g[0] : Tensor());
           for (size_t i = 0; i < cs.size(); ++i) {
-            out.push_back(req[i + 1] ? cpu::Map(g[0], [c = cs[i]](auto v) {
-              return v * static_cast<decltype(v)>(c);
-            })
+            out.push_back(req[i + 1] ? cpu::Map(g[0],
+                                                [c = cs[i]](auto v) {
+                                                  return v * static_cast<decltype(v)>(c);
+                                                })
                                      : Tensor());
           }
           return out;

@@ -15,25 +15,22 @@
 namespace acaode {
 namespace {
 
-[[noreturn]] void ThrowShapes(const Tensor& a, const Tensor& b,
-                              const char* why) {
-  throw ValueError(std::string("MatMul: ") + why + ": shapes " +
-                   ShapeToString(a.shape()) + " and " +
-                   ShapeToString(b.shape()));
+[[noreturn]] void ThrowShapes(const Tensor& a, const Tensor& b, const char* why) {
+  throw ValueError(std::string("MatMul: ") + why + ": shapes " + ShapeToString(a.shape()) +
+                   " and " + ShapeToString(b.shape()));
 }
 
 // Batched product of a [batch, m, k] and b [batch, k, n] (or b [k, n] shared
 // when b_shared) into out [batch, m, n].
 template <class T>
-void BatchedGemm(const T* a, const T* b, T* out, int64_t batch, int64_t m,
-                 int64_t k, int64_t n, bool b_shared) {
+void BatchedGemm(const T* a, const T* b, T* out, int64_t batch, int64_t m, int64_t k, int64_t n,
+                 bool b_shared) {
   if (b_shared) {
     cpu::Gemm<T>(false, false, batch * m, n, k, a, b, out, false);
     return;
   }
   for (int64_t i = 0; i < batch; ++i) {
-    cpu::Gemm<T>(false, false, m, n, k, a + i * m * k, b + i * k * n,
-                 out + i * m * n, false);
+    cpu::Gemm<T>(false, false, m, n, k, a + i * m * k, b + i * k * n, out + i * m * n, false);
   }
 }
 
@@ -48,8 +45,7 @@ Tensor MatMulCore(const Tensor& a, const Tensor& b) {
   if (k != kb) ThrowShapes(a, b, "inner sizes differ");
   const bool b_shared = b.dim() == 2;
   if (!b_shared) {
-    if (a.dim() != b.dim() ||
-        !std::equal(sa.begin(), sa.end() - 2, sb.begin())) {
+    if (a.dim() != b.dim() || !std::equal(sa.begin(), sa.end() - 2, sb.begin())) {
       ThrowShapes(a, b, "batch dims differ");
     }
   }
@@ -60,47 +56,43 @@ Tensor MatMulCore(const Tensor& a, const Tensor& b) {
   Tensor out = Empty(out_shape, a.dtype());
   DispatchFloat(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    BatchedGemm<T>(a.data<T>(), b.data<T>(), out.mutable_data<T>(),
-                   batch_count, m, k, n, b_shared);
+    BatchedGemm<T>(a.data<T>(), b.data<T>(), out.mutable_data<T>(), batch_count, m, k, n, b_shared);
   });
   // dA = dC B^T, dB = A^T dC
   if (NeedsGrad(a, b)) {
-    Record("MatMulBackward", {a, b}, {out},
-           [a, b, m, k, n, batch_count, b_shared](const Grads& g) {
-             const Tensor& gc = g[0];
-             Tensor ga, gb;
-             DispatchFloat(a.dtype(), [&](auto tag) {
-               using T = decltype(tag);
-               const T* pg = gc.data<T>();
-               if (a.requires_grad()) {
-                 ga = Empty(a.shape(), a.dtype());
-                 if (b_shared) {
-                   cpu::Gemm<T>(false, true, batch_count * m, k, n, pg,
-                                b.data<T>(), ga.mutable_data<T>(), false);
-                 } else {
-                   for (int64_t i = 0; i < batch_count; ++i) {
-                     cpu::Gemm<T>(false, true, m, k, n, pg + i * m * n,
-                                  b.data<T>() + i * k * n,
-                                  ga.mutable_data<T>() + i * m * k, false);
-                   }
-                 }
-               }
-               if (b.requires_grad()) {
-                 gb = Empty(b.shape(), b.dtype());
-                 if (b_shared) {
-                   cpu::Gemm<T>(true, false, k, n, batch_count * m, a.data<T>(),
-                                pg, gb.mutable_data<T>(), false);
-                 } else {
-                   for (int64_t i = 0; i < batch_count; ++i) {
-                     cpu::Gemm<T>(true, false, k, n, m, a.data<T>() + i * m * k,
-                                  pg + i * m * n,
-                                  gb.mutable_data<T>() + i * k * n, false);
-                   }
-                 }
-               }
-             });
-             return Grads{ga, gb};
-           });
+    Record("MatMulBackward", {a, b}, {out}, [a, b, m, k, n, batch_count, b_shared](const Grads& g) {
+      const Tensor& gc = g[0];
+      Tensor ga, gb;
+      DispatchFloat(a.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        const T* pg = gc.data<T>();
+        if (a.requires_grad()) {
+          ga = Empty(a.shape(), a.dtype());
+          if (b_shared) {
+            cpu::Gemm<T>(false, true, batch_count * m, k, n, pg, b.data<T>(), ga.mutable_data<T>(),
+                         false);
+          } else {
+            for (int64_t i = 0; i < batch_count; ++i) {
+              cpu::Gemm<T>(false, true, m, k, n, pg + i * m * n, b.data<T>() + i * k * n,
+                           ga.mutable_data<T>() + i * m * k, false);
+            }
+          }
+        }
+        if (b.requires_grad()) {
+          gb = Empty(b.shape(), b.dtype());
+          if (b_shared) {
+            cpu::Gemm<T>(true, false, k, n, batch_count * m, a.data<T>(), pg, gb.mutable_data<T>(),
+                         false);
+          } else {
+            for (int64_t i = 0; i < batch_count; ++i) {
+              cpu::Gemm<T>(true, false, k, n, m, a.data<T>() + i * m * k, pg + i * m * n,
+                           gb.mutable_data<T>() + i * k * n, false);
+            }
+          }
+        }
+      });
+      return Grads{ga, gb};
+    });
   }
   return out;
 }
@@ -112,8 +104,7 @@ Tensor MatMul(const Tensor& a, const Tensor& b) {
   if (a.dim() == 0 || b.dim() == 0) ThrowShapes(a, b, "0-d operand");
   if (a.dim() == 1 && b.dim() == 1) {
     if (a.numel() != b.numel()) ThrowShapes(a, b, "inner sizes differ");
-    return MatMulCore(a.reshape({1, a.numel()}), b.reshape({b.numel(), 1}))
-        .reshape({});
+    return MatMulCore(a.reshape({1, a.numel()}), b.reshape({b.numel(), 1})).reshape({});
   }
   if (a.dim() == 1) {
     if (b.dim() != 2) ThrowShapes(a, b, "a 1-D left factor needs a 2-D right");
@@ -125,8 +116,9 @@ Tensor MatMul(const Tensor& a, const Tensor& b) {
     return out.reshape(s);
   }
   if (a.dim() == 2 && b.dim() > 2) {
-    ThrowShapes(a, b, "a 2-D left factor with a batched right factor is not "
-                      "supported");
+    ThrowShapes(a, b,
+                "a 2-D left factor with a batched right factor is not "
+                "supported");
   }
   return MatMulCore(a, b);
 }

@@ -21,15 +21,13 @@ int64_t NormDim(int64_t d, int64_t ndim, const char* op) {
   const int64_t r = d < 0 ? d + ndim : d;
   if (r < 0 || r >= ndim) {
     throw ValueError(std::string(op) + ": dim " + std::to_string(d) +
-                     " out of range for a tensor with " +
-                     std::to_string(ndim) + " dims");
+                     " out of range for a tensor with " + std::to_string(ndim) + " dims");
   }
   return r;
 }
 
 // Sorted, distinct, normalised dims (ValueError otherwise).
-std::vector<int64_t> NormDims(const std::vector<int64_t>& dims, int64_t ndim,
-                              const char* op) {
+std::vector<int64_t> NormDims(const std::vector<int64_t>& dims, int64_t ndim, const char* op) {
   std::vector<int64_t> out;
   for (int64_t d : dims) out.push_back(NormDim(d, ndim, op));
   std::sort(out.begin(), out.end());
@@ -90,12 +88,12 @@ Tensor SumKernel(const Tensor& x, const std::vector<int64_t>& dims) {
 }
 
 // Max or min along one dim (value + arg), keepdim shape.
-Tensor ExtremumKernel(const Tensor& x, int64_t dim, bool is_max,
-                      std::vector<int64_t>* arg, const char* op) {
+Tensor ExtremumKernel(const Tensor& x, int64_t dim, bool is_max, std::vector<int64_t>* arg,
+                      const char* op) {
   const Shape& s = x.shape();
   if (s[dim] == 0) {
-    throw ValueError(std::string(op) + ": reduction over an empty dim " +
-                     std::to_string(dim) + " of shape " + ShapeToString(s));
+    throw ValueError(std::string(op) + ": reduction over an empty dim " + std::to_string(dim) +
+                     " of shape " + ShapeToString(s));
   }
   const int64_t outer = Prod(s, 0, dim);
   const int64_t r = s[dim];
@@ -106,8 +104,7 @@ Tensor ExtremumKernel(const Tensor& x, int64_t dim, bool is_max,
   arg->resize(static_cast<size_t>(outer * inner));
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    cpu::ArgExtremumORI(x.data<T>(), out.mutable_data<T>(), arg->data(), outer,
-                        r, inner, is_max);
+    cpu::ArgExtremumORI(x.data<T>(), out.mutable_data<T>(), arg->data(), outer, r, inner, is_max);
   });
   return out;
 }
@@ -163,8 +160,7 @@ Tensor ExtremumAll(const Tensor& t, bool is_max) {
   const char* op = is_max ? "Max" : "Min";
   CheckCpu(op, t);
   if (t.numel() == 0) {
-    throw ValueError(std::string(op) + ": empty tensor of shape " +
-                     ShapeToString(t.shape()));
+    throw ValueError(std::string(op) + ": empty tensor of shape " + ShapeToString(t.shape()));
   }
   // Max over all = max along dim 0 of the flattened tensor.
   return Extremum(t.reshape({t.numel()}), 0, false, is_max);
@@ -198,8 +194,7 @@ Tensor Mean(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim) {
   int64_t count = 1;
   for (int64_t d : nd) count *= t.shape()[d];
   if (count == 0) {
-    throw ValueError("Mean: reduction over zero elements of shape " +
-                     ShapeToString(t.shape()));
+    throw ValueError("Mean: reduction over zero elements of shape " + ShapeToString(t.shape()));
   }
   // mean = sum / count (both steps differentiable)
   return Mul(Sum(t, nd, keepdim), 1.0 / static_cast<double>(count));
@@ -212,12 +207,8 @@ Tensor Mean(const Tensor& t) {
 
 Tensor Max(const Tensor& t) { return ExtremumAll(t, true); }
 Tensor Min(const Tensor& t) { return ExtremumAll(t, false); }
-Tensor Max(const Tensor& t, int64_t dim, bool keepdim) {
-  return Extremum(t, dim, keepdim, true);
-}
-Tensor Min(const Tensor& t, int64_t dim, bool keepdim) {
-  return Extremum(t, dim, keepdim, false);
-}
+Tensor Max(const Tensor& t, int64_t dim, bool keepdim) { return Extremum(t, dim, keepdim, true); }
+Tensor Min(const Tensor& t, int64_t dim, bool keepdim) { return Extremum(t, dim, keepdim, false); }
 
 Tensor ArgMax(const Tensor& t, int64_t dim, bool keepdim) {
   CheckCpu("ArgMax", t);
@@ -250,9 +241,7 @@ Tensor Norm(const Tensor& t) {
         ss += v * v;
       }
     }
-    const double norm = scale > 0.0 && std::isfinite(scale)
-                            ? scale * std::sqrt(ss)
-                            : scale;
+    const double norm = scale > 0.0 && std::isfinite(scale) ? scale * std::sqrt(ss) : scale;
     *y.mutable_data<T>() = static_cast<T>(norm);
   });
   // d ||x|| = x / ||x|| . dx (0 at x = 0)

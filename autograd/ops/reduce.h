@@ -19,11 +19,9 @@
 namespace acaode {
 
 Tensor Sum(const Tensor& t);
-Tensor Sum(const Tensor& t, const std::vector<int64_t>& dims,
-           bool keepdim = false);
+Tensor Sum(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim = false);
 Tensor Mean(const Tensor& t);
-Tensor Mean(const Tensor& t, const std::vector<int64_t>& dims,
-            bool keepdim = false);
+Tensor Mean(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim = false);
 Tensor Max(const Tensor& t);
 Tensor Max(const Tensor& t, int64_t dim, bool keepdim = false);
 Tensor Min(const Tensor& t);

@@ -19,8 +19,7 @@ int64_t NormDim(int64_t d, int64_t ndim, const char* op) {
   const int64_t r = d < 0 ? d + ndim : d;
   if (r < 0 || r >= ndim) {
     throw ValueError(std::string(op) + ": dim " + std::to_string(d) +
-                     " out of range for a tensor with " +
-                     std::to_string(ndim) + " dims");
+                     " out of range for a tensor with " + std::to_string(ndim) + " dims");
   }
   return r;
 }
@@ -48,8 +47,7 @@ Tensor Permute(const Tensor& t, const std::vector<int64_t>& dims) {
   const int64_t nd = t.dim();
   if (static_cast<int64_t>(dims.size()) != nd) {
     throw ValueError("Permute: " + std::to_string(dims.size()) +
-                     " dims given for a tensor of shape " +
-                     ShapeToString(t.shape()));
+                     " dims given for a tensor of shape " + ShapeToString(t.shape()));
   }
   std::vector<int64_t> perm(dims.size());
   std::vector<bool> seen(dims.size(), false);
@@ -74,9 +72,8 @@ Tensor Permute(const Tensor& t, const std::vector<int64_t>& dims) {
   if (NeedsGrad(t)) {
     std::vector<int64_t> inverse(perm.size());
     for (size_t i = 0; i < perm.size(); ++i) inverse[perm[i]] = static_cast<int64_t>(i);
-    Record("PermuteBackward", {t}, {out}, [inverse](const Grads& g) {
-      return Grads{Permute(g[0], inverse)};
-    });
+    Record("PermuteBackward", {t}, {out},
+           [inverse](const Grads& g) { return Grads{Permute(g[0], inverse)}; });
   }
   return out;
 }
@@ -91,8 +88,7 @@ Tensor Transpose(const Tensor& t, int64_t d0, int64_t d1) {
   return Permute(t, perm);
 }
 
-Tensor IndexSelect(const Tensor& t, int64_t dim,
-                   const std::vector<int64_t>& indices) {
+Tensor IndexSelect(const Tensor& t, int64_t dim, const std::vector<int64_t>& indices) {
   CheckCpu("IndexSelect", t);
   const int64_t d = NormDim(dim, t.dim(), "IndexSelect");
   const int64_t n = t.shape()[d];
@@ -101,9 +97,8 @@ Tensor IndexSelect(const Tensor& t, int64_t dim,
     const int64_t j = indices[i] < 0 ? indices[i] + n : indices[i];
     if (j < 0 || j >= n) {
       throw ValueError("IndexSelect: index " + std::to_string(indices[i]) +
-                       " out of range for dim " + std::to_string(dim) +
-                       " of size " + std::to_string(n) + " (shape " +
-                       ShapeToString(t.shape()) + ")");
+                       " out of range for dim " + std::to_string(dim) + " of size " +
+                       std::to_string(n) + " (shape " + ShapeToString(t.shape()) + ")");
     }
     idx[i] = j;
   }
@@ -167,10 +162,9 @@ Tensor Concat(const std::vector<Tensor>& tensors, int64_t dim) {
       ok = j == d || t.shape()[j] == first.shape()[j];
     }
     if (!ok) {
-      throw ValueError("Concat: tensor " + std::to_string(i) + " (" +
-                       DTypeName(t.dtype()) + " " + ShapeToString(t.shape()) +
-                       ") does not match tensor 0 (" + DTypeName(first.dtype()) +
-                       " " + ShapeToString(first.shape()) +
+      throw ValueError("Concat: tensor " + std::to_string(i) + " (" + DTypeName(t.dtype()) + " " +
+                       ShapeToString(t.shape()) + ") does not match tensor 0 (" +
+                       DTypeName(first.dtype()) + " " + ShapeToString(first.shape()) +
                        ") outside dim " + std::to_string(dim));
     }
     out_shape[d] += t.shape()[d];
@@ -186,8 +180,8 @@ Tensor Concat(const std::vector<Tensor>& tensors, int64_t dim) {
     for (const Tensor& t : tensors) {
       const int64_t len = t.shape()[d];
       sizes.push_back(len);
-      cpu::CopyBlocks(t.data<T>(), out.mutable_data<T>() + at * inner, outer,
-                      len * inner, total * inner, len * inner);
+      cpu::CopyBlocks(t.data<T>(), out.mutable_data<T>() + at * inner, outer, len * inner,
+                      total * inner, len * inner);
       at += len;
     }
   });
@@ -223,8 +217,8 @@ Tensor Squeeze(const Tensor& t, int64_t dim) {
   const int64_t d = NormDim(dim, t.dim(), "Squeeze");
   if (t.shape()[d] != 1) {
     throw ValueError("Squeeze: dim " + std::to_string(dim) + " of shape " +
-                     ShapeToString(t.shape()) + " has size " +
-                     std::to_string(t.shape()[d]) + ", not 1");
+                     ShapeToString(t.shape()) + " has size " + std::to_string(t.shape()[d]) +
+                     ", not 1");
   }
   Shape s = t.shape();
   s.erase(s.begin() + d);
@@ -259,8 +253,7 @@ Tensor Stack(const std::vector<Tensor>& tensors, int64_t dim) {
   return Concat(parts, d);
 }
 
-std::vector<Tensor> Split(const Tensor& t, const std::vector<int64_t>& sizes,
-                          int64_t dim) {
+std::vector<Tensor> Split(const Tensor& t, const std::vector<int64_t>& sizes, int64_t dim) {
   if (!t.defined()) internal::ThrowUndefinedArg("Split", "tensor");
   const int64_t d = NormDim(dim, t.dim(), "Split");
   int64_t total = 0;
@@ -269,9 +262,8 @@ std::vector<Tensor> Split(const Tensor& t, const std::vector<int64_t>& sizes,
     total += s;
   }
   if (total != t.shape()[d]) {
-    throw ValueError("Split: sizes sum to " + std::to_string(total) +
-                     " but dim " + std::to_string(dim) + " of shape " +
-                     ShapeToString(t.shape()) + " has size " +
+    throw ValueError("Split: sizes sum to " + std::to_string(total) + " but dim " +
+                     std::to_string(dim) + " of shape " + ShapeToString(t.shape()) + " has size " +
                      std::to_string(t.shape()[d]));
   }
   std::vector<Tensor> out;

@@ -26,15 +26,13 @@ Tensor Permute(const Tensor& t, const std::vector<int64_t>& dims);
 // Same as t.slice(dim, start, end).
 Tensor Slice(const Tensor& t, int64_t dim, int64_t start, int64_t end);
 // Picks `indices` (repeats allowed, negative count from the end) along dim.
-Tensor IndexSelect(const Tensor& t, int64_t dim,
-                   const std::vector<int64_t>& indices);
+Tensor IndexSelect(const Tensor& t, int64_t dim, const std::vector<int64_t>& indices);
 // Joins along an existing dim; all other dims and dtypes must agree.
 Tensor Concat(const std::vector<Tensor>& tensors, int64_t dim);
 // Joins along a new dim (all shapes equal).
 Tensor Stack(const std::vector<Tensor>& tensors, int64_t dim = 0);
 // Cuts along dim into pieces of `sizes` (must sum to t.size(dim)).
-std::vector<Tensor> Split(const Tensor& t, const std::vector<int64_t>& sizes,
-                          int64_t dim);
+std::vector<Tensor> Split(const Tensor& t, const std::vector<int64_t>& sizes, int64_t dim);
 // Inserts / removes a size-1 dim (views).
 Tensor Unsqueeze(const Tensor& t, int64_t dim);
 Tensor Squeeze(const Tensor& t, int64_t dim);

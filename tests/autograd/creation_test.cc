@@ -30,11 +30,17 @@ TEST(Constants, Values) {
 }
 
 TEST(Constants, Errors) {
-  EXPECT_THAT([] { FromVector({1, 2, 3}, {2, 2}); },
-              ::testing::ThrowsMessage<ValueError>(
-                  HasSubstr("FromVector: 3 values for shape [2, 2] (4 elements)")));
-  EXPECT_THAT([] { Zeros({2, -1}); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("negative size in shape [2, -1]")));
+  EXPECT_THAT(
+      [] {
+        FromVector({1, 2, 3}, {2, 2});
+      },
+      ::testing::ThrowsMessage<ValueError>(
+          HasSubstr("FromVector: 3 values for shape [2, 2] (4 elements)")));
+  EXPECT_THAT(
+      [] {
+        Zeros({2, -1});
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("negative size in shape [2, -1]")));
 }
 
 TEST(Ranges, Arange) {
@@ -80,7 +86,8 @@ TEST(Generator, ReproducibleTensorsAndFloat32IsRoundedFloat64) {
   EXPECT_EQ(ToVector(x), ToVector(y));
   const Tensor z = RandNormal({100}, 1.0, 2.0, c, DType::kFloat32);
   const std::vector<double> xv = ToVector(x), zv = ToVector(z);
-  for (size_t i = 0; i < xv.size(); ++i) EXPECT_EQ(zv[i], static_cast<double>(static_cast<float>(xv[i])));
+  for (size_t i = 0; i < xv.size(); ++i)
+    EXPECT_EQ(zv[i], static_cast<double>(static_cast<float>(xv[i])));
   EXPECT_NE(ToVector(RandNormal({100}, 1.0, 2.0, d)), ToVector(x));
 }
 

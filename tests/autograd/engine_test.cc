@@ -50,17 +50,16 @@ TEST(Engine, FreedGraphThrows) {
   Tensor x = FromVector({1, 2}, {2}).set_requires_grad(true);
   Tensor y = Sum(Exp(x));
   y.backward();
-  EXPECT_THAT([&] { y.backward(); },
-              ::testing::ThrowsMessage<RuntimeError>(
-                  HasSubstr("graph was freed; pass retain_graph=true")));
+  EXPECT_THAT([&] { y.backward(); }, ::testing::ThrowsMessage<RuntimeError>(
+                                         HasSubstr("graph was freed; pass retain_graph=true")));
 }
 
 TEST(Engine, NonScalarBackwardNeedsGradOutput) {
   Tensor x = FromVector({1, 2}, {2}).set_requires_grad(true);
   Tensor y = Mul(x, 2.0);
   EXPECT_THAT([&] { y.backward(); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr(
-                  "grad_output must be given for a non-scalar output of shape [2]")));
+              ::testing::ThrowsMessage<ValueError>(
+                  HasSubstr("grad_output must be given for a non-scalar output of shape [2]")));
   EXPECT_THAT([&] { y.backward(Ones({3})); },
               ::testing::ThrowsMessage<ValueError>(HasSubstr("grad_output of shape [3]")));
   y.backward(FromVector({1, 10}, {2}));
@@ -223,9 +222,7 @@ TEST(CustomFunction, NoRecordingWhenNotNeeded) {
 
 // A function returning its input unchanged must not hijack the input.
 struct IdentityFn {
-  std::vector<Tensor> Forward(FunctionContext&, const std::vector<Tensor>& in) {
-    return {in[0]};
-  }
+  std::vector<Tensor> Forward(FunctionContext&, const std::vector<Tensor>& in) { return {in[0]}; }
   std::vector<Tensor> Backward(FunctionContext&, const std::vector<Tensor>& g) {
     return {Mul(g[0], 2.0)};  // deliberately not the identity's gradient
   }
@@ -244,23 +241,21 @@ struct WrongShapeFn {
   std::vector<Tensor> Forward(FunctionContext&, const std::vector<Tensor>& in) {
     return {Mul(in[0], 1.0)};
   }
-  std::vector<Tensor> Backward(FunctionContext&, const std::vector<Tensor>&) {
-    return {Ones({5})};
-  }
+  std::vector<Tensor> Backward(FunctionContext&, const std::vector<Tensor>&) { return {Ones({5})}; }
 };
 
 TEST(CustomFunction, WrongGradientShapeIsAClearError) {
   Tensor x = Ones({2}).set_requires_grad(true);
   EXPECT_THAT([&] { Sum(Apply(WrongShapeFn{}, {x})[0]).backward(); },
-              ::testing::ThrowsMessage<RuntimeError>(HasSubstr(
-                  "the gradient from FunctionNode has shape [5] and dtype float64 for a "
-                  "leaf of shape [2]")));
+              ::testing::ThrowsMessage<RuntimeError>(
+                  HasSubstr("the gradient from FunctionNode has shape [5] and dtype float64 for a "
+                            "leaf of shape [2]")));
 }
 
 TEST(GradCheckHarness, CatchesAWrongBackward) {
   // The harness must fail on a wrong derivative (here 2x instead of 1x).
-  EXPECT_FALSE(GradCheck([](const Inputs& v) { return Apply(IdentityFn{}, {v[0]})[0]; },
-                         {RandInput({3})}));
+  EXPECT_FALSE(
+      GradCheck([](const Inputs& v) { return Apply(IdentityFn{}, {v[0]})[0]; }, {RandInput({3})}));
 }
 
 // A hand-written Node with two outputs, attached with ApplyFunction.
@@ -296,24 +291,22 @@ TEST(Vjp, MatchesHandComputedJacobianTranspose) {
   const Tensor w = FromVector({1, 2, -1, 0.5, 0, 3}, {2, 3});
   const Tensor x = FromVector({0.1, -0.2, 0.3}, {3});
   const Tensor v = FromVector({1.0, -2.0}, {2});
-  std::vector<Tensor> g = Vjp(
-      [](const std::vector<Tensor>& in) { return Tanh(MatMul(in[0], in[1])); }, {w, x}, v);
+  std::vector<Tensor> g =
+      Vjp([](const std::vector<Tensor>& in) { return Tanh(MatMul(in[0], in[1])); }, {w, x}, v);
   ASSERT_EQ(g.size(), 2u);
   const std::vector<double> y = ToVector(Tanh(MatMul(w, x)));
   const std::vector<double> s = {1.0 * (1 - y[0] * y[0]), -2.0 * (1 - y[1] * y[1])};
-  EXPECT_TRUE(AllClose(g[1], {s[0] * 1 + s[1] * 0.5, s[0] * 2 + s[1] * 0, s[0] * -1 + s[1] * 3},
-                       1e-14));
-  EXPECT_TRUE(AllClose(g[0], {s[0] * 0.1, s[0] * -0.2, s[0] * 0.3, s[1] * 0.1, s[1] * -0.2,
-                              s[1] * 0.3},
-                       1e-14));
+  EXPECT_TRUE(
+      AllClose(g[1], {s[0] * 1 + s[1] * 0.5, s[0] * 2 + s[1] * 0, s[0] * -1 + s[1] * 3}, 1e-14));
+  EXPECT_TRUE(AllClose(
+      g[0], {s[0] * 0.1, s[0] * -0.2, s[0] * 0.3, s[1] * 0.1, s[1] * -0.2, s[1] * 0.3}, 1e-14));
   EXPECT_FALSE(w.requires_grad());  // inputs untouched
 }
 
 TEST(Vjp, UnusedInputAndParametersUntouched) {
   Tensor p = Scalar(2.0).set_requires_grad(true);  // a "parameter" fn closes over
-  std::vector<Tensor> g = Vjp(
-      [&p](const std::vector<Tensor>& in) { return Mul(in[0], p); },
-      {FromVector({1, 2}, {2}), Ones({3})}, Ones({2}));
+  std::vector<Tensor> g = Vjp([&p](const std::vector<Tensor>& in) { return Mul(in[0], p); },
+                              {FromVector({1, 2}, {2}), Ones({3})}, Ones({2}));
   EXPECT_TRUE(AllClose(g[0], {2, 2}));
   EXPECT_TRUE(AllClose(g[1], {0, 0, 0}));
   EXPECT_FALSE(p.grad().defined());

@@ -53,8 +53,7 @@ inline Tensor RandInput(const Shape& shape, double lo = -1.0, double hi = 1.0) {
 
 // Random input in [lo, hi) with a random sign: |x| >= lo (away from kinks
 // and singularities at 0).
-inline Tensor RandAwayFromZero(const Shape& shape, double lo = 0.2,
-                               double hi = 1.5) {
+inline Tensor RandAwayFromZero(const Shape& shape, double lo = 0.2, double hi = 1.5) {
   Tensor mag = RandUniform(shape, lo, hi, TestGen());
   Tensor sign = RandUniform(shape, -1.0, 1.0, TestGen());
   std::vector<double> m = ToVector(mag), s = ToVector(sign);
@@ -63,13 +62,10 @@ inline Tensor RandAwayFromZero(const Shape& shape, double lo = 0.2,
 }
 
 namespace internal {
-inline double Contract(const Tensor& y, const Tensor& w) {
-  return Sum(Mul(y, w)).item();
-}
+inline double Contract(const Tensor& y, const Tensor& w) { return Sum(Mul(y, w)).item(); }
 }  // namespace internal
 
-inline ::testing::AssertionResult GradCheck(const TensorFn& f,
-                                            const Inputs& inputs) {
+inline ::testing::AssertionResult GradCheck(const TensorFn& f, const Inputs& inputs) {
   Inputs xs;
   for (const Tensor& in : inputs) {
     Tensor x = in.to(DType::kFloat64).detach().clone();
@@ -87,8 +83,7 @@ inline ::testing::AssertionResult GradCheck(const TensorFn& f,
   for (size_t i = 0; i < xs.size(); ++i) {
     const Tensor& x = xs[i];
     std::vector<double> analytic =
-        x.grad().defined() ? ToVector(x.grad())
-                           : std::vector<double>(x.numel(), 0.0);
+        x.grad().defined() ? ToVector(x.grad()) : std::vector<double>(x.numel(), 0.0);
     double* p = x.mutable_data<double>();
     for (int64_t j = 0; j < x.numel(); ++j) {
       const double saved = p[j];
@@ -105,9 +100,9 @@ inline ::testing::AssertionResult GradCheck(const TensorFn& f,
       const double err = std::abs(analytic[j] - numeric);
       if (!(err <= kGradAbsTol + kGradRelTol * std::abs(numeric))) {
         return ::testing::AssertionFailure()
-               << "input " << i << " (shape " << ShapeToString(x.shape())
-               << ") element " << j << ": analytic " << analytic[j]
-               << " vs numeric " << numeric << " (error " << err << ")";
+               << "input " << i << " (shape " << ShapeToString(x.shape()) << ") element " << j
+               << ": analytic " << analytic[j] << " vs numeric " << numeric << " (error " << err
+               << ")";
       }
     }
   }
@@ -116,8 +111,7 @@ inline ::testing::AssertionResult GradCheck(const TensorFn& f,
 
 // f on float32 copies of the inputs equals f on float64 inputs within
 // kFloat32RelTol of the largest output magnitude (and keeps dtype float32).
-inline ::testing::AssertionResult Float32MatchesFloat64(const TensorFn& f,
-                                                        const Inputs& inputs) {
+inline ::testing::AssertionResult Float32MatchesFloat64(const TensorFn& f, const Inputs& inputs) {
   Inputs x64, x32;
   for (const Tensor& in : inputs) {
     x64.push_back(in.to(DType::kFloat64));
@@ -127,40 +121,35 @@ inline ::testing::AssertionResult Float32MatchesFloat64(const TensorFn& f,
   const Tensor y64 = f(x64);
   const Tensor y32 = f(x32);
   if (y32.dtype() != DType::kFloat32) {
-    return ::testing::AssertionFailure() << "float32 inputs gave a "
-                                         << DTypeName(y32.dtype()) << " output";
+    return ::testing::AssertionFailure()
+           << "float32 inputs gave a " << DTypeName(y32.dtype()) << " output";
   }
   if (y32.shape() != y64.shape()) {
-    return ::testing::AssertionFailure()
-           << "shapes differ: " << ShapeToString(y32.shape()) << " vs "
-           << ShapeToString(y64.shape());
+    return ::testing::AssertionFailure() << "shapes differ: " << ShapeToString(y32.shape())
+                                         << " vs " << ShapeToString(y64.shape());
   }
   const std::vector<double> a = ToVector(y64), b = ToVector(y32);
   double scale = 1e-30;
   for (double v : a) scale = std::max(scale, std::abs(v));
   for (size_t j = 0; j < a.size(); ++j) {
     if (!(std::abs(a[j] - b[j]) <= kFloat32RelTol * scale)) {
-      return ::testing::AssertionFailure()
-             << "element " << j << ": float64 " << a[j] << " vs float32 "
-             << b[j] << " (scale " << scale << ")";
+      return ::testing::AssertionFailure() << "element " << j << ": float64 " << a[j]
+                                           << " vs float32 " << b[j] << " (scale " << scale << ")";
     }
   }
   return ::testing::AssertionSuccess();
 }
 
 // Elementwise |a - b| <= tol for tensors of equal shape.
-inline ::testing::AssertionResult AllClose(const Tensor& a,
-                                           const std::vector<double>& b,
+inline ::testing::AssertionResult AllClose(const Tensor& a, const std::vector<double>& b,
                                            double tol = 1e-12) {
   const std::vector<double> av = ToVector(a);
   if (av.size() != b.size()) {
-    return ::testing::AssertionFailure()
-           << "sizes differ: " << av.size() << " vs " << b.size();
+    return ::testing::AssertionFailure() << "sizes differ: " << av.size() << " vs " << b.size();
   }
   for (size_t j = 0; j < av.size(); ++j) {
     if (!(std::abs(av[j] - b[j]) <= tol)) {
-      return ::testing::AssertionFailure()
-             << "element " << j << ": " << av[j] << " vs " << b[j];
+      return ::testing::AssertionFailure() << "element " << j << ": " << av[j] << " vs " << b[j];
     }
   }
   return ::testing::AssertionSuccess();

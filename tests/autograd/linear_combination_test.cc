@@ -23,8 +23,7 @@ TEST(LinearCombination, Values) {
   // Larger than one chunk, so the chunked loop is exercised across chunks.
   const Tensor big = RandInput({5000});
   const Tensor t = RandInput({5000});
-  EXPECT_TRUE(AllClose(LinearCombination(big, {2.0}, {t}),
-                       ToVector(Add(big, Mul(t, 2.0))), 1e-15));
+  EXPECT_TRUE(AllClose(LinearCombination(big, {2.0}, {t}), ToVector(Add(big, Mul(t, 2.0))), 1e-15));
 }
 
 TEST(LinearCombination, ManyTerms) {
@@ -60,7 +59,9 @@ TEST(LinearCombination, Gradients) {
       },
       {RandInput({4})}));
   EXPECT_TRUE(Float32MatchesFloat64(
-      [](const Inputs& v) { return LinearCombination(v[0], {0.1, 2.0}, {v[1], v[0]}); },
+      [](const Inputs& v) {
+        return LinearCombination(v[0], {0.1, 2.0}, {v[1], v[0]});
+      },
       {RandInput({9}), RandInput({9})}));
 }
 
@@ -70,8 +71,7 @@ TEST(LinearCombination, Errors) {
                   HasSubstr("LinearCombination: term 0 (float64 [3]) does not match base "
                             "(float64 [2])")));
   EXPECT_THROW(LinearCombination(Zeros({2}), {1.0, 2.0}, {Zeros({2})}), ValueError);
-  EXPECT_THROW(LinearCombination(Zeros({2}), {1.0}, {Zeros({2}, DType::kFloat32)}),
-               ValueError);
+  EXPECT_THROW(LinearCombination(Zeros({2}), {1.0}, {Zeros({2}, DType::kFloat32)}), ValueError);
 }
 
 }  // namespace

@@ -32,8 +32,7 @@ struct UnaryCase {
 class UnaryTest : public ::testing::TestWithParam<UnaryCase> {};
 
 Tensor UnaryInput(const UnaryCase& c, const Shape& shape) {
-  return c.away_from_0 ? RandAwayFromZero(shape, c.lo, c.hi)
-                       : RandInput(shape, c.lo, c.hi);
+  return c.away_from_0 ? RandAwayFromZero(shape, c.lo, c.hi) : RandInput(shape, c.lo, c.hi);
 }
 
 TEST_P(UnaryTest, Gradient) {
@@ -72,7 +71,8 @@ INSTANTIATE_TEST_SUITE_P(
         UnaryCase{"Softplus", [](const Inputs& x) { return Softplus(x[0]); }, -4, 4, false},
         UnaryCase{"Sin", [](const Inputs& x) { return Sin(x[0]); }, -3, 3, false},
         UnaryCase{"Cos", [](const Inputs& x) { return Cos(x[0]); }, -3, 3, false},
-        UnaryCase{"Clamp", [](const Inputs& x) { return Clamp(x[0], -0.5, 0.5); }, 0.05, 1.0, true}),
+        UnaryCase{"Clamp", [](const Inputs& x) { return Clamp(x[0], -0.5, 0.5); }, 0.05, 1.0,
+                  true}),
     [](const ::testing::TestParamInfo<UnaryCase>& info) {
       std::string n = info.param.name;
       for (char& ch : n) {
@@ -87,11 +87,10 @@ TEST(UnaryValues, HandComputed) {
   EXPECT_TRUE(AllClose(Abs(x), {2, 0.5, 0, 1.5}));
   EXPECT_TRUE(AllClose(Clamp(x, -1, 1), {-1, -0.5, 0, 1}));
   EXPECT_TRUE(AllClose(Square(x), {4, 0.25, 0, 2.25}));
-  EXPECT_TRUE(AllClose(Sigmoid(x), {1 / (1 + std::exp(2.0)), 1 / (1 + std::exp(0.5)),
-                                    0.5, 1 / (1 + std::exp(-1.5))}));
-  EXPECT_TRUE(AllClose(Softplus(x), {std::log1p(std::exp(-2.0)),
-                                     std::log1p(std::exp(-0.5)), std::log(2.0),
-                                     std::log1p(std::exp(1.5))}));
+  EXPECT_TRUE(AllClose(Sigmoid(x), {1 / (1 + std::exp(2.0)), 1 / (1 + std::exp(0.5)), 0.5,
+                                    1 / (1 + std::exp(-1.5))}));
+  EXPECT_TRUE(AllClose(Softplus(x), {std::log1p(std::exp(-2.0)), std::log1p(std::exp(-0.5)),
+                                     std::log(2.0), std::log1p(std::exp(1.5))}));
   EXPECT_TRUE(AllClose(Pow(FromVector({4.0, 9.0}, {2}), 0.5), {2, 3}));
 }
 
@@ -127,8 +126,7 @@ struct ShapePair {
   Shape a, b;
 };
 
-class BinaryTest
-    : public ::testing::TestWithParam<std::tuple<BinaryCase, ShapePair>> {};
+class BinaryTest : public ::testing::TestWithParam<std::tuple<BinaryCase, ShapePair>> {};
 
 TEST_P(BinaryTest, GradientWithBroadcasting) {
   const auto& [c, s] = GetParam();
@@ -150,8 +148,7 @@ INSTANTIATE_TEST_SUITE_P(
             BinaryCase{"Maximum", [](const Inputs& x) { return Maximum(x[0], x[1]); }, false},
             BinaryCase{"Minimum", [](const Inputs& x) { return Minimum(x[0], x[1]); }, false},
             BinaryCase{"Operators",
-                       [](const Inputs& x) { return (x[0] + x[1]) * x[0] - x[1] / 3.0; },
-                       false}),
+                       [](const Inputs& x) { return (x[0] + x[1]) * x[0] - x[1] / 3.0; }, false}),
         ::testing::Values(ShapePair{{2, 3}, {2, 3}},        // same
                           ShapePair{{2, 3}, {}},            // scalar
                           ShapePair{{}, {2, 3}},            // scalar on the left
@@ -163,8 +160,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(BinaryValues, BroadcastHandComputed) {
   const Tensor m = FromVector({1, 2, 3, 4, 5, 6}, {2, 3});
-  EXPECT_TRUE(AllClose(Add(m, FromVector({10, 20, 30}, {3})),
-                       {11, 22, 33, 14, 25, 36}));
+  EXPECT_TRUE(AllClose(Add(m, FromVector({10, 20, 30}, {3})), {11, 22, 33, 14, 25, 36}));
   EXPECT_TRUE(AllClose(Mul(m, FromVector({2, -1}, {2, 1})), {2, 4, 6, -4, -5, -6}));
   EXPECT_TRUE(AllClose(Sub(FromVector({1, 2}, {2, 1}), FromVector({10, 20, 30}, {1, 3})),
                        {-9, -19, -29, -8, -18, -28}));
@@ -196,22 +192,34 @@ TEST(ScalarOverloads, Gradients) {
 }
 
 TEST(BroadcastHelpers, BroadcastToAndSumToShape) {
-  EXPECT_TRUE(GradCheck([](const Inputs& v) { return BroadcastTo(v[0], {4, 2, 3}); },
-                        {RandInput({2, 1})}));
-  EXPECT_TRUE(GradCheck([](const Inputs& v) { return SumToShape(v[0], {1, 3}); },
-                        {RandInput({4, 2, 3})}));
+  EXPECT_TRUE(GradCheck(
+      [](const Inputs& v) {
+        return BroadcastTo(v[0], {4, 2, 3});
+      },
+      {RandInput({2, 1})}));
+  EXPECT_TRUE(GradCheck(
+      [](const Inputs& v) {
+        return SumToShape(v[0], {1, 3});
+      },
+      {RandInput({4, 2, 3})}));
   EXPECT_TRUE(AllClose(SumToShape(FromVector({1, 2, 3, 4, 5, 6}, {2, 3}), {3}), {5, 7, 9}));
   EXPECT_TRUE(AllClose(SumToShape(FromVector({1, 2, 3, 4, 5, 6}, {2, 3}), {2, 1}), {6, 15}));
   EXPECT_TRUE(AllClose(BroadcastTo(FromVector({1, 2}, {2, 1}), {2, 3}), {1, 1, 1, 2, 2, 2}));
 }
 
 TEST(BinaryErrors, ShapeMismatchNamesOpAndShapes) {
-  EXPECT_THAT([] { Add(Zeros({2, 3}), Zeros({4})); },
-              ::testing::ThrowsMessage<ValueError>(
-                  HasSubstr("Add: cannot broadcast shapes [2, 3] and [4]")));
-  EXPECT_THAT([] { Mul(Zeros({2, 3}), Zeros({3, 2})); },
-              ::testing::ThrowsMessage<ValueError>(
-                  HasSubstr("Mul: cannot broadcast shapes [2, 3] and [3, 2]")));
+  EXPECT_THAT(
+      [] {
+        Add(Zeros({2, 3}), Zeros({4}));
+      },
+      ::testing::ThrowsMessage<ValueError>(
+          HasSubstr("Add: cannot broadcast shapes [2, 3] and [4]")));
+  EXPECT_THAT(
+      [] {
+        Mul(Zeros({2, 3}), Zeros({3, 2}));
+      },
+      ::testing::ThrowsMessage<ValueError>(
+          HasSubstr("Mul: cannot broadcast shapes [2, 3] and [3, 2]")));
 }
 
 TEST(BinaryErrors, DTypeMismatch) {

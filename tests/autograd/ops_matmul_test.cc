@@ -72,11 +72,17 @@ TEST(MatMul, ZeroInnerSize) {
 }
 
 TEST(MatMul, Errors) {
-  EXPECT_THAT([] { MatMul(Zeros({2, 3}), Zeros({4, 5})); },
-              ::testing::ThrowsMessage<ValueError>(
-                  HasSubstr("MatMul: inner sizes differ: shapes [2, 3] and [4, 5]")));
-  EXPECT_THAT([] { MatMul(Zeros({2, 2, 3}), Zeros({3, 3, 4})); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("batch dims differ")));
+  EXPECT_THAT(
+      [] {
+        MatMul(Zeros({2, 3}), Zeros({4, 5}));
+      },
+      ::testing::ThrowsMessage<ValueError>(
+          HasSubstr("MatMul: inner sizes differ: shapes [2, 3] and [4, 5]")));
+  EXPECT_THAT(
+      [] {
+        MatMul(Zeros({2, 2, 3}), Zeros({3, 3, 4}));
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("batch dims differ")));
   EXPECT_THROW(MatMul(Zeros({2, 3}), Zeros({2, 3, 4})), ValueError);
   EXPECT_THROW(MatMul(Scalar(1.0), Zeros({2})), ValueError);
   EXPECT_THROW(MatMul(Zeros({2, 3}, DType::kFloat32), Zeros({3, 2})), ValueError);

@@ -98,11 +98,17 @@ TEST(Reductions, Float32MatchesFloat64) {
 }
 
 TEST(Reductions, Errors) {
-  EXPECT_THAT([] { Sum(Zeros({2, 3}), {2}); },
-              ::testing::ThrowsMessage<ValueError>(
-                  HasSubstr("Sum: dim 2 out of range for a tensor with 2 dims")));
-  EXPECT_THAT([] { Sum(Zeros({2, 3}), {1, -1}); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("repeated dim")));
+  EXPECT_THAT(
+      [] {
+        Sum(Zeros({2, 3}), {2});
+      },
+      ::testing::ThrowsMessage<ValueError>(
+          HasSubstr("Sum: dim 2 out of range for a tensor with 2 dims")));
+  EXPECT_THAT(
+      [] {
+        Sum(Zeros({2, 3}), {1, -1});
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("repeated dim")));
   EXPECT_THROW(Max(Zeros({0})), ValueError);
   EXPECT_THROW(Max(Zeros({2, 0}), 1), ValueError);
   EXPECT_THROW(Mean(Zeros({0, 2})), ValueError);

@@ -70,8 +70,8 @@ TEST(Permute, ValuesAndGradients) {
   const Tensor p = Permute(x, {1, 2, 0});
   EXPECT_EQ(p.shape(), (Shape{3, 4, 2}));
   EXPECT_TRUE(AllClose(p[2][3], {11, 23}));
-  EXPECT_TRUE(AllClose(Transpose(FromVector({1, 2, 3, 4, 5, 6}, {2, 3}), 0, 1),
-                       {1, 4, 2, 5, 3, 6}));
+  EXPECT_TRUE(
+      AllClose(Transpose(FromVector({1, 2, 3, 4, 5, 6}, {2, 3}), 0, 1), {1, 4, 2, 5, 3, 6}));
   const Tensor r = RandInput({2, 3, 4});
   EXPECT_TRUE(GradCheck([](const Inputs& v) { return Transpose(v[0], -1, 0); }, {r}));
   EXPECT_TRUE(GradCheck([](const Inputs& v) { return Permute(v[0], {2, 0, 1}); }, {r}));
@@ -83,11 +83,17 @@ TEST(IndexSelect, ValuesAndGradientWithRepeats) {
   const Tensor x = Iota();
   EXPECT_TRUE(AllClose(IndexSelect(x, 2, {3, 0}), {3, 0, 7, 4, 11, 8, 15, 12, 19, 16, 23, 20}));
   EXPECT_TRUE(AllClose(IndexSelect(x, 0, {-1}), ToVector(x[1])));
-  EXPECT_TRUE(GradCheck([](const Inputs& v) { return IndexSelect(v[0], 1, {2, 0, 2, 2}); },
-                        {RandInput({2, 3, 2})}));
-  EXPECT_THAT([] { IndexSelect(Zeros({2, 3}), 1, {3}); },
-              ::testing::ThrowsMessage<ValueError>(
-                  HasSubstr("IndexSelect: index 3 out of range for dim 1 of size 3")));
+  EXPECT_TRUE(GradCheck(
+      [](const Inputs& v) {
+        return IndexSelect(v[0], 1, {2, 0, 2, 2});
+      },
+      {RandInput({2, 3, 2})}));
+  EXPECT_THAT(
+      [] {
+        IndexSelect(Zeros({2, 3}), 1, {3});
+      },
+      ::testing::ThrowsMessage<ValueError>(
+          HasSubstr("IndexSelect: index 3 out of range for dim 1 of size 3")));
 }
 
 TEST(ConcatStackSplit, Values) {
@@ -106,14 +112,22 @@ TEST(ConcatStackSplit, Values) {
 
 TEST(ConcatStackSplit, Gradients) {
   const Tensor a = RandInput({2, 3}), b = RandInput({2, 1}), c = RandInput({2, 2});
-  EXPECT_TRUE(GradCheck([](const Inputs& v) { return Concat({v[0], v[1], v[2]}, 1); },
-                        {a, b, c}));
-  EXPECT_TRUE(GradCheck([](const Inputs& v) { return Concat({v[0], v[1]}, 0); },
-                        {a, RandInput({1, 3})}));
-  EXPECT_TRUE(GradCheck([](const Inputs& v) { return Stack({v[0], v[1]}, 0); },
-                        {a, RandInput({2, 3})}));
-  EXPECT_TRUE(GradCheck([](const Inputs& v) { return Stack({v[0], v[1]}, -1); },
-                        {a, RandInput({2, 3})}));
+  EXPECT_TRUE(GradCheck([](const Inputs& v) { return Concat({v[0], v[1], v[2]}, 1); }, {a, b, c}));
+  EXPECT_TRUE(GradCheck(
+      [](const Inputs& v) {
+        return Concat({v[0], v[1]}, 0);
+      },
+      {a, RandInput({1, 3})}));
+  EXPECT_TRUE(GradCheck(
+      [](const Inputs& v) {
+        return Stack({v[0], v[1]}, 0);
+      },
+      {a, RandInput({2, 3})}));
+  EXPECT_TRUE(GradCheck(
+      [](const Inputs& v) {
+        return Stack({v[0], v[1]}, -1);
+      },
+      {a, RandInput({2, 3})}));
   EXPECT_TRUE(GradCheck(
       [](const Inputs& v) {
         std::vector<Tensor> p = Split(v[0], {1, 2, 1}, 1);
@@ -127,26 +141,38 @@ TEST(ConcatStackSplit, Gradients) {
 }
 
 TEST(ConcatStackSplit, Errors) {
-  EXPECT_THAT([] { Concat({Zeros({2, 3}), Zeros({3, 3})}, 1); },
-              ::testing::ThrowsMessage<ValueError>(
-                  HasSubstr("Concat: tensor 1 (float64 [3, 3]) does not match tensor 0 "
-                            "(float64 [2, 3]) outside dim 1")));
+  EXPECT_THAT(
+      [] {
+        Concat({Zeros({2, 3}), Zeros({3, 3})}, 1);
+      },
+      ::testing::ThrowsMessage<ValueError>(
+          HasSubstr("Concat: tensor 1 (float64 [3, 3]) does not match tensor 0 "
+                    "(float64 [2, 3]) outside dim 1")));
   EXPECT_THROW(Concat({}, 0), ValueError);
   EXPECT_THROW(Stack({Zeros({2}), Zeros({3})}), ValueError);
-  EXPECT_THAT([] { Split(Zeros({5}), {2, 2}, 0); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("Split: sizes sum to 4")));
+  EXPECT_THAT(
+      [] {
+        Split(Zeros({5}), {2, 2}, 0);
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("Split: sizes sum to 4")));
 }
 
 TEST(ShapeErrors, Messages) {
-  EXPECT_THAT([] { Zeros({2, 3}).reshape({4, 2}); },
-              ::testing::ThrowsMessage<ValueError>(
-                  HasSubstr("Reshape: cannot reshape a tensor of shape [2, 3] (6 elements) "
-                            "to [4, 2]")));
+  EXPECT_THAT(
+      [] {
+        Zeros({2, 3}).reshape({4, 2});
+      },
+      ::testing::ThrowsMessage<ValueError>(
+          HasSubstr("Reshape: cannot reshape a tensor of shape [2, 3] (6 elements) "
+                    "to [4, 2]")));
   EXPECT_THROW(Zeros({2, 3}).reshape({-1, -1}), ValueError);
   EXPECT_THROW(Zeros({2, 3}).reshape({-1, 4}), ValueError);
-  EXPECT_THAT([] { Zeros({2, 3})[2]; },
-              ::testing::ThrowsMessage<ValueError>(
-                  HasSubstr("index 2 out of range for dim 0 of size 2 (shape [2, 3])")));
+  EXPECT_THAT(
+      [] {
+        Zeros({2, 3})[2];
+      },
+      ::testing::ThrowsMessage<ValueError>(
+          HasSubstr("index 2 out of range for dim 0 of size 2 (shape [2, 3])")));
   EXPECT_THROW(Zeros({2, 3})[-3], ValueError);
   EXPECT_THROW(Scalar(1.0)[0], ValueError);
   EXPECT_THROW(Zeros({2, 3}).slice(1, 2, 1), ValueError);

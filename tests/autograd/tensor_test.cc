@@ -2,8 +2,8 @@
 // the device seam.
 #include <cstring>
 
-#include "autograd/autograd.h"
 #include "autograd/allocator.h"
+#include "autograd/autograd.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/autograd/grad_check.h"
@@ -35,9 +35,8 @@ TEST(Tensor, Metadata) {
 TEST(Tensor, DataAccessChecksDType) {
   Tensor t = Ones({2});
   EXPECT_EQ(t.data<double>()[1], 1.0);
-  EXPECT_THAT([&] { t.data<float>(); },
-              ::testing::ThrowsMessage<ValueError>(
-                  HasSubstr("tensor has dtype float64, accessed as float32")));
+  EXPECT_THAT([&] { t.data<float>(); }, ::testing::ThrowsMessage<ValueError>(HasSubstr(
+                                            "tensor has dtype float64, accessed as float32")));
   EXPECT_THAT([] { Ones({2}).item(); },
               ::testing::ThrowsMessage<ValueError>(HasSubstr("need exactly 1")));
   EXPECT_THROW(Tensor().item(), ValueError);
@@ -71,8 +70,8 @@ TEST(Storage, WrapRunsDeleterWhenLastViewDies) {
   static double buffer[4] = {1, 2, 3, 4};
   int deleted = 0;
   {
-    auto storage = Storage::Wrap(buffer, sizeof(buffer), Device::kCpu,
-                                 [&deleted](void*) { ++deleted; });
+    auto storage =
+        Storage::Wrap(buffer, sizeof(buffer), Device::kCpu, [&deleted](void*) { ++deleted; });
     Tensor t(std::make_shared<TensorImpl>(storage, 1, Shape{3}, DType::kFloat64));
     storage.reset();
     EXPECT_TRUE(AllClose(t, {2, 3, 4}));
@@ -115,9 +114,8 @@ TEST(DeviceSeam, RegisteredBackendMovesTensorsDifferentiably) {
   EXPECT_EQ(d.device(), Device::kCuda);
   EXPECT_EQ(fake.allocs, 1);
   // CPU ops refuse device tensors with a clear error.
-  EXPECT_THAT([&] { Exp(d); },
-              ::testing::ThrowsMessage<RuntimeError>(
-                  HasSubstr("Exp: cuda tensors are not supported yet")));
+  EXPECT_THAT([&] { Exp(d); }, ::testing::ThrowsMessage<RuntimeError>(
+                                   HasSubstr("Exp: cuda tensors are not supported yet")));
   Tensor back = d.to(Device::kCpu);
   EXPECT_EQ(fake_copies, 2);
   Sum(Mul(back, 3.0)).backward();
