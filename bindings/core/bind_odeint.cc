@@ -85,7 +85,8 @@ void BindOdeint(py::module_& m) {
   py::enum_<aca::GradientMethod>(m, "GradientMethod")
       .value("aca", aca::GradientMethod::kAca)
       .value("adjoint", aca::GradientMethod::kAdjoint)
-      .value("naive", aca::GradientMethod::kNaive);
+      .value("naive", aca::GradientMethod::kNaive)
+      .value("mali", aca::GradientMethod::kMali);
 
   py::class_<aca::AdjointOptions>(m, "AdjointOptions", py::is_final(),
                                   "The continuous adjoint's backward solve; unset fields "
@@ -111,6 +112,7 @@ void BindOdeint(py::module_& m) {
       .def_readwrite("dt_max", &aca::OdeintOptions::dt_max)
       .def_readwrite("gradient", &aca::OdeintOptions::gradient)
       .def_readwrite("adjoint", &aca::OdeintOptions::adjoint)
+      .def_readwrite("mali_damping", &aca::OdeintOptions::mali_damping)
       .def("validate", [](const aca::OdeintOptions& o) {
         ThrowIfError(RenameArguments(o.Validate()), ErrorDomain::kSolver);
       });

@@ -11,11 +11,12 @@ import numpy as np
 from acaode import _core
 
 #: Method names accepted by ``method`` and ``adjoint_method`` (aliases included). euler,
-#: midpoint, heun and rk4 have no error estimate and need ``step_size``.
+#: midpoint, heun and rk4 have no error estimate and need ``step_size``. Not listed:
+#: "alf" (the reversible asymmetric leapfrog), accepted with gradient="mali" only.
 METHODS = ("euler", "midpoint", "heun", "rk4", "heun_euler", "rk12", "bosh3", "rk23",
            "dopri5", "rk45", "tsit5", "dopri8")
 #: Gradient methods accepted by ``gradient``.
-GRADIENTS = ("aca", "adjoint", "naive")
+GRADIENTS = ("aca", "adjoint", "naive", "mali")
 
 _DEFAULTS = _core.OdeintOptions()
 _KEYWORDS = ("method", "rtol", "atol", "gradient", "step_size", "first_step", "max_steps",
@@ -141,7 +142,9 @@ def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca"
     rtol, atol: a step is accepted when RMS(err / (atol + rtol max(|z|, |z_new|))) <= 1;
         numbers or arrays broadcastable to z0 (per component).
     gradient: "aca" (adaptive checkpoint adjoint, exact), "adjoint" (continuous adjoint),
-        or "naive" (back-propagation through the whole solve, step-size search included).
+        "naive" (back-propagation through the whole solve, step-size search included),
+        or "mali" (MALI: reversible ALF solver, keeps only the end state; needs
+        method="alf").
     step_size: run on a fixed grid with this step (None = adaptive).
     first_step: the adaptive methods' first step (None = chosen automatically).
     max_steps: the solve fails (acaode.SolverError) after this many step trials.
