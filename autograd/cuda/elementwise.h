@@ -1,0 +1,127 @@
+// CUDA host launchers for elementwise ops: maps, broadcasting binary ops,
+// the fused linear combination of RK stages, gathers (permute, slice,
+// broadcast_to), scatters (concat) and dtype casts.
+//
+//   const float* x;  float* y;   // device memory, n elements each
+//   cuda::LaunchUnary(cuda::UnaryOp::kTanh, n, x, y, {}, cuda::CurrentStream());
+//   cuda::StridedIndex ix = cuda::MakeBroadcastIndex(a_shape, b_shape, out_shape);
+//   cuda::LaunchBinary(cuda::BinaryOp::kMul, ix, out_numel, a, b, out, stream);
+//
+// Memory: every pointer argument is device memory (cudaMalloc, e.g. a cuda
+// Tensor's data) holding the stated number of elements, except the host
+// arrays `coeffs` and `terms` of LaunchLinearCombination (host arrays of
+// coefficients and of device pointers). Launches are asynchronous on
+// `stream`; a launch failure throws acaode::RuntimeError.
+//
+// The formulas are those of the CPU ops (autograd/ops/elementwise.cc), which
+// the tests (tests/autograd/cuda/) compare against.
+#ifndef ACAODE_AUTOGRAD_CUDA_ELEMENTWISE_H_
+#define ACAODE_AUTOGRAD_CUDA_ELEMENTWISE_H_
+
+#include <cstdint>
+
+#include "autograd/cuda/index.h"
+#include "autograd/cuda/runtime.h"
+
+namespace acaode {
+namespace cuda {
+
+// y = f(x); p0, p1 are the op's scalars where it has any.
+enum class UnaryOp : int {
+  kNeg,
+  kExp,
+  kLog,
+  kSqrt,
+  kAbs,
+  kSquare,
+  kTanh,
+  kSigmoid,
+  kRelu,
+  kSoftplus,
+  kSin,
+  kCos,
+  kPow,         // x^p0
+  kClamp,       // min(max(x, p0), p1)
+  kAddScalar,   // x + p0
+  kMulScalar,   // x * p0
+  kDivScalar,   // x / p0
+  kRSubScalar,  // p0 - x
+  kRDivScalar,  // p0 / x
+  kFill,        // p0 (x is not read and may be null)
+};
+
+struct UnaryParams {
+  double p0 = 0.0;
+  double p1 = 0.0;
+};
+
+template <class T>
+void LaunchUnary(UnaryOp op, int64_t n, const T* x, T* y, UnaryParams p, Stream stream);
+
+// dx = dy * f'(.), reading `saved` = x or y as the CPU backward does:
+enum class UnaryGradOp : int {
+  kPow,         // saved x: dy * p0 * x^(p0-1)  (0 for p0 == 0)
+  kExp,         // saved y: dy * y
+  kLog,         // saved x: dy / x
+  kSqrt,        // saved y: dy / (2 y)
+  kAbs,         // saved x: dy * sign(x)
+  kSquare,      // saved x: 2 dy x
+  kTanh,        // saved y: dy (1 - y^2)
+  kSigmoid,     // saved y: dy y (1 - y)
+  kRelu,        // saved y: dy [y > 0]
+  kSoftplus,    // saved x: dy sigmoid(x)
+  kSin,         // saved x: dy cos(x)
+  kCos,         // saved x: -dy sin(x)
+  kClamp,       // saved x: dy [p0 <= x <= p1]
+  kRDivScalar,  // saved x: -p0 dy / x^2
+};
+
+template <class T>
+void LaunchUnaryGrad(UnaryGradOp op, int64_t n, const T* dy, const T* saved, T* dx,
+                     UnaryParams p, Stream stream);
+
+enum class BinaryOp : int {
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMaximum,
+  kMinimum,
+  kMaxMask,  // 1 where a > b, 0 where a < b, 1/2 on ties (Maximum's backward)
+  kMinMask,  // 1 where a < b, 0 where a > b, 1/2 on ties
+};
+
+// out[i] = f(a[oa], b[ob]) with (oa, ob) = ix.Offsets(i), i < n_out.
+template <class T>
+void LaunchBinary(BinaryOp op, const StridedIndex& ix, int64_t n_out, const T* a, const T* b,
+                  T* out, Stream stream);
+
+// out = base + sum_i coeffs[i] * terms[i] over n elements (out may alias
+// base). num_terms <= kMaxLinearTerms; terms with a zero coefficient are not
+// read. `coeffs` and `terms` are host arrays; terms[i] are device pointers.
+constexpr int kMaxLinearTerms = 16;
+template <class T>
+void LaunchLinearCombination(int64_t n, const T* base, int num_terms, const double* coeffs,
+                             const T* const* terms, T* out, Stream stream);
+
+// y += alpha * x (in-place update, gradient accumulation).
+template <class T>
+void LaunchAxpy(int64_t n, double alpha, const T* x, T* y, Stream stream);
+
+// out[i] = in[ix.OffsetA(i)], i < n_out (permute, strided slice, broadcast_to).
+template <class T>
+void LaunchGather(const StridedIndex& ix, int64_t n_out, const T* in, T* out, Stream stream);
+
+// out[ix.OffsetA(i)] = in[i], i < n_in (writing a block into a larger
+// tensor, e.g. concat). Targets must be distinct.
+template <class T>
+void LaunchScatter(const StridedIndex& ix, int64_t n_in, const T* in, T* out, Stream stream);
+
+// y[i] = static_cast<Dst>(x[i]).
+template <class Src, class Dst>
+void LaunchCast(int64_t n, const Src* x, Dst* y, Stream stream);
+
+}  // namespace cuda
+}  // namespace acaode
+
+#endif  // ACAODE_AUTOGRAD_CUDA_ELEMENTWISE_H_

@@ -1,0 +1,86 @@
+// The cuda device behind autograd's seam (autograd/cuda/device.h): without a
+// GPU every use gives a clear RuntimeError naming the reason (never a crash);
+// with one, tensors round-trip host -> device -> host exactly and the
+// allocator caches blocks.
+#include "autograd/cuda/device.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "autograd/autograd.h"
+#include "autograd/cuda/runtime.h"
+#include "gtest/gtest.h"
+
+namespace acaode::cuda {
+namespace {
+
+bool HasGpu(std::string* why) { return DeviceCount(why) > 0; }
+
+void ExpectNoDeviceError(const std::function<void()>& f, const std::string& what) {
+  try {
+    f();
+    FAIL() << what << ": expected RuntimeError without a GPU";
+  } catch (const RuntimeError& e) {
+    EXPECT_NE(std::string(e.what()).find("no CUDA device"), std::string::npos)
+        << what << ": " << e.what();
+  }
+}
+
+TEST(CudaDeviceTest, DeviceCountNeverThrowsAndExplainsZero) {
+  std::string why;
+  const int n = DeviceCount(&why);
+  EXPECT_GE(n, 0);
+  EXPECT_EQ(IsAvailable(), n > 0);
+  if (n == 0) {
+    EXPECT_FALSE(why.empty()) << "a zero count must come with a reason";
+  }
+}
+
+TEST(CudaDeviceTest, WithoutGpuEveryUseIsAClearRuntimeError) {
+  std::string why;
+  if (HasGpu(&why)) GTEST_SKIP() << "a CUDA device is present; this test is for machines without";
+  Tensor x = FromVector({1, 2, 3}, {3});
+  ExpectNoDeviceError([&] { x.to(Device::kCuda); }, "Tensor::to(kCuda)");
+  ExpectNoDeviceError([] { Empty({2, 2}, DType::kFloat32, Device::kCuda); }, "Empty on cuda");
+  ExpectNoDeviceError([] { CurrentStream(); }, "CurrentStream");
+  ExpectNoDeviceError([] { Malloc(16); }, "Malloc");
+  ExpectNoDeviceError([] { RequireDevice("test"); }, "RequireDevice");
+  // The allocator's state is untouched by the failed attempts.
+  EXPECT_EQ(DeviceAllocator().Stats().bytes_in_use, 0u);
+  EXPECT_EQ(DeviceAllocator().Stats().num_system_allocs, 0u);
+}
+
+TEST(CudaDeviceTest, RoundTripIsExactAndDifferentiable) {
+  std::string why;
+  if (!HasGpu(&why)) GTEST_SKIP() << "no CUDA device: " << why;
+  for (const DType dt : {DType::kFloat32, DType::kFloat64}) {
+    Tensor x = FromVector({1.5, -2.25, 3.0, 1e-7, 4.0, 5.5}, {2, 3}, dt).set_requires_grad(true);
+    Tensor g = x.to(Device::kCuda);
+    EXPECT_EQ(g.device(), Device::kCuda);
+    EXPECT_EQ(g.shape(), x.shape());
+    Tensor back = g.to(Device::kCpu);
+    EXPECT_EQ(ToVector(back), ToVector(x.detach()));
+    // d to(x) = to(dx): the gradient comes back to the CPU leaf unchanged.
+    back.backward(FromVector({1, 2, 3, 4, 5, 6}, {2, 3}, dt));
+    EXPECT_EQ(ToVector(x.grad()), (std::vector<double>{1, 2, 3, 4, 5, 6}));
+  }
+}
+
+TEST(CudaDeviceTest, AllocatorReusesBlocksOnTheDevice) {
+  std::string why;
+  if (!HasGpu(&why)) GTEST_SKIP() << "no CUDA device: " << why;
+  CachingDeviceAllocator& a = DeviceAllocator();
+  void* first = nullptr;
+  {
+    Tensor t = Empty({1000}, DType::kFloat64, Device::kCuda);
+    first = t.raw_data();
+  }
+  const uint64_t system_before = a.Stats().num_system_allocs;
+  Tensor t2 = Empty({999}, DType::kFloat64, Device::kCuda);
+  EXPECT_EQ(t2.raw_data(), first);
+  EXPECT_EQ(a.Stats().num_system_allocs, system_before);
+}
+
+}  // namespace
+}  // namespace acaode::cuda
