@@ -1,10 +1,13 @@
 #include "autograd/cpu/parallel.h"
 
 #define EIGEN_USE_THREADS
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <thread>
 #include <unsupported/Eigen/CXX11/ThreadPool>
@@ -28,10 +31,24 @@ struct PoolState {
   std::unique_ptr<Eigen::ThreadPool> pool;  // num_threads - 1 workers
 };
 
+PoolState& State();
+
+// In a child of fork() the pool's worker threads do not exist: drop (leak)
+// the pool so the next parallel op starts a fresh one, and reset the mutex,
+// which a vanished thread may have held.
+void ResetAfterFork() {
+  PoolState& s = State();
+  (void)s.pool.release();
+  new (&s.mu) std::mutex();
+}
+
 PoolState& State() {
   // Leaked on purpose: worker threads must outlive static destructors of
   // code that may still run ops at exit.
-  static PoolState* state = new PoolState();
+  static PoolState* state = [] {
+    pthread_atfork(nullptr, nullptr, &ResetAfterFork);
+    return new PoolState();
+  }();
   return *state;
 }
 

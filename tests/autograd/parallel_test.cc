@@ -2,6 +2,9 @@
 // results exactly (each element is computed by the same code either way).
 #include "autograd/cpu/parallel.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <vector>
 
@@ -25,6 +28,23 @@ TEST(ParallelFor, CoversTheRangeOnceAndNests) {
   });
   for (int64_t i = 0; i < n; ++i) ASSERT_EQ(hits[i].load(), 1) << i;
   EXPECT_THROW(SetNumThreads(0), ValueError);
+  SetNumThreads(1);
+}
+
+TEST(Threads, WorkAfterForkInTheChild) {
+  SetNumThreads(2);
+  const Tensor x = RandInput({300000});
+  const double expected = Sum(Tanh(x)).item();  // starts the pool
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // Would hang on the parent's (absent) workers without the fork handler.
+    const double got = Sum(Tanh(x)).item();
+    _exit(got == expected ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   SetNumThreads(1);
 }
 
