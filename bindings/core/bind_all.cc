@@ -11,6 +11,7 @@ void BindAll(py::module_& m) {
   BindFunctional(m);
   BindOptim(m);
   BindOdeint(m);
+  BindCuda(m);
 }
 
 }  // namespace acaode::bindings

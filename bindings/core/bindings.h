@@ -51,6 +51,8 @@ void BindFunctional(py::module_& m);
 void BindOptim(py::module_& m);
 // OdeintOptions, SolveStats, Solution and the solve entry point (bind_odeint.cc).
 void BindOdeint(py::module_& m);
+// acaode.cuda (is_available, device_count, ...) and Tensor.to('cuda') (bind_cuda.cc).
+void BindCuda(py::module_& m);
 
 // --- errors (bind_errors.cc) ---
 

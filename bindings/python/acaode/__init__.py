@@ -83,7 +83,7 @@ from acaode._core import (
     SolveStats,
 )
 from acaode._odeint import GRADIENTS, METHODS, odeint, solve
-from acaode import nn, optim
+from acaode import cuda, nn, optim
 
 float32 = _np.dtype("float32")
 float64 = _np.dtype("float64")
