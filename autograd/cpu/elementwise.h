@@ -17,6 +17,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "autograd/cpu/parallel.h"
 #include "autograd/dispatch.h"
@@ -97,6 +98,33 @@ Tensor Map(const Tensor& x, F&& f) {
     });
   });
   return y;
+}
+
+// Vectorised tanh of an Eigen array expression. Eigen 3.4 vectorises tanh for float
+// only (std::tanh costs ~16 ns per double); for double this evaluates, on SIMD lanes,
+// the Cephes formulas (S. L. Moshier, Cephes Math Library, tanh.c):
+//   |x| >  0.625:  tanh x = sign(x) (1 - 2 / (exp(2|x|) + 1))
+//   |x| <= 0.625:  tanh x = x + x^3 P(x^2) / Q(x^2)   (rational minimax, ~1 ulp)
+// The split avoids the cancellation of 1 - 2/(e^{2x} + 1) near 0. exp overflows to inf
+// for |x| > ~354, giving exactly +-1; NaN propagates. Float uses Eigen's own tanh.
+template <class Derived>
+auto TanhArray(const Eigen::ArrayBase<Derived>& x) {
+  using T = typename Derived::Scalar;
+  using Array = Eigen::Array<T, Eigen::Dynamic, 1>;
+  if constexpr (std::is_same_v<T, double>) {
+    const Array a = x;
+    const Array abs_a = a.abs();
+    const Array big = (T(1) - T(2) / ((T(2) * abs_a).exp() + T(1))) * a.sign();
+    const Array z = a * a;
+    const Array p = (T(-9.64399179425052238628e-1) * z + T(-9.92877231001918586564e1)) * z +
+                    T(-1.61468768441708447952e3);
+    const Array q = ((z + T(1.12811678491632931402e2)) * z + T(2.23548839060100448583e3)) * z +
+                    T(4.84406305325125486048e3);
+    const Array small = a + a * z * p / q;
+    return Array((abs_a > T(0.625)).select(big, small));
+  } else {
+    return Array(x.tanh());
+  }
 }
 
 // y = f(X) where X is an Eigen array map of x and f returns an Eigen array

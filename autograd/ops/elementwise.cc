@@ -350,7 +350,7 @@ Tensor Square(const Tensor& x) {
 
 Tensor Tanh(const Tensor& x) {
   CheckUnary("Tanh", x);
-  Tensor y = cpu::MapArray(x, [](const auto& a) { return a.tanh(); });
+  Tensor y = cpu::MapArray(x, [](const auto& a) { return cpu::TanhArray(a); });
   // d tanh(x) = (1 - tanh(x)^2) dx
   if (NeedsGrad(x)) {
     Record("TanhBackward", {x}, {y}, [y = y.detach()](const Grads& g) {

@@ -1,7 +1,9 @@
 // Elementwise ops: gradients (through grad_check.h), values against
 // hand-computed numbers, float32 vs float64, broadcasting and bad input.
 #include <cmath>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include "autograd/autograd.h"
 #include "gmock/gmock.h"
@@ -98,6 +100,31 @@ TEST(UnaryValues, StableAtExtremes) {
   const Tensor x = FromVector({-800.0, 800.0}, {2});
   EXPECT_TRUE(AllClose(Sigmoid(x), {0.0, 1.0}));
   EXPECT_TRUE(AllClose(Softplus(x), {0.0, 800.0}));
+}
+
+// Tanh in float64 is a vectorised rational/exp formula (cpu::TanhArray), not std::tanh:
+// it must agree with std::tanh to a few ulps over the whole range, including tiny
+// arguments (no cancellation), both sides of the 0.625 branch point, saturation and NaN.
+TEST(UnaryValues, Float64TanhMatchesStdTanh) {
+  std::vector<double> xs = {0.0, -0.0, 1e-300, -1e-300, 1e-12, -3e-9, 0.625, -0.625,
+                            std::nextafter(0.625, 1.0), std::nextafter(0.625, 0.0),
+                            19.0, -19.0, 40.0, 400.0, -800.0};
+  for (int i = -4000; i <= 4000; ++i) xs.push_back(i * 2.5e-3 + 1e-4);  // [-10, 10]
+  for (int k = -30; k <= 2; ++k) xs.push_back(std::ldexp(1.3, k));      // tiny to 5
+  const Tensor y = Tanh(FromVector(xs, {static_cast<int64_t>(xs.size())}));
+  const std::vector<double> got = ToVector(y);
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const double want = std::tanh(xs[i]);
+    EXPECT_NEAR(got[i], want, 4 * std::numeric_limits<double>::epsilon() * std::abs(want))
+        << "tanh(" << xs[i] << ")";
+  }
+  const std::vector<double> special = ToVector(
+      Tanh(FromVector({std::numeric_limits<double>::quiet_NaN(),
+                       std::numeric_limits<double>::infinity(),
+                       -std::numeric_limits<double>::infinity()}, {3})));
+  EXPECT_TRUE(std::isnan(special[0]));
+  EXPECT_EQ(special[1], 1.0);
+  EXPECT_EQ(special[2], -1.0);
 }
 
 TEST(UnaryValues, KinkGradientsAtZero) {
