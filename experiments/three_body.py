@@ -1,0 +1,369 @@
+#!/usr/bin/env python3
+"""The three-body problem: learning dynamics from one trajectory, ACA vs adjoint vs naive.
+
+The fourth experiment of Zhuang et al., "Adaptive Checkpoint Adjoint Method for Gradient
+Estimation in Neural ODE" (ICML 2020; seed Appendix D.4 and Table 3), with acaode's public
+API. Three bodies with masses m = (1.1, 1.1, 0.9) start at r1 = (0, 0.2, 0),
+r2 = (0.5, 0, 0.5), r3 = (0, 0, 0.5) with velocities v1 = (0, 0.1, 0), v2 = (0, 0, 0.1),
+v3 = (0.1, 0, 0), and move by Newton's law of gravitation:
+
+    dr_i/dt = K2 v_i,    dv_i/dt = K1 sum_{j != i} m_j (r_j - r_i) / |r_j - r_i|^3.
+
+Units: the seed states no gravitational constant. By default (``--units paper-code``) we
+use the non-dimensionalisation of the authors' reference code (torch_ACA's
+three_body_problem.py: Alpha Centauri masses, distances and period), K1 = 0.2005 and
+K2 = 7.239 (so G_eff = K1 K2 = 1.451 in r-v units); ``--units G1`` sets K1 = K2 = 1
+(G = 1), which has a near-collision (distance 0.0066) at t = 0.38 and is much stiffer.
+
+Ground truth: acaode's dopri8 at rtol = atol = 1e-10. Training data: the positions at N
+(1000) equally spaced points of [0, 1]; test: the positions on [0, 2] (twice as long).
+Models (seed Table 3: Adam, lr 0.1, lr decay 0.99 per epoch, 100 epochs, one full-batch
+step per epoch; dopri5 at rtol = atol = 1e-5; 1 initial point fed at inference; from the
+authors' code, Adam betas (0.5, 0.5) and the training loss weighted by 0.01^t):
+
+- ODE-{adjoint,naive,aca}: the known physics with learnable masses (log-masses,
+  initialised 10 % off: m_init = (1.0, 1.2, 1.0)).
+- NODE-{adjoint,naive,aca}: the kinematics dr/dt = K2 v known, the acceleration a neural
+  net of the state, dv/dt = MLP(z) (18 -> 64 -> 64 -> 9, tanh).
+- LSTM: 9 -> 64 hidden -> linear 9, trained to predict the next position on windows of 20
+  points of the training data (Adam lr 0.01, decay 0.999 per epoch); at inference it is
+  fed the first 10 true points and rolls out the rest of [0, 2] on its own.
+
+Reported: trajectory MSE on [0, 2] (mean over time points and the 9 position
+coordinates), also on [0, 1] (the training window) and [1, 2] (extrapolation), the
+learned masses, and the training-loss curves.
+
+    bazel run //experiments:three_body -- --quick --out /tmp/tb   # under a minute
+    python experiments/three_body.py      # installed acaode; Table 3's settings (minutes)
+
+Writes DIR/three_body.png (trajectories and loss curves) and DIR/three_body.json (every
+number), and prints the table.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+
+import acaode
+from acaode import nn
+
+GRADIENTS = ("adjoint", "naive", "aca")
+TRUE_MASSES = np.array([1.1, 1.1, 0.9])
+INIT_MASSES = np.array([1.0, 1.2, 1.0])
+R0 = np.array([[0.0, 0.2, 0.0], [0.5, 0.0, 0.5], [0.0, 0.0, 0.5]])
+V0 = np.array([[0.0, 0.1, 0.0], [0.0, 0.0, 0.1], [0.1, 0.0, 0.0]])
+Z0 = np.concatenate([R0.ravel(), V0.ravel()])[None, :]  # the state [1, 18]: r then v
+UNITS = {"paper-code": (0.2005, 7.239), "G1": (1.0, 1.0)}  # (K1, K2)
+TRUTH_TOL = 1e-10
+# From the authors' reference code (the seed does not give them): Adam's betas, and the
+# training loss's weight LOSS_DECAY^t on the squared error at time t. Without them the
+# learned masses wander off (the loss over the chaotic [0, 1] has poor local minima).
+ADAM_BETAS = (0.5, 0.5)
+LOSS_DECAY = 0.01
+
+SETTINGS = {
+    "quick": dict(n_train=100, n_test=200, epochs=30, lr=0.1, decay=0.99, rtol=1e-5,
+                  atol=1e-5, hidden=32, lstm_epochs=40, lstm_lr=0.01, lstm_decay=0.999,
+                  lstm_hidden=32, seq_len=20, lstm_warmup=10, seed=0),
+    "full": dict(n_train=1000, n_test=2000, epochs=100, lr=0.1, decay=0.99, rtol=1e-5,
+                 atol=1e-5, hidden=64, lstm_epochs=500, lstm_lr=0.01, lstm_decay=0.999,
+                 lstm_hidden=64, seq_len=20, lstm_warmup=10, seed=0),
+}
+
+
+def gravity(z, masses, k1, k2):
+    """dz/dt of the three-body system; z [1, 18] (r1, r2, r3, v1, v2, v3), masses [3]."""
+    r = z[:, 0:9].reshape([3, 3])
+    d = r.unsqueeze(0) - r.unsqueeze(1)                 # d[i, j] = r_j - r_i, [3, 3, 3]
+    eye = acaode.tensor(np.eye(3), dtype=z.dtype)
+    inv3 = acaode.pow((d * d).sum(2) + eye, -1.5) * (1.0 - eye)   # 1/|r_j - r_i|^3, 0 on i=j
+    w = inv3 * masses.reshape([1, 3]) * k1              # K1 m_j / |r_j - r_i|^3
+    acc = (d * w.unsqueeze(2)).sum(1)                   # [3, 3]
+    return acaode.cat([z[:, 9:18] * k2, acc.reshape([1, 9])], 1)
+
+
+class ThreeBodyOde(nn.Module):
+    """Known physics, learnable masses m = exp(log_m)."""
+
+    def __init__(self, masses, k1, k2):
+        super().__init__()
+        self.log_m = nn.Parameter(np.log(np.asarray(masses, dtype=np.float64)))
+        self.k1, self.k2 = k1, k2
+
+    def masses(self):
+        return acaode.exp(self.log_m)
+
+    def forward(self, t, z):
+        return gravity(z, self.masses(), self.k1, self.k2)
+
+
+class ThreeBodyNode(nn.Module):
+    """Known kinematics dr/dt = K2 v; the acceleration dv/dt = MLP(z) is learned."""
+
+    def __init__(self, hidden, k2):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(18, hidden, dtype=acaode.float64), nn.Tanh(),
+                                 nn.Linear(hidden, hidden, dtype=acaode.float64), nn.Tanh(),
+                                 nn.Linear(hidden, 9, dtype=acaode.float64))
+        self.k2 = k2
+
+    def forward(self, t, z):
+        return acaode.cat([z[:, 9:18] * self.k2, self.net(z)], 1)
+
+
+class NextPointLstm(nn.Module):
+    """positions [T, N, 9] -> the next positions [T, N, 9] (predicting the increment)."""
+
+    def __init__(self, hidden):
+        super().__init__()
+        self.lstm = nn.LSTM(9, hidden, dtype=acaode.float64)
+        self.head = nn.Linear(hidden, 9, dtype=acaode.float64)
+        self.hidden = hidden
+
+    def forward(self, x, state=None):
+        out, state = self.lstm(x, state)
+        steps, batch = x.shape[0], x.shape[1]
+        delta = self.head(out.reshape([steps * batch, self.hidden])).reshape([steps, batch, 9])
+        return x + delta * 0.1, state
+
+
+def ground_truth(ts, k1, k2):
+    truth = ThreeBodyOde(TRUE_MASSES, k1, k2)
+    with acaode.no_grad():
+        ys = acaode.odeint(truth, acaode.tensor(Z0), ts, method="dopri8", rtol=TRUTH_TOL,
+                           atol=TRUTH_TOL)
+    return ys.numpy()[:, 0, :9].copy()                 # positions [T, 9]
+
+
+def position_mse(pred, truth):
+    return float(np.mean((pred - truth) ** 2))
+
+
+def train_ode_model(model, gradient, ts, target, s):
+    """Seed Table 3: Adam(lr), lr *= decay per epoch, one full-batch step per epoch; the loss
+    is the position MSE on [0, 1] weighted by LOSS_DECAY^t (the authors' code)."""
+    opt = acaode.optim.Adam(model.parameters(), lr=s["lr"], betas=ADAM_BETAS)
+    sched = acaode.optim.lr_scheduler.ExponentialLR(opt, s["decay"])
+    z0 = acaode.tensor(Z0)
+    tgt = acaode.tensor(target)
+    weight = acaode.tensor(LOSS_DECAY ** np.asarray(ts)[:, None])  # early times count more
+    losses = []
+    for _ in range(s["epochs"]):
+        opt.zero_grad()
+        ys = acaode.odeint(model, z0, ts, method="dopri5", rtol=s["rtol"], atol=s["atol"],
+                           gradient=gradient)
+        diff = ys[:, 0, 0:9] - tgt
+        loss = (diff * diff * weight).mean()
+        loss.backward()
+        opt.step()
+        sched.step()
+        losses.append(loss.item())
+    return losses
+
+
+def predict_ode_model(model, ts, s):
+    with acaode.no_grad():
+        ys = acaode.odeint(model, acaode.tensor(Z0), ts, method="dopri5", rtol=s["rtol"],
+                           atol=s["atol"])
+    return ys.numpy()[:, 0, :9].copy()
+
+
+def lstm_windows(train_pos, seq_len):
+    """Every window of seq_len consecutive points: inputs x[k:k+L-1], targets x[k+1:k+L]."""
+    n = train_pos.shape[0] - seq_len + 1
+    win = np.stack([train_pos[k:k + seq_len] for k in range(n)], axis=1)  # [L, n, 9]
+    return win[:-1], win[1:]
+
+
+def train_lstm(model, train_pos, s):
+    x, y = lstm_windows(train_pos, s["seq_len"])
+    x, y = acaode.tensor(x), acaode.tensor(y)
+    opt = acaode.optim.Adam(model.parameters(), lr=s["lstm_lr"])
+    sched = acaode.optim.lr_scheduler.ExponentialLR(opt, s["lstm_decay"])
+    losses = []
+    for _ in range(s["lstm_epochs"]):
+        opt.zero_grad()
+        pred, _ = model(x)
+        diff = pred - y
+        loss = (diff * diff).mean()
+        loss.backward()
+        opt.step()
+        sched.step()
+        losses.append(loss.item())
+    return losses
+
+
+def predict_lstm(model, truth, n_steps, warmup):
+    """Feeds the first `warmup` true points, then its own predictions; [n_steps, 9]."""
+    out = [truth[k] for k in range(warmup)]
+    with acaode.no_grad():
+        pred, state = model(acaode.tensor(truth[:warmup][:, None, :]))
+        nxt = pred.numpy()[-1, 0].copy()
+        while len(out) < n_steps:
+            out.append(nxt)
+            pred, state = model(acaode.tensor(nxt[None, None, :]), state)
+            nxt = pred.numpy()[-1, 0].copy()
+    return np.array(out)
+
+
+def run(settings, units="paper-code", log=None):
+    s = settings
+    k1, k2 = UNITS[units]
+    acaode.manual_seed(s["seed"])
+    train_ts = np.linspace(0.0, 1.0, s["n_train"])
+    test_ts = np.linspace(0.0, 2.0, s["n_test"])
+    train_pos = ground_truth(train_ts, k1, k2)
+    test_pos = ground_truth(test_ts, k1, k2)
+    first_half = test_ts <= 1.0
+
+    def scores(pred):
+        return {"mse": position_mse(pred, test_pos),
+                "mse_0_1": position_mse(pred[first_half], test_pos[first_half]),
+                "mse_1_2": position_mse(pred[~first_half], test_pos[~first_half])}
+
+    results = {"settings": s, "units": units, "k1": k1, "k2": k2,
+               "true_masses": TRUE_MASSES.tolist(), "init_masses": INIT_MASSES.tolist(),
+               "models": {}, "trajectories": {"t": test_ts.tolist(), "truth": test_pos}}
+    init = ThreeBodyOde(INIT_MASSES, k1, k2)
+    results["initial_ode"] = scores(predict_ode_model(init, test_ts, s))
+    for kind in ("ODE", "NODE"):
+        for g in GRADIENTS:
+            acaode.manual_seed(s["seed"])  # the same initial NODE for each gradient method
+            model = (ThreeBodyOde(INIT_MASSES, k1, k2) if kind == "ODE"
+                     else ThreeBodyNode(s["hidden"], k2))
+            start = time.perf_counter()
+            try:
+                losses = train_ode_model(model, g, train_ts, train_pos, s)
+                pred = predict_ode_model(model, test_ts, s)
+                entry = {**scores(pred), "losses": losses}
+            except acaode.SolverError as e:  # training diverged into a stiff corner
+                pred, entry = None, {"mse": math.inf, "mse_0_1": math.inf,
+                                     "mse_1_2": math.inf, "losses": [], "error": str(e)}
+            entry["seconds"] = time.perf_counter() - start
+            if kind == "ODE":
+                entry["masses"] = model.masses().numpy().tolist()
+            results["models"][f"{kind}-{g}"] = entry
+            results["trajectories"][f"{kind}-{g}"] = pred
+            if log:
+                print(f"  {kind}-{g}: mse {entry['mse']:.3e} ({entry['seconds']:.1f} s)",
+                      file=log, flush=True)
+    acaode.manual_seed(s["seed"])
+    lstm = NextPointLstm(s["lstm_hidden"])
+    start = time.perf_counter()
+    losses = train_lstm(lstm, train_pos, s)
+    pred = predict_lstm(lstm, test_pos, len(test_ts), s["lstm_warmup"])
+    results["models"]["LSTM"] = {**scores(pred), "losses": losses,
+                                 "seconds": time.perf_counter() - start}
+    results["trajectories"]["LSTM"] = pred
+    return results
+
+
+def fmt(x):
+    return "fail" if not math.isfinite(x) else f"{x:.3e}"
+
+
+def print_tables(results, out=sys.stdout):
+    s = results["settings"]
+    print(f"== three-body trajectory MSE (positions; units {results['units']}: "
+          f"K1 = {results['k1']:g}, K2 = {results['k2']:g}); train: {s['n_train']} points "
+          f"of [0, 1], {s['epochs']} epochs, dopri5 rtol = {s['rtol']:g}; test: "
+          f"{s['n_test']} points of [0, 2]", file=out)
+    print(f"{'model':>14} {'MSE [0,2]':>11} {'MSE [0,1]':>11} {'MSE [1,2]':>11} "
+          f"{'final loss':>11} {'seconds':>8}", file=out)
+    init = results["initial_ode"]
+    print(f"{'ODE (init)':>14} {fmt(init['mse']):>11} {fmt(init['mse_0_1']):>11} "
+          f"{fmt(init['mse_1_2']):>11} {'':>11} {'':>8}", file=out)
+    for name, m in results["models"].items():
+        final = m["losses"][-1] if m["losses"] else math.inf
+        print(f"{name:>14} {fmt(m['mse']):>11} {fmt(m['mse_0_1']):>11} "
+              f"{fmt(m['mse_1_2']):>11} {fmt(final):>11} {m['seconds']:>8.1f}", file=out)
+    print(f"== learned masses (truth {results['true_masses']}, init "
+          f"{results['init_masses']})", file=out)
+    for g in GRADIENTS:
+        m = results["models"][f"ODE-{g}"]["masses"]
+        print(f"{'ODE-' + g:>14} " + " ".join(f"{x:.4f}" for x in m), file=out)
+
+
+def plot(results, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    traj = results["trajectories"]
+    shown = [("ODE-aca", "C1--"), ("NODE-aca", "C2-."), ("LSTM", "C3:")]
+    fig = plt.figure(figsize=(15, 9))
+    for body in range(3):
+        ax = fig.add_subplot(2, 3, body + 1, projection="3d")
+        sl = slice(3 * body, 3 * body + 3)
+        ax.plot(*traj["truth"][:, sl].T, "C0-", lw=2, label="ground truth")
+        for name, style in shown:
+            if traj.get(name) is not None:
+                lim = np.clip(traj[name][:, sl], -3, 3)  # keep a diverged rollout in view
+                ax.plot(*lim.T, style, label=name)
+        ax.set(title=f"body {body + 1} (m = {TRUE_MASSES[body]:g}), t in [0, 2]",
+               xlabel="x", ylabel="y", zlabel="z")
+        if body == 0:
+            ax.legend(fontsize=8)
+    ax = fig.add_subplot(2, 3, 4)
+    for name, m in results["models"].items():
+        if m["losses"] and name != "LSTM":
+            ax.semilogy(m["losses"], label=name)
+    ax.set(xlabel="epoch", ylabel="training loss (MSE on [0, 1])", title="ODE / NODE training")
+    ax.legend(fontsize=7)
+    ax = fig.add_subplot(2, 3, 5)
+    ax.semilogy(results["models"]["LSTM"]["losses"], "C3")
+    ax.set(xlabel="epoch", ylabel="one-step MSE", title="LSTM training")
+    ax = fig.add_subplot(2, 3, 6)
+    names = list(results["models"])
+    vals = [results["models"][n]["mse"] for n in names]
+    ax.bar(range(len(names)), [v if math.isfinite(v) else 0 for v in vals], color="C0")
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels(names, rotation=45, ha="right", fontsize=8)
+    ax.set(ylabel="trajectory MSE on [0, 2]", title="test MSE")
+    for a in fig.axes[3:]:
+        a.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="few epochs and points (under a minute), for tests")
+    parser.add_argument("--units", choices=sorted(UNITS), default="paper-code",
+                        help="K1, K2 of the equations (default: the authors' code's)")
+    parser.add_argument("--epochs", type=int, help="override the ODE/NODE epochs")
+    parser.add_argument("--lstm-epochs", type=int, help="override the LSTM epochs")
+    parser.add_argument("--out", default="experiments/out/three_body",
+                        help="directory for three_body.png and .json")
+    args = parser.parse_args(argv)
+    out_dir = args.out
+    if not os.path.isabs(out_dir) and "BUILD_WORKING_DIRECTORY" in os.environ:
+        out_dir = os.path.join(os.environ["BUILD_WORKING_DIRECTORY"], out_dir)  # bazel run
+    settings = dict(SETTINGS["quick" if args.quick else "full"])
+    if args.epochs:
+        settings["epochs"] = args.epochs
+    if args.lstm_epochs:
+        settings["lstm_epochs"] = args.lstm_epochs
+    start = time.perf_counter()
+    results = run(settings, args.units, log=sys.stderr)
+    results["seconds"] = time.perf_counter() - start
+    os.makedirs(out_dir, exist_ok=True)
+    png = os.path.join(out_dir, "three_body.png")
+    plot(results, png)
+    with open(os.path.join(out_dir, "three_body.json"), "w") as f:
+        json.dump(results, f, indent=1,
+                  default=lambda x: x.tolist() if isinstance(x, np.ndarray) else None)
+    print_tables(results)
+    print(f"wrote {png} and three_body.json ({results['seconds']:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
