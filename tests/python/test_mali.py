@@ -50,5 +50,28 @@ def test_mali_needs_alf_and_alf_needs_mali():
         acaode.odeint(lambda t, z: -z, [1.0], [0.0, 1.0], method="alf")
 
 
+def test_damped_mali_matches_finite_differences():
+    def loss(z0_np, grad=False):
+        z0 = acaode.tensor(z0_np, requires_grad=grad)
+        ys = acaode.odeint(lambda t, z: acaode.matmul(acaode.tensor(A), z), z0, TS,
+                           gradient="mali", method="alf", step_size=0.1, mali_damping=0.3)
+        value = (ys * acaode.tensor(W)).sum()
+        if grad:
+            value.backward()
+            return z0.grad.numpy()
+        return value.item()
+
+    g = loss(Z0, grad=True)
+    fd = np.zeros(2)
+    for i in range(2):
+        e = np.zeros(2)
+        e[i] = 1e-6
+        fd[i] = (loss(Z0 + e) - loss(Z0 - e)) / 2e-6
+    np.testing.assert_allclose(g, fd, rtol=1e-7, atol=1e-9)
+    with pytest.raises(ValueError, match="mali_damping"):
+        acaode.odeint(lambda t, z: -z, [1.0], [0.0, 1.0], gradient="mali", method="alf",
+                      mali_damping=0.5)
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-v"]))

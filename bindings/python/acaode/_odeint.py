@@ -20,7 +20,7 @@ GRADIENTS = ("aca", "adjoint", "naive", "mali")
 
 _DEFAULTS = _core.OdeintOptions()
 _KEYWORDS = ("method", "rtol", "atol", "gradient", "step_size", "first_step", "max_steps",
-             "adjoint_rtol", "adjoint_atol", "adjoint_method", "params")
+             "adjoint_rtol", "adjoint_atol", "adjoint_method", "mali_damping", "params")
 
 
 class UnknownArgumentError(TypeError, ValueError):
@@ -76,7 +76,7 @@ def _times(t):
 
 def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
           step_size=None, first_step=None, max_steps=100000, adjoint_rtol=None,
-          adjoint_atol=None, adjoint_method=None, params=None, **unknown):
+          adjoint_atol=None, adjoint_method=None, mali_damping=0.0, params=None, **unknown):
     """Solves dz/dt = func(t, z) from t[0] through every t[k]; returns a Solution.
 
     Arguments are those of :func:`odeint`. The Solution has ``ys`` (the states at t, shape
@@ -113,6 +113,7 @@ def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
     if adjoint_method is not None:
         adjoint.method = _method("adjoint_method", adjoint_method)
     options.adjoint = adjoint
+    options.mali_damping = _number("mali_damping", mali_damping)
     is_module = isinstance(func, _core.nn.Module)
     if not is_module and not callable(func):
         raise ValueError("func: must be an acaode.nn.Module or a callable f(t, z), got "
@@ -130,7 +131,7 @@ def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
 
 def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
            step_size=None, first_step=None, max_steps=100000, adjoint_rtol=None,
-           adjoint_atol=None, adjoint_method=None, params=None, **unknown):
+           adjoint_atol=None, adjoint_method=None, mali_damping=0.0, params=None, **unknown):
     """Solves dz/dt = func(t, z) and returns the states at t, shape [len(t), *z0.shape].
 
     func: an ``acaode.nn.Module`` whose ``forward(t, z)`` returns dz/dt (a module built
@@ -150,6 +151,8 @@ def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca"
     max_steps: the solve fails (acaode.SolverError) after this many step trials.
     adjoint_rtol, adjoint_atol, adjoint_method: the continuous adjoint's backward solve
         (None = the forward solve's).
+    mali_damping: gradient="mali" only: the ALF damping d in [0, 1), d != 0.5 (0 =
+        undamped; the damped inversion loses digits at every step, see aca/reversible.h).
     params: the tensors to differentiate when func is a plain callable (default: func's
         parameters() for a Module).
 
@@ -159,4 +162,5 @@ def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca"
     return solve(func, z0, t, method=method, rtol=rtol, atol=atol, gradient=gradient,
                  step_size=step_size, first_step=first_step, max_steps=max_steps,
                  adjoint_rtol=adjoint_rtol, adjoint_atol=adjoint_atol,
-                 adjoint_method=adjoint_method, params=params, **unknown).ys
+                 adjoint_method=adjoint_method, mali_damping=mali_damping, params=params,
+                 **unknown).ys
