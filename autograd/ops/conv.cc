@@ -1,21 +1,18 @@
 #include "autograd/ops/conv.h"
 
-#include <Eigen/Dense>
 #include <cstring>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "autograd/cpu/im2col.h"
+#include "autograd/cpu/nn_gemm.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
 #include "autograd/grad_mode.h"
 
 namespace acaode {
 namespace {
-
-template <class T>
-using MatR = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 [[noreturn]] void Fail(const std::string& what) {
   throw ValueError(absl::StrCat("Conv2d: ", what));
@@ -90,19 +87,22 @@ Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b,
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     cpu::Im2Col(x.data<T>(), g, col.data<T>());
-    Eigen::Map<const MatR<T>> wm(w.data<T>(), out_c, krows);
-    Eigen::Map<const MatR<T>> cm(col.data<T>(), krows, ncols);
     T* py = y.data<T>();
     const T* pb = b.defined() ? b.data<T>() : nullptr;
     if (g.batch == 1) {
-      Eigen::Map<MatR<T>> ym(py, out_c, ncols);
-      ym.noalias() = wm * cm;
-      if (pb) ym.colwise() += Eigen::Map<const Eigen::Matrix<T, -1, 1>>(pb, out_c);
+      // [O, P] is already the layout of y.
+      cpu::NnGemm<T>(false, false, out_c, ncols, krows, w.data<T>(), col.data<T>(), py,
+                     false);
+      if (pb) {
+        for (int64_t o = 0; o < out_c; ++o) {
+          for (int64_t q = 0; q < ncols; ++q) py[o * ncols + q] += pb[o];
+        }
+      }
       return;
     }
     Tensor tmp = Empty({out_c, ncols}, x.dtype());
-    Eigen::Map<MatR<T>> tm(tmp.data<T>(), out_c, ncols);
-    tm.noalias() = wm * cm;
+    cpu::NnGemm<T>(false, false, out_c, ncols, krows, w.data<T>(), col.data<T>(),
+                   tmp.data<T>(), false);
     // [O, N*P] -> [N, O, P], adding the bias.
     const T* pt = tmp.data<T>();
     for (int64_t n = 0; n < g.batch; ++n) {
@@ -141,23 +141,24 @@ Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b,
                                pgy + (n * out_c + o) * opix, sizeof(T) * opix);
                  }
                }
-               Eigen::Map<const MatR<T>> gm(pg, out_c, ncols);
                if (need_b) {
                  db = Empty({out_c}, dtype);
-                 Eigen::Map<Eigen::Matrix<T, -1, 1>>(db.data<T>(), out_c) =
-                     gm.rowwise().sum();
+                 T* pdb = db.data<T>();
+                 for (int64_t o = 0; o < out_c; ++o) {
+                   T acc = T(0);
+                   for (int64_t q = 0; q < ncols; ++q) acc += pg[o * ncols + q];
+                   pdb[o] = acc;
+                 }
                }
                if (need_w) {
                  dw = Empty({out_c, g.channels, g.kernel_h, g.kernel_w}, dtype);
-                 Eigen::Map<const MatR<T>> cm(col.data<T>(), krows, ncols);
-                 Eigen::Map<MatR<T>>(dw.data<T>(), out_c, krows).noalias() =
-                     gm * cm.transpose();
+                 cpu::NnGemm<T>(false, true, out_c, krows, ncols, pg, col.data<T>(),
+                                dw.data<T>(), false);
                }
                if (need_x) {
                  Tensor dcol = Empty({krows, ncols}, dtype);
-                 Eigen::Map<const MatR<T>> wm(w.data<T>(), out_c, krows);
-                 Eigen::Map<MatR<T>>(dcol.data<T>(), krows, ncols).noalias() =
-                     wm.transpose() * gm;
+                 cpu::NnGemm<T>(true, false, krows, ncols, out_c, w.data<T>(), pg,
+                                dcol.data<T>(), false);
                  dx = Empty({g.batch, g.channels, g.in_h, g.in_w}, dtype);
                  std::memset(dx.raw_data(), 0, dx.nbytes());
                  cpu::Col2Im(dcol.data<T>(), g, dx.data<T>());

@@ -10,7 +10,8 @@
 // (x is 0 outside the image); OH = (H + 2*padding - KH) / stride + 1.
 //
 // Implementation: im2col of the whole batch into [C*KH*KW, N*OH*OW] and one
-// Eigen GEMM (autograd/cpu/im2col.h). Backward: dW = G col^T,
+// GEMM (autograd/cpu/im2col.h, autograd/cpu/nn_gemm.h: AVX-512 SGEMM where
+// available, else Eigen). Backward: dW = G col^T,
 // dcol = W^T G scattered back by col2im, db = sum of G; G is dy laid out as
 // [O, N*OH*OW]. The im2col buffer is saved for the weight gradient when the
 // weight requires grad (memory C*KH*KW*N*OH*OW elements per recorded call).

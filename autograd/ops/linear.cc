@@ -1,10 +1,12 @@
 #include "autograd/ops/linear.h"
 
-#include <Eigen/Dense>
 #include <string>
 #include <vector>
 
+#include <Eigen/Dense>
+
 #include "absl/strings/str_cat.h"
+#include "autograd/cpu/nn_gemm.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
 #include "autograd/ops/record_list.h"
@@ -59,11 +61,12 @@ Tensor Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
   Tensor y = Empty(out_shape, x.dtype());
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    Eigen::Map<const MatR<T>> xm(x.data<T>(), rows, in);
-    Eigen::Map<const MatR<T>> wm(w.data<T>(), out, in);
-    Eigen::Map<MatR<T>> ym(y.data<T>(), rows, out);
-    ym.noalias() = xm * wm.transpose();
-    if (b.defined()) ym.rowwise() += Eigen::Map<const RowVec<T>>(b.data<T>(), out);
+    T* py = y.data<T>();
+    cpu::NnGemm<T>(false, true, rows, out, in, x.data<T>(), w.data<T>(), py, false);
+    if (b.defined()) {
+      Eigen::Map<MatR<T>>(py, rows, out).rowwise() +=
+          Eigen::Map<const RowVec<T>>(b.data<T>(), out);
+    }
   });
   if (NeedsGrad(x, w, b)) {
     std::vector<Tensor> inputs = {x, w};
@@ -78,21 +81,21 @@ Tensor Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
           Tensor dx, dw, db;
           DispatchFloat(x.dtype(), [&](auto tag) {
             using T = decltype(tag);
-            Eigen::Map<const MatR<T>> gm(g[0].data<T>(), rows, out);
+            const T* pg = g[0].data<T>();
             if (need_x) {
               dx = Empty(x.shape(), x.dtype());
-              Eigen::Map<const MatR<T>> wm(w.data<T>(), out, in);
-              Eigen::Map<MatR<T>>(dx.data<T>(), rows, in).noalias() = gm * wm;
+              cpu::NnGemm<T>(false, false, rows, in, out, pg, w.data<T>(), dx.data<T>(),
+                             false);
             }
             if (need_w) {
               dw = Empty(w.shape(), w.dtype());
-              Eigen::Map<const MatR<T>> xm(x.data<T>(), rows, in);
-              Eigen::Map<MatR<T>>(dw.data<T>(), out, in).noalias() =
-                  gm.transpose() * xm;
+              cpu::NnGemm<T>(true, false, out, in, rows, pg, x.data<T>(), dw.data<T>(),
+                             false);
             }
             if (need_b) {
               db = Empty({out}, x.dtype());
-              Eigen::Map<RowVec<T>>(db.data<T>(), out) = gm.colwise().sum();
+              Eigen::Map<RowVec<T>>(db.data<T>(), out) =
+                  Eigen::Map<const MatR<T>>(pg, rows, out).colwise().sum();
             }
           });
           Grads res = {dx, dw};

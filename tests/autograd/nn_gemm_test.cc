@@ -1,0 +1,134 @@
+// Tests of the NN GEMM (autograd/cpu/nn_gemm.h, sgemm_avx512.h): every
+// transpose combination, accumulate, and ragged edges against a direct
+// double-precision triple loop; and Conv2d/Linear large enough to take the
+// AVX-512 path, float32 against float64 (forward and gradients).
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "autograd/autograd.h"
+#include "autograd/cpu/nn_gemm.h"
+#include "autograd/cpu/sgemm_avx512.h"
+#include "autograd/ops/conv.h"
+#include "autograd/ops/linear.h"
+#include "gtest/gtest.h"
+
+namespace acaode {
+namespace {
+
+struct Case {
+  int64_t m, n, k;
+  bool ta, tb, acc;
+};
+
+// max |C - (C0 if acc) - op(A) op(B)| over the elements, in double.
+template <class T>
+double MaxError(const Case& c, const std::vector<T>& a, const std::vector<T>& b,
+                const std::vector<T>& c0, const std::vector<T>& out) {
+  double worst = 0;
+  for (int64_t i = 0; i < c.m; ++i)
+    for (int64_t j = 0; j < c.n; ++j) {
+      double s = c.acc ? double(c0[i * c.n + j]) : 0.0;
+      for (int64_t p = 0; p < c.k; ++p) {
+        s += double(c.ta ? a[p * c.m + i] : a[i * c.k + p]) *
+             double(c.tb ? b[j * c.k + p] : b[p * c.n + j]);
+      }
+      worst = std::max(worst, std::abs(s - double(out[i * c.n + j])));
+    }
+  return worst;
+}
+
+template <class T>
+void Fill(std::vector<T>* v, Generator& gen) {
+  for (T& x : *v) x = static_cast<T>(2 * gen.NextUniform() - 1);
+}
+
+std::vector<Case> Cases() {
+  std::vector<Case> cases;
+  // Ragged sizes around the 8 x 32 tile and the 256-deep / 128-row blocks.
+  const int64_t shapes[][3] = {{1, 1, 1},   {7, 33, 5},    {9, 31, 257},
+                               {64, 64, 64}, {130, 70, 300}, {17, 100, 513}};
+  for (const auto& s : shapes)
+    for (int t = 0; t < 8; ++t) cases.push_back({s[0], s[1], s[2], bool(t & 1), bool(t & 2), bool(t & 4)});
+  return cases;
+}
+
+TEST(SgemmAvx512, MatchesDirectProduct) {
+  if (!cpu::HasAvx512()) GTEST_SKIP() << "this CPU has no AVX-512F (or ACAODE_DISABLE_AVX512 is set)";
+  Generator gen(1);
+  for (const Case& c : Cases()) {
+    std::vector<float> a(c.m * c.k), b(c.k * c.n), out(c.m * c.n);
+    Fill(&a, gen);
+    Fill(&b, gen);
+    Fill(&out, gen);
+    const std::vector<float> c0 = out;
+    cpu::SgemmAvx512(c.ta, c.tb, c.m, c.n, c.k, a.data(), b.data(), out.data(), c.acc);
+    // float32 sums of k products of |x| < 1: error ~ k * 6e-8.
+    EXPECT_LT(MaxError(c, a, b, c0, out), 1e-6 * c.k + 1e-6)
+        << c.m << "x" << c.n << "x" << c.k << " ta " << c.ta << " tb " << c.tb << " acc " << c.acc;
+  }
+}
+
+TEST(NnGemm, EigenPathMatchesDirectProductInDouble) {
+  Generator gen(2);
+  for (const Case& c : Cases()) {
+    std::vector<double> a(c.m * c.k), b(c.k * c.n), out(c.m * c.n);
+    Fill(&a, gen);
+    Fill(&b, gen);
+    Fill(&out, gen);
+    const std::vector<double> c0 = out;
+    cpu::NnGemm<double>(c.ta, c.tb, c.m, c.n, c.k, a.data(), b.data(), out.data(), c.acc);
+    EXPECT_LT(MaxError(c, a, b, c0, out), 1e-12 * c.k)
+        << c.m << "x" << c.n << "x" << c.k << " ta " << c.ta << " tb " << c.tb << " acc " << c.acc;
+  }
+}
+
+// max |a - b| / max |b|.
+double RelError(const Tensor& a, const Tensor& b) {
+  const std::vector<double> x = ToVector(a), y = ToVector(b);
+  double scale = 1e-30, err = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    scale = std::max(scale, std::abs(y[i]));
+    err = std::max(err, std::abs(x[i] - y[i]));
+  }
+  return err / scale;
+}
+
+// Runs f on float32 and float64 copies of the inputs, with backward of
+// sum(w * y), and compares outputs and input gradients.
+void ExpectFloat32MatchesFloat64(const std::function<Tensor(const std::vector<Tensor>&)>& f,
+                                 const std::vector<Tensor>& inputs) {
+  std::vector<Tensor> x32, x64;
+  for (const Tensor& t : inputs) {
+    x32.push_back(t.to(DType::kFloat32).detach().clone().set_requires_grad(true));
+    x64.push_back(t.to(DType::kFloat64).detach().clone().set_requires_grad(true));
+  }
+  Tensor y32 = f(x32), y64 = f(x64);
+  Generator wg(3);
+  Tensor w = RandUniform(y64.shape(), 0.5, 1.5, wg);
+  Sum(Mul(y32, w.to(DType::kFloat32))).backward();
+  Sum(Mul(y64, w)).backward();
+  EXPECT_LT(RelError(y32, y64), 1e-5);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    EXPECT_LT(RelError(x32[i].grad(), x64[i].grad()), 1e-5) << "gradient of input " << i;
+  }
+}
+
+TEST(NnGemm, LargeConvAndLinearFloat32MatchFloat64) {
+  // Sizes above kNnGemmAvx512MinWork, so float32 takes the AVX-512 path
+  // where available; float64 always takes Eigen's.
+  Generator gen(4);
+  Tensor x = RandUniform({8, 32, 8, 8}, -1, 1, gen), w = RandUniform({32, 32, 3, 3}, -0.2, 0.2, gen);
+  Tensor b = RandUniform({32}, -1, 1, gen);
+  ASSERT_GE(32 * (8 * 64) * (32 * 9), cpu::kNnGemmAvx512MinWork);
+  ExpectFloat32MatchesFloat64(
+      [](const std::vector<Tensor>& v) { return Conv2d(v[0], v[1], v[2], {1, 1}); }, {x, w, b});
+  Tensor xl = RandUniform({256, 96}, -1, 1, gen), wl = RandUniform({128, 96}, -0.2, 0.2, gen);
+  Tensor bl = RandUniform({128}, -1, 1, gen);
+  ASSERT_GE(256 * 128 * 96, cpu::kNnGemmAvx512MinWork);
+  ExpectFloat32MatchesFloat64(
+      [](const std::vector<Tensor>& v) { return Linear(v[0], v[1], v[2]); }, {xl, wl, bl});
+}
+
+}  // namespace
+}  // namespace acaode
