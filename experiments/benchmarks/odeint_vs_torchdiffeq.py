@@ -159,7 +159,7 @@ def main():
     if args.worker:
         return worker(args)
 
-    env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), MKL_NUM_THREADS=str(args.threads),
+    env = dict(os.environ, ACAODE_NUM_THREADS=str(args.threads), OMP_NUM_THREADS=str(args.threads), MKL_NUM_THREADS=str(args.threads),
                OPENBLAS_NUM_THREADS=str(args.threads))
     problems = ["A"] if args.quick else ["A", "B"]
     repeats = 2 if args.quick else args.repeats
