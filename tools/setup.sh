@@ -15,7 +15,7 @@ say() { echo "setup: $*" >&2; }
 
 # --- 1. Debian packages -------------------------------------------------------------
 packages=(bazel-bootstrap bazel-platforms g++ libeigen3-dev libabsl-dev libgtest-dev
-  libgmock-dev pybind11-dev python3-venv)
+  libgmock-dev pybind11-dev python3-venv dataset-fashion-mnist)
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
