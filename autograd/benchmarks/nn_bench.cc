@@ -13,18 +13,20 @@
 //   bazel run -c opt //autograd/benchmarks:nn_bench -- --seconds=2
 //
 // Note [nn benchmark results] (2026-11-30, 2-core Xeon with AVX-512, shared
-// and loaded; this build -march=x86-64-v3; torch 2.15 CPU, 1 thread; best
-// of 3 rounds, microseconds per iteration, ratio = acaode / torch):
-//   MLP fwd+bwd     117    vs   192   0.61  (faster than PyTorch)
-//   MLP fwd          40    vs    43   0.93
-//   conv fwd+bwd  18300    vs  7900   2.3
-//   conv fwd       6500    vs  2100   3.1
-// The conv block is GEMM-bound (perf: ~60% in Eigen's gebp kernel, ~9%
-// im2col): Eigen's AVX2 SGEMM reaches ~65 GFLOP/s on one core while
-// PyTorch's oneDNN uses AVX-512 (~140 GFLOP/s for these convolutions). A
-// -march=native (AVX-512) build of this binary measured conv fwd+bwd
-// 16900 us (2.1x). Closing the gap needs an AVX-512 GEMM micro-kernel with
-// runtime dispatch (or oneDNN/OpenBLAS), not more im2col work.
+// and loaded; build -march=x86-64-v3 plus the run-time dispatched AVX-512
+// SGEMM of autograd/cpu/sgemm_avx512.h; torch 2.15 CPU, 1 thread; best of 3
+// rounds of thread CPU time, microseconds per iteration, ratio = acaode /
+// torch):
+//   MLP fwd+bwd     121    vs   210   0.58  (faster than PyTorch)
+//   MLP fwd          43    vs    45   0.96
+//   conv fwd+bwd  15200    vs  8800   1.73
+//   conv fwd       5250    vs  2240   2.35
+// Before the AVX-512 SGEMM (Eigen's AVX2 GEMM only) the conv block was
+// 18300 us (2.3x). The conv block is GEMM-bound; what is left: the SGEMM
+// reaches 75-120 GFLOP/s against oneDNN's ~140, and packing the im2col
+// matrix costs nearly as much as the micro-kernel (perf: 14% vs 18%), so
+// the next step is im2col writing the packed B panels directly.
+
 #include <algorithm>
 #include <ctime>
 #include <cstdio>
