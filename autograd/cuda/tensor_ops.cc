@@ -45,6 +45,29 @@ Shape Strip(const Shape& shape, const std::vector<int64_t>& dims) {
 
 }  // namespace
 
+bool OnCuda(const char* op, std::initializer_list<const Tensor*> tensors) {
+  bool any_cuda = false, any_cpu_big = false;
+  for (const Tensor* t : tensors) {
+    if (!t->defined()) continue;
+    if (t->device() == Device::kCuda) {
+      any_cuda = true;
+    } else if (t->numel() != 1) {
+      any_cpu_big = true;
+    }
+  }
+  if (any_cuda && any_cpu_big) {
+    throw ValueError(std::string(op) +
+                     ": tensors on different devices (cpu and cuda); move them with "
+                     ".to(device) first");
+  }
+  return any_cuda;
+}
+
+Tensor ToCuda(const Tensor& t) {
+  if (!t.defined() || t.device() == Device::kCuda) return t;
+  return t.to(Device::kCuda);
+}
+
 Tensor Unary(UnaryOp op, const Tensor& x, UnaryParams p) {
   Tensor y = EmptyLike(x.shape(), x.dtype());
   ForDType(x.dtype(), [&](auto tag) {
@@ -243,6 +266,40 @@ Tensor MatMul(const Tensor& a, const Tensor& b) {
     }
   });
   return out;
+}
+
+std::pair<Tensor, Tensor> MatMulGrads(const Tensor& a, const Tensor& b, const Tensor& gc,
+                                      bool need_a, bool need_b) {
+  const Shape& sa = a.shape();
+  const int64_t m = sa[sa.size() - 2], k = sa[sa.size() - 1], n = b.shape()[b.dim() - 1];
+  int64_t batch = 1;
+  for (size_t i = 0; i + 2 < sa.size(); ++i) batch *= sa[i];
+  const bool b_shared = b.dim() == 2;
+  Tensor ga, gb;
+  ForDType(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    if (need_a) {
+      ga = EmptyLike(a.shape(), a.dtype());
+      if (b_shared) {
+        Gemm<T>(false, true, batch * m, k, n, In<T>(gc), In<T>(b), Out<T>(ga), false,
+                CurrentStream());
+      } else {
+        GemmStridedBatched<T>(false, true, m, k, n, In<T>(gc), m * n, In<T>(b), k * n, Out<T>(ga),
+                              m * k, batch, false, CurrentStream());
+      }
+    }
+    if (need_b) {
+      gb = EmptyLike(b.shape(), b.dtype());
+      if (b_shared) {
+        Gemm<T>(true, false, k, n, batch * m, In<T>(a), In<T>(gc), Out<T>(gb), false,
+                CurrentStream());
+      } else {
+        GemmStridedBatched<T>(true, false, k, n, m, In<T>(a), m * k, In<T>(gc), m * n, Out<T>(gb),
+                              k * n, batch, false, CurrentStream());
+      }
+    }
+  });
+  return {ga, gb};
 }
 
 namespace {

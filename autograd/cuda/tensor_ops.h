@@ -13,6 +13,9 @@
 #define ACAODE_AUTOGRAD_CUDA_TENSOR_OPS_H_
 
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "autograd/cuda/elementwise.h"
@@ -23,6 +26,20 @@
 
 namespace acaode {
 namespace cuda {
+
+// The dispatch test of the ops: true when the op's tensor arguments are on
+// the cuda device, false when all are on the CPU (undefined tensors are
+// ignored: optional arguments). Tensors on different devices are a
+// ValueError naming the op, except one-element CPU tensors next to cuda
+// ones (scalars such as a step size h), which the op moves with ToCuda.
+bool OnCuda(const char* op, std::initializer_list<const Tensor*> tensors);
+inline bool OnCuda(const char* op, const Tensor& a) { return OnCuda(op, {&a}); }
+inline bool OnCuda(const char* op, const Tensor& a, const Tensor& b) {
+  return OnCuda(op, {&a, &b});
+}
+// t on the cuda device (a differentiable copy of a CPU tensor; t itself when
+// already there).
+Tensor ToCuda(const Tensor& t);
 
 // --- elementwise ---
 Tensor Unary(UnaryOp op, const Tensor& x, UnaryParams p = {});
@@ -58,6 +75,10 @@ Tensor Reduce(ReduceOp op, const Tensor& x, const std::vector<int64_t>& dims,
 // MatMul core: a [..., m, k], b [k, n] (shared) or [..., k, n] with a's
 // leading dims; validated by the caller.
 Tensor MatMul(const Tensor& a, const Tensor& b);
+// Gradients of MatMul(a, b) (core shapes as above) for dC = gc: dA = dC B^T,
+// dB = A^T dC (summed over the batch when b is shared); each only where asked.
+std::pair<Tensor, Tensor> MatMulGrads(const Tensor& a, const Tensor& b, const Tensor& gc,
+                                      bool need_a, bool need_b);
 // c = op(a) op(b) (+ c) on 2-D tensors (row-major, see gemm.h).
 void GemmInto(bool trans_a, bool trans_b, const Tensor& a, const Tensor& b, const Tensor& c,
               bool accumulate);
