@@ -163,6 +163,8 @@ TEST(AdaptiveAvgPool2d1x1, ValuesAndGradients) {
   Reseed(5);
   EXPECT_TRUE(GradCheck([](const Inputs& v) { return AdaptiveAvgPool2d1x1(v[0]); },
                         {RandInput({2, 3, 3, 4})}));
+  EXPECT_TRUE(Float32MatchesFloat64([](const Inputs& v) { return AdaptiveAvgPool2d1x1(v[0]); },
+                                    {RandInput({2, 3, 3, 4})}));
   EXPECT_THROW(AdaptiveAvgPool2d1x1(Zeros({2, 3})), ValueError);
 }
 
@@ -348,6 +350,8 @@ TEST(CrossEntropy, GradientsAndErrors) {
   EXPECT_TRUE(GradCheck(
       [&](const Inputs& v) { return CrossEntropy(v[0], labels, Reduction::kSum); },
       {RandInput({4, 5}, -2, 2)}));
+  EXPECT_TRUE(Float32MatchesFloat64(
+      [&](const Inputs& v) { return CrossEntropy(v[0], labels); }, {RandInput({4, 5}, -2, 2)}));
   EXPECT_THAT([] { CrossEntropy(Zeros({2, 3}), std::vector<int64_t>{0, 3}); },
               ::testing::ThrowsMessage<ValueError>(HasSubstr("label 3 at index 1")));
   EXPECT_THAT([] { CrossEntropy(Zeros({2, 3}), std::vector<int64_t>{0}); },
@@ -364,6 +368,8 @@ TEST(MseLoss, ValuesGradientsAndErrors) {
   Reseed(12);
   EXPECT_TRUE(GradCheck([](const Inputs& v) { return MseLoss(v[0], v[1]); },
                         {RandInput({3, 4}), RandInput({3, 4})}));
+  EXPECT_TRUE(Float32MatchesFloat64([](const Inputs& v) { return MseLoss(v[0], v[1]); },
+                                    {RandInput({3, 4}), RandInput({3, 4})}));
   EXPECT_THAT([] { MseLoss(Zeros({3}), Zeros({3, 1})); },
               ::testing::ThrowsMessage<ValueError>(HasSubstr("differs from target shape")));
   EXPECT_THROW(MseLoss(Zeros({3}), Zeros({3}, DType::kFloat32)), ValueError);
