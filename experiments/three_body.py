@@ -299,11 +299,17 @@ def plot(results, path):
     for body in range(3):
         ax = fig.add_subplot(2, 3, body + 1, projection="3d")
         sl = slice(3 * body, 3 * body + 3)
-        ax.plot(*traj["truth"][:, sl].T, "C0-", lw=2, label="ground truth")
+        truth = np.asarray(traj["truth"])[:, sl]
+        lo, hi = truth.min(0) - 0.3, truth.max(0) + 0.3
+        ax.plot(*truth.T, "C0-", lw=2, label="ground truth")
         for name, style in shown:
             if traj.get(name) is not None:
-                lim = np.clip(traj[name][:, sl], -3, 3)  # keep a diverged rollout in view
-                ax.plot(*lim.T, style, label=name)
+                # a rollout that flies off is drawn up to where it leaves the box
+                pred = np.asarray(traj[name])[:, sl]
+                inside = np.all((pred >= lo) & (pred <= hi), axis=1)
+                stop = len(pred) if inside.all() else int(np.argmin(inside))
+                ax.plot(*pred[:stop].T, style, label=name)
+        ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), zlim=(lo[2], hi[2]))
         ax.set(title=f"body {body + 1} (m = {TRUE_MASSES[body]:g}), t in [0, 2]",
                xlabel="x", ylabel="y", zlabel="z")
         if body == 0:
