@@ -148,6 +148,19 @@ Tensor AvgPool2dOp(const Tensor& x, int64_t kernel, int64_t stride, int64_t padd
   return y;
 }
 
+Tensor AdaptiveAvgPool2d1x1Op(const Tensor& x) {
+  const Shape shape = x.shape();
+  Tensor y = Reduce(ReduceOp::kMean, x, {2, 3}).reshape({shape[0], shape[1], 1, 1});
+  // dx = dy / (H W) at every position of the plane
+  if (NeedsGrad(x)) {
+    Record("AdaptiveAvgPool2d1x1Backward", {x}, {y}, [shape](const Grads& g) {
+      const double inv = 1.0 / static_cast<double>(shape[2] * shape[3]);
+      return Grads{Unary(UnaryOp::kMulScalar, BroadcastTo(g[0], shape), {inv, 0.0})};
+    });
+  }
+  return y;
+}
+
 Tensor LogSoftmaxOp(const Tensor& x, int64_t dim) {
   Tensor y = LogSoftmax(x, dim);
   // dx = dy - exp(y) sum(dy) along dim

@@ -32,6 +32,8 @@ Tensor GroupNormOp(const Tensor& x, int64_t groups, const Tensor& w, const Tenso
 Tensor BatchNormOp(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
                    const Tensor& w, const Tensor& b, bool training, double momentum, double eps);
 Tensor AvgPool2dOp(const Tensor& x, int64_t kernel, int64_t stride, int64_t padding);
+// Mean over each H x W plane: [N, C, H, W] -> [N, C, 1, 1].
+Tensor AdaptiveAvgPool2d1x1Op(const Tensor& x);
 Tensor LogSoftmaxOp(const Tensor& x, int64_t dim);
 // mean: divide by N (else sum). labels validated by the caller.
 Tensor CrossEntropyOp(const Tensor& logits, const std::vector<int64_t>& labels, bool mean);

@@ -104,5 +104,13 @@ void CopyBytes(void* dst, Device dst_device, const void* src, Device src_device,
   Check(cudaStreamSynchronize(s), "cudaStreamSynchronize after copy");
 }
 
+void CopyBlocks2D(void* dst, size_t dst_pitch, const void* src, size_t src_pitch, size_t width,
+                  size_t rows) {
+  if (width == 0 || rows == 0) return;
+  Check(cudaMemcpy2DAsync(dst, dst_pitch, src, src_pitch, width, rows, cudaMemcpyDeviceToDevice,
+                          CurrentStream()),
+        "cudaMemcpy2DAsync");
+}
+
 }  // namespace cuda
 }  // namespace acaode

@@ -73,6 +73,12 @@ void Free(void* ptr);
 // Host memory is ordinary pageable memory.
 void CopyBytes(void* dst, Device dst_device, const void* src, Device src_device, size_t nbytes);
 
+// Copies `rows` blocks of `width` bytes from src (block i at src + i *
+// src_pitch) to dst (at dst + i * dst_pitch), device to device, on
+// CurrentStream() (asynchronous: ordered with the kernels).
+void CopyBlocks2D(void* dst, size_t dst_pitch, const void* src, size_t src_pitch, size_t width,
+                  size_t rows);
+
 }  // namespace cuda
 }  // namespace acaode
 

@@ -38,6 +38,9 @@ void* Malloc(size_t) {
 }
 void Free(void*) {}
 void CopyBytes(void*, Device, const void*, Device, size_t) { RequireDevice("cuda copy"); }
+void CopyBlocks2D(void*, size_t, const void*, size_t, size_t, size_t) {
+  RequireDevice("cuda copy");
+}
 
 }  // namespace cuda
 }  // namespace acaode
