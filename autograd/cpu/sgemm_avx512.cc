@@ -52,37 +52,50 @@ void PackA(bool ta, const float* a, int64_t lda, int64_t i0, int64_t mc,
 
 // Packs op(B)[p0 : p0+kc, j0 : j0+nc] into panels of kNr columns, each
 // stored k-major (kc x kNr), zero-padded to a multiple of kNr columns.
-void PackB(bool tb, const float* b, int64_t ldb, int64_t p0, int64_t kc,
-           int64_t j0, int64_t nc, float* out) {
+// Full panels use AVX-512 moves (plain B) or gathers (transposed B): the
+// packed matrix is as large as the im2col matrix, so this is hot.
+__attribute__((target("avx512f"))) void PackB(bool tb, const float* b, int64_t ldb,
+                                               int64_t p0, int64_t kc, int64_t j0,
+                                               int64_t nc, float* out) {
+  // Gathers index with 32-bit offsets j * ldb, j < kNr.
+  const bool can_gather = ldb < (int64_t{1} << 31) / kNr;
   for (int64_t jr = 0; jr < nc; jr += kNr) {
     const int64_t nr = nc - jr < kNr ? nc - jr : kNr;
     float* panel = out + jr * kc;
     if (!tb) {
+      if (nr == kNr) {
+        for (int64_t p = 0; p < kc; ++p) {
+          const float* src = b + (p0 + p) * ldb + j0 + jr;
+          _mm512_storeu_ps(panel + p * kNr, _mm512_loadu_ps(src));
+          _mm512_storeu_ps(panel + p * kNr + 16, _mm512_loadu_ps(src + 16));
+        }
+      } else {
+        for (int64_t p = 0; p < kc; ++p) {
+          const float* src = b + (p0 + p) * ldb + j0 + jr;
+          float* dst = panel + p * kNr;
+          for (int64_t j = 0; j < nr; ++j) dst[j] = src[j];
+          for (int64_t j = nr; j < kNr; ++j) dst[j] = 0.0f;
+        }
+      }
+    } else if (nr == kNr && can_gather) {
+      // Column p of the 32 source rows: two 16-lane gathers.
+      const __m512i step = _mm512_mullo_epi32(
+          _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+          _mm512_set1_epi32(static_cast<int>(ldb)));
+      const float* src0 = b + (j0 + jr) * ldb + p0;
+      const float* src1 = src0 + 16 * ldb;
+      // (The masked form with an explicit zero source: GCC 12 warns that
+      // the unmasked intrinsic's internal source "may be uninitialized".)
+      const __m512 zero = _mm512_setzero_ps();
       for (int64_t p = 0; p < kc; ++p) {
-        const float* src = b + (p0 + p) * ldb + j0 + jr;
-        float* dst = panel + p * kNr;
-        std::memcpy(dst, src, sizeof(float) * nr);
-        for (int64_t j = nr; j < kNr; ++j) dst[j] = 0.0f;
+        _mm512_storeu_ps(panel + p * kNr,
+                         _mm512_mask_i32gather_ps(zero, 0xFFFF, step, src0 + p, 4));
+        _mm512_storeu_ps(panel + p * kNr + 16,
+                         _mm512_mask_i32gather_ps(zero, 0xFFFF, step, src1 + p, 4));
       }
     } else {
-      // Transposed source: read 4 x kNr blocks (4 consecutive p of each of
-      // the kNr source rows) so both reads and writes stay local.
       const float* src = b + (j0 + jr) * ldb + p0;
-      int64_t p = 0;
-      for (; p + 4 <= kc; p += 4) {
-        float* dst = panel + p * kNr;
-        for (int64_t j = 0; j < nr; ++j) {
-          const float* s = src + j * ldb + p;
-          dst[j] = s[0];
-          dst[kNr + j] = s[1];
-          dst[2 * kNr + j] = s[2];
-          dst[3 * kNr + j] = s[3];
-        }
-        for (int64_t j = nr; j < kNr; ++j) {
-          dst[j] = dst[kNr + j] = dst[2 * kNr + j] = dst[3 * kNr + j] = 0.0f;
-        }
-      }
-      for (; p < kc; ++p) {
+      for (int64_t p = 0; p < kc; ++p) {
         float* dst = panel + p * kNr;
         for (int64_t j = 0; j < nr; ++j) dst[j] = src[j * ldb + p];
         for (int64_t j = nr; j < kNr; ++j) dst[j] = 0.0f;
