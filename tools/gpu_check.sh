@@ -14,12 +14,16 @@
 set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
-if [[ -f tools/bazel_env.sh && -x .venv/bin/python ]]; then
+start=$(date +%s)
+# The same set-up as tools/test.sh (packages, .venv); fast when nothing is missing.
+if ! timeout 120 tools/setup.sh; then
+  echo "tools/setup.sh failed; continuing with what is installed"
+fi
+if [[ -x .venv/bin/python ]]; then
   source tools/bazel_env.sh
 else
   ACAODE_BAZEL_FLAGS=()
 fi
-start=$(date +%s)
 log=$(mktemp -d)/gpu_check
 mkdir -p "$log"
 

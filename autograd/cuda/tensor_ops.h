@@ -6,6 +6,16 @@
 //
 //   if (x.device() == Device::kCuda) return cuda::Unary(cuda::UnaryOp::kTanh, x);
 //
+// Note [CUDA dispatch]: an op validates its arguments exactly as on the CPU,
+// then branches once on the device of its tensors (OnCuda, or
+// `x.device() == Device::kCuda`) to these functions for the forward and, in
+// its recorded backward, on the device of the incoming gradient; the CPU
+// path stays as it was. Whole NN ops (conv, norms, losses) branch to
+// autograd/cuda/nn_ops.h, which records their backward itself. The core
+// (engine sums and seeds, clone, Tensor::to(dtype), slices) reaches the GPU
+// through the raw DeviceKernels the backend registers (allocator.h), since
+// the core cannot depend on this library.
+//
 // Memory: all Tensor arguments must be contiguous cuda tensors (the device
 // check is the caller's; these functions do not read host data). Results are
 // cuda tensors. Only item()/ToHost synchronise with the host.
