@@ -13,19 +13,19 @@
 //   bazel run -c opt //autograd/benchmarks:nn_bench -- --seconds=2
 //
 // Note [nn benchmark results] (2026-11-30, 2-core Xeon with AVX-512, shared
-// and loaded; build -march=x86-64-v3 plus the run-time dispatched AVX-512
-// SGEMM of autograd/cpu/sgemm_avx512.h; torch 2.15 CPU, 1 thread; best of 3
-// rounds of thread CPU time, microseconds per iteration, ratio = acaode /
-// torch):
-//   MLP fwd+bwd     121    vs   210   0.58  (faster than PyTorch)
-//   MLP fwd          43    vs    45   0.96
-//   conv fwd+bwd  15200    vs  8800   1.73
-//   conv fwd       5250    vs  2240   2.35
-// Before the AVX-512 SGEMM (Eigen's AVX2 GEMM only) the conv block was
-// 18300 us (2.3x). The conv block is GEMM-bound; what is left: the SGEMM
-// reaches 75-120 GFLOP/s against oneDNN's ~140, and packing the im2col
-// matrix costs nearly as much as the micro-kernel (perf: 14% vs 18%), so
-// the next step is im2col writing the packed B panels directly.
+// with other builds (load 2-7, so expect +-15%); build -march=x86-64-v3 plus
+// the run-time dispatched AVX-512 SGEMM of autograd/cpu/sgemm_avx512.h;
+// torch 2.15 CPU, 1 thread; best of 3-4 rounds of thread CPU time,
+// microseconds per iteration, ratio = acaode / torch):
+//   MLP fwd+bwd     121-125  vs   202-243   0.51-0.62  (faster than PyTorch)
+//   MLP fwd          43-46   vs    45-50    0.88-0.98
+//   conv fwd+bwd  15200-15800 vs  8800-9800  1.62-1.73
+//   conv fwd       5000-5250 vs  2200-2600  2.0-2.35
+// With Eigen's AVX2 GEMM only, the conv block was 18300 us (2.3x). The conv
+// block is GEMM-bound; what is left: the SGEMM reaches 90-120 GFLOP/s
+// against oneDNN's ~140, and the B operand (as large as the im2col matrix)
+// is packed once more after im2col, so the next step is an im2col that
+// writes packed B panels directly (and a 2-D tile that also packs A less).
 
 #include <algorithm>
 #include <ctime>
