@@ -13,14 +13,17 @@
 //   bazel run -c opt //autograd/benchmarks:nn_bench -- --seconds=2
 //
 // Note [nn benchmark results] (2026-11-30, 2-core Xeon with AVX-512, shared
-// with other builds (load 2-7, so expect +-15%); build -march=x86-64-v3 plus
-// the run-time dispatched AVX-512 SGEMM of autograd/cpu/sgemm_avx512.h;
-// torch 2.15 CPU, 1 thread; best of 3-4 rounds of thread CPU time,
-// microseconds per iteration, ratio = acaode / torch):
-//   MLP fwd+bwd     121-125  vs   202-243   0.51-0.62  (faster than PyTorch)
-//   MLP fwd          43-46   vs    45-50    0.88-0.98
-//   conv fwd+bwd  15200-15800 vs  8800-9800  1.62-1.73
-//   conv fwd       5000-5250 vs  2200-2600  2.0-2.35
+// with other builds, so expect +-15%; build -march=x86-64-v3 plus the
+// run-time dispatched AVX-512 SGEMM of autograd/cpu/sgemm_avx512.h; one
+// thread on both sides (SetNumThreads(1) / torch.set_num_threads(1));
+// torch 2.15 CPU; best of 3 rounds of thread CPU time, microseconds per
+// iteration, ratio = acaode / torch). Quietest run (load 2):
+//   MLP fwd+bwd     117    vs   188   0.62  (faster than PyTorch)
+//   MLP fwd          42    vs    42   0.99
+//   conv fwd+bwd  12600    vs  7700   1.63
+//   conv fwd       4500    vs  2100   2.16
+// Under load 4-7 the ratios stayed within 0.51-0.62 (MLP fwd+bwd) and
+// 1.62-1.73 (conv fwd+bwd).
 // With Eigen's AVX2 GEMM only, the conv block was 18300 us (2.3x). The conv
 // block is GEMM-bound; what is left: the SGEMM reaches 90-120 GFLOP/s
 // against oneDNN's ~140, and the B operand (as large as the im2col matrix)
@@ -38,6 +41,7 @@
 #include <vector>
 
 #include "autograd/autograd.h"
+#include "autograd/cpu/parallel.h"
 #include "autograd/nn/activation.h"
 #include "autograd/nn/conv.h"
 #include "autograd/nn/linear.h"
@@ -79,6 +83,9 @@ int Main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--seconds=", 10) == 0) seconds = std::atof(argv[i] + 10);
   }
+  // One thread for every op (the core's elementwise kernels would otherwise
+  // use the whole thread pool), as torch.set_num_threads(1) on the other side.
+  SetNumThreads(1);
   const DType f32 = DType::kFloat32;
   Generator gen(0);
 

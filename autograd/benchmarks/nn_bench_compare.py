@@ -20,7 +20,7 @@ def main():
     p.add_argument("--seconds", type=float, default=1.0)
     p.add_argument("--rounds", type=int, default=3)
     args = p.parse_args()
-    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", ACAODE_NUM_THREADS="1")
     here = os.path.dirname(os.path.abspath(__file__))
 
     def run(cmd):
