@@ -50,10 +50,12 @@ struct SolveStats {
 
   // Diagnostics of reverse accuracy (seed Appendix B), filled by backward:
   //  * ACA: the largest |replayed z_i − stored z_i| over all replayed steps (0 when the
-  //    replay reproduces the forward states bitwise).
+  //    replay reproduces the forward states bitwise). MALI: the largest |replayed step −
+  //    the state it was recovered from by inversion|. 0 for the other methods.
   double replay_max_abs_diff = 0.0;
   //  * Adjoint: z(ts[0]) as reconstructed by the backward solve of the augmented system
-  //    (compare with z0: the reconstruction is inexact). Undefined for the other methods.
+  //    (compare with z0: the reconstruction is inexact). MALI: z(ts[0]) as recovered by
+  //    inverting every ALF step (exact up to round-off). Undefined for ACA and naive.
   Tensor adjoint_reconstructed_z0;
 };
 
