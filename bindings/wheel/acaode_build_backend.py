@@ -36,7 +36,11 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     # The interpreter that runs this backend is the one the wheel is for (pip uses the same
     # version for its isolated build environment).
     env["PYTHON_BIN_PATH"] = os.path.realpath(sys.executable)
-    out = _run(["bazel", "build", "--show_result=10", "//bindings:wheel"], env)
+    # The same disk cache as tools/bazel_env.sh, so a machine that built acaode before
+    # reuses its outputs.
+    disk_cache = os.path.join(os.path.expanduser("~"), ".cache", "acaode", "bazel-disk-cache")
+    out = _run(["bazel", "build", "--show_result=10", f"--disk_cache={disk_cache}",
+                "//bindings:wheel"], env)
     bin_dir = _run(["bazel", "info", "bazel-bin"], env).strip().splitlines()[-1]
     wheels = [f for f in os.listdir(os.path.join(bin_dir, "bindings")) if f.endswith(".whl")]
     tag = f"cp{sys.version_info[0]}{sys.version_info[1]}-"
