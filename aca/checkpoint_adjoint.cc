@@ -36,6 +36,9 @@ double MaxAbsDiffT(const Tensor& a, const Tensor& b) {
 }
 
 double MaxAbsDiff(const Tensor& a, const Tensor& b) {
+  if (a.device() != Device::kCpu) {
+    return MaxAbsDiff(a.to(Device::kCpu), b.to(Device::kCpu));
+  }
   return a.dtype() == DType::kFloat32 ? MaxAbsDiffT<float>(a, b) : MaxAbsDiffT<double>(a, b);
 }
 
@@ -49,6 +52,8 @@ bool AllZeroT(const Tensor& t) {
 }
 
 bool AllZero(const Tensor& t) {
+  // |t| summed is 0 exactly when all are 0 (nan and inf give nonzero).
+  if (t.device() != Device::kCpu) return Sum(Abs(t)).item() == 0.0;
   return t.dtype() == DType::kFloat32 ? AllZeroT<float>(t) : AllZeroT<double>(t);
 }
 

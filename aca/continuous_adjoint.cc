@@ -29,6 +29,8 @@ bool AllZeroT(const Tensor& t) {
 }
 
 bool AllZero(const Tensor& t) {
+  // |t| summed is 0 exactly when all are 0 (nan and inf give nonzero).
+  if (t.device() != Device::kCpu) return Sum(Abs(t)).item() == 0.0;
   return t.dtype() == DType::kFloat32 ? AllZeroT<float>(t) : AllZeroT<double>(t);
 }
 

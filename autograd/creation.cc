@@ -96,6 +96,7 @@ Tensor FromData(const double* data, const Shape& shape) {
 Tensor Scalar(double value, DType dtype) { return Full({}, value, dtype); }
 
 std::vector<double> ToVector(const Tensor& t) {
+  if (t.defined() && t.device() != Device::kCpu) return ToVector(t.to(Device::kCpu));
   CheckCpu("ToVector", t);
   std::vector<double> v(static_cast<size_t>(t.numel()));
   DispatchFloat(t.dtype(), [&](auto tag) {

@@ -29,12 +29,20 @@ struct Capture {
 
 Tensor CopyOf(const Tensor& t) {
   Tensor out = Empty(t.shape(), t.dtype(), t.device());
+  if (t.device() != Device::kCpu) {
+    GetDeviceCopy()(out.raw_data(), t.device(), t.raw_data(), t.device(), t.nbytes());
+    return out;
+  }
   std::memcpy(out.raw_data(), t.raw_data(), t.nbytes());
   return out;
 }
 
 Tensor FilledLike(const Tensor& t, double value) {
   Tensor out = Empty(t.shape(), t.dtype(), t.device());
+  if (t.device() != Device::kCpu) {
+    GetDeviceKernels("backward").fill(t.dtype(), t.numel(), value, out.raw_data());
+    return out;
+  }
   DispatchFloat(t.dtype(), [&](auto tag) {
     using T = decltype(tag);
     T* p = out.mutable_data<T>();
@@ -59,7 +67,14 @@ void CheckSameMeta(const Tensor& g, const Tensor& ref, const Node* from) {
 
 // acc += g (acc owned by the engine or a leaf; same shape and dtype).
 void AddInto(const Tensor& acc, const Tensor& g) {
-  CheckCpu("backward", g);
+  if (g.device() != acc.device()) {
+    throw RuntimeError(std::string("backward: a gradient on ") + DeviceName(g.device()) +
+                       " for a tensor on " + DeviceName(acc.device()));
+  }
+  if (acc.device() != Device::kCpu) {
+    GetDeviceKernels("backward").axpy(acc.dtype(), acc.numel(), 1.0, g.raw_data(), acc.raw_data());
+    return;
+  }
   DispatchFloat(acc.dtype(), [&](auto tag) {
     using T = decltype(tag);
     T* a = acc.mutable_data<T>();
@@ -91,7 +106,10 @@ void SumInto(Tensor& slot, const Tensor& g, const Node* from) {
   slot = std::move(sum);
 }
 
-void AccumulateLeaf(TensorImpl* leaf, const Tensor& g, Capture* capture, const Node* from) {
+void AccumulateLeaf(TensorImpl* leaf, const Tensor& g_in, Capture* capture, const Node* from) {
+  // A gradient computed on another device (a CPU scalar used with cuda
+  // tensors) is brought to the leaf's device.
+  const Tensor g = g_in.device() == leaf->device() ? g_in : g_in.to(leaf->device());
   if (g.shape() != leaf->shape() || g.dtype() != leaf->dtype()) {
     throw RuntimeError("backward: " + Source(from) + " has shape " + ShapeToString(g.shape()) +
                        " and dtype " + DTypeName(g.dtype()) + " for a leaf of shape " +

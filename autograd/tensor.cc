@@ -77,11 +77,19 @@ int64_t ProductOf(const Shape& s, size_t begin, size_t end) {
 // Zeros of `shape` with g's dtype, then g copied into the block
 // [start, start + len) of dim `dim` of it: the adjoint of slicing.
 Tensor SliceScatter(const Tensor& g, const Shape& shape, int64_t dim, int64_t start) {
-  Tensor out = Empty(shape, g.dtype());
-  std::memset(out.raw_data(), 0, out.nbytes());
+  Tensor out = Empty(shape, g.dtype(), g.device());
   const int64_t outer = ProductOf(shape, 0, static_cast<size_t>(dim));
   const int64_t inner = ProductOf(shape, static_cast<size_t>(dim) + 1, shape.size());
   const int64_t len = g.numel() / std::max<int64_t>(outer * inner, 1);
+  if (g.device() != Device::kCpu) {
+    const DeviceKernels& k = GetDeviceKernels("SliceBackward");
+    k.fill(g.dtype(), out.numel(), 0.0, out.raw_data());
+    k.copy_blocks(g.dtype(), g.raw_data(),
+                  static_cast<char*>(out.raw_data()) + start * inner * DTypeSize(g.dtype()), outer,
+                  len * inner, shape[dim] * inner, len * inner);
+    return out;
+  }
+  std::memset(out.raw_data(), 0, out.nbytes());
   DispatchFloat(g.dtype(), [&](auto tag) {
     using T = decltype(tag);
     cpu::CopyBlocks(g.data<T>(), out.data<T>() + start * inner, outer, len * inner,
@@ -114,7 +122,13 @@ double Tensor::item() const {
     throw ValueError("Tensor::item: tensor of shape " + ShapeToString(shape()) + " has " +
                      std::to_string(numel()) + " elements, need exactly 1");
   }
-  CheckCpu("Tensor::item", *this);
+  if (device() != Device::kCpu) {
+    double v = 0.0;
+    float f = 0.0f;
+    void* dst = dtype() == DType::kFloat64 ? static_cast<void*>(&v) : static_cast<void*>(&f);
+    GetDeviceCopy()(dst, Device::kCpu, raw_data(), device(), nbytes());
+    return dtype() == DType::kFloat64 ? v : static_cast<double>(f);
+  }
   return DispatchFloat(dtype(), [&](auto tag) {
     using T = decltype(tag);
     return static_cast<double>(*data<T>());
@@ -153,6 +167,12 @@ void Tensor::backward(const Tensor& grad_output, bool retain_graph) const {
   RunBackward({*this}, {grad_output}, retain_graph);
 }
 
+void TensorImpl::ReplaceStorage(std::shared_ptr<Storage> storage, int64_t offset) {
+  storage_ = std::move(storage);
+  offset_ = offset;
+  data_ = static_cast<char*>(storage_->data()) + offset * static_cast<int64_t>(DTypeSize(dtype_));
+}
+
 Tensor Tensor::detach() const {
   CheckDefined(*this, "Tensor::detach");
   return View(*this, 0, shape());
@@ -160,9 +180,12 @@ Tensor Tensor::detach() const {
 
 Tensor Tensor::clone() const {
   CheckDefined(*this, "Tensor::clone");
-  CheckCpu("Tensor::clone", *this);
   Tensor out = Empty(shape(), dtype(), device());
-  std::memcpy(out.raw_data(), raw_data(), nbytes());
+  if (device() != Device::kCpu) {
+    if (nbytes() > 0) GetDeviceCopy()(out.raw_data(), device(), raw_data(), device(), nbytes());
+  } else {
+    std::memcpy(out.raw_data(), raw_data(), nbytes());
+  }
   // d clone(x) = dx
   if (NeedsGrad(*this)) {
     Record("CloneBackward", {*this}, {out}, [](const Grads& g) { return Grads{g[0]}; });
@@ -173,9 +196,10 @@ Tensor Tensor::clone() const {
 Tensor Tensor::to(DType dtype) const {
   CheckDefined(*this, "Tensor::to");
   if (dtype == this->dtype()) return *this;
-  CheckCpu("Tensor::to", *this);
   Tensor out = Empty(shape(), dtype, device());
-  DispatchFloat(this->dtype(), [&](auto src_tag) {
+  if (device() != Device::kCpu) {
+    GetDeviceKernels("Tensor::to").cast(this->dtype(), dtype, numel(), raw_data(), out.raw_data());
+  } else DispatchFloat(this->dtype(), [&](auto src_tag) {
     using S = decltype(src_tag);
     DispatchFloat(dtype, [&](auto dst_tag) {
       using D = decltype(dst_tag);
@@ -269,7 +293,6 @@ Tensor Tensor::operator[](int64_t i) const {
 
 Tensor Tensor::slice(int64_t d, int64_t start, int64_t end) const {
   CheckDefined(*this, "Slice");
-  CheckCpu("Slice", *this);
   const int64_t dd = NormDim(d, dim(), "Slice");
   const int64_t n = shape()[dd];
   const int64_t s = start < 0 ? start + n : start;
@@ -287,12 +310,18 @@ Tensor Tensor::slice(int64_t d, int64_t start, int64_t end) const {
   if (outer == 1) {
     out = View(*this, s * inner, std::move(out_shape));
   } else {
-    out = Empty(out_shape, dtype());
-    DispatchFloat(dtype(), [&](auto tag) {
-      using T = decltype(tag);
-      cpu::CopyBlocks(data<T>() + s * inner, out.data<T>(), outer, n * inner, (e - s) * inner,
-                      (e - s) * inner);
-    });
+    out = Empty(out_shape, dtype(), device());
+    if (device() != Device::kCpu) {
+      GetDeviceKernels("Slice").copy_blocks(
+          dtype(), static_cast<const char*>(raw_data()) + s * inner * DTypeSize(dtype()),
+          out.raw_data(), outer, n * inner, (e - s) * inner, (e - s) * inner);
+    } else {
+      DispatchFloat(dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        cpu::CopyBlocks(data<T>() + s * inner, out.data<T>(), outer, n * inner, (e - s) * inner,
+                        (e - s) * inner);
+      });
+    }
   }
   // d slice(x) = dx restricted to the block; adjoint: scatter into zeros
   if (NeedsGrad(*this)) {

@@ -162,6 +162,11 @@ class TensorImpl {
   uint32_t output_nr() const { return output_nr_; }
   // Makes this tensor output `output_nr` of `node` and marks it as requiring
   // grad (used by function.h when recording).
+  // Points this tensor at `storage` from element `offset` on (same shape and
+  // dtype), e.g. to move a module's parameters between devices in place:
+  // every handle of this tensor sees the new data; views of the old storage
+  // keep the old one. Not for tensors with a graph.
+  void ReplaceStorage(std::shared_ptr<Storage> storage, int64_t offset);
   void set_grad_fn(std::shared_ptr<Node> node, uint32_t output_nr) {
     grad_fn_ = std::move(node);
     output_nr_ = output_nr;

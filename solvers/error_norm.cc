@@ -92,6 +92,16 @@ void CheckSameShape(const Tensor& a, const Tensor& z, const char* name) {
 
 double Dispatch(const Tensor& e, const Tensor& e2, const Tensor& z, const Tensor& zn,
                 const Tolerances& tol) {
+  if (z.defined() && z.device() != Device::kCpu) {
+    // GPU state: one scalar comes back per step attempt where the tensor
+    // form applies; otherwise the operands are copied to the host.
+    if (zn.defined() && !e2.defined() && !tol.rtol_tensor.defined() &&
+        !tol.atol_tensor.defined()) {
+      return ErrorNormTensor(e, e2, z, zn, tol).item();
+    }
+    auto host = [](const Tensor& t) { return t.defined() ? t.to(Device::kCpu) : t; };
+    return Dispatch(host(e), host(e2), host(z), host(zn), tol);
+  }
   CheckSameShape(e, z, "error");
   if (e2.defined()) CheckSameShape(e2, z, "error_secondary");
   if (zn.defined()) CheckSameShape(zn, z, "z_new");
@@ -172,6 +182,8 @@ Tensor ErrorNormTensor(const Tensor& error, const Tensor& error_secondary, const
 }
 
 bool AllFinite(const Tensor& t) {
+  // inf * 0 and nan * 0 are nan: one scalar tells for a GPU tensor.
+  if (t.device() != Device::kCpu) return std::isfinite(Sum(Mul(t, 0.0)).item());
   const int64_t n = t.numel();
   if (t.dtype() == DType::kFloat64) {
     const double* p = t.data<double>();

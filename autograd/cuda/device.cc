@@ -5,6 +5,10 @@
 
 namespace acaode {
 namespace cuda {
+
+// core_kernels.cc
+const DeviceKernels* CoreKernels();
+
 namespace {
 
 class CudaMallocBackend final : public DeviceMemoryBackend {
@@ -36,6 +40,7 @@ void RegisterCudaDevice() {
   (void)kRegistered;
   RegisterAllocator(Device::kCuda, &DeviceAllocator());
   RegisterDeviceCopy(&CopyBytes);
+  RegisterDeviceKernels(CoreKernels());
 }
 
 }  // namespace cuda

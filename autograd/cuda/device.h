@@ -1,8 +1,8 @@
 // The cuda device behind autograd's device seam (autograd/allocator.h).
 //
 // Linking //autograd/cuda:device registers, at program start, the device
-// caching allocator (caching_allocator.h over cudaMalloc) and the
-// host<->device copy, so that
+// caching allocator (caching_allocator.h over cudaMalloc), the host<->device
+// copy and the core's raw kernels (fill, axpy, cast: core_kernels.cc), so that
 //
 //   Tensor g = x.to(Device::kCuda);          // differentiable copy
 //   Tensor e = Empty({2, 3}, DType::kFloat32, Device::kCuda);

@@ -1,5 +1,7 @@
 #include "autograd/nn/module.h"
 
+#include "autograd/grad_mode.h"
+
 #include <cstring>
 #include <set>
 #include <unordered_set>
@@ -121,6 +123,19 @@ void Module::Train(bool training) {
 
 void Module::ZeroGrad() {
   for (Tensor& p : Parameters()) p.zero_grad();
+}
+
+void Module::To(Device device) {
+  NoGradGuard no_grad;  // autograd/grad_mode.h
+  std::vector<Tensor> all = Parameters();
+  for (const auto& [name, b] : NamedBuffers()) all.push_back(b);
+  std::vector<Tensor> moved;  // all copies first, so a failure moves nothing
+  for (const Tensor& t : all) moved.push_back(t.device() == device ? t : t.detach().to(device));
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (all[i].device() == device) continue;
+    all[i].zero_grad();
+    all[i].impl()->ReplaceStorage(moved[i].impl()->storage(), moved[i].impl()->offset());
+  }
 }
 
 TensorDict Module::StateDict() const {

@@ -83,6 +83,12 @@ class Module {
   // Resets the gradient of every parameter to undefined.
   void ZeroGrad();
 
+  // Moves every parameter and buffer of this module and its children to
+  // `device` in place (handles held by layers and optimizers see the move;
+  // gradients are reset). RuntimeError when the device is unusable (e.g.
+  // "no CUDA device: ..."), before anything moved.
+  void To(Device device);
+
   // Parameters and buffers by dotted name, as detached views sharing the
   // module's storage (write through them, or clone to snapshot).
   TensorDict StateDict() const;

@@ -8,6 +8,7 @@
 #include "autograd/cpu/im2col.h"
 #include "autograd/cpu/nn_gemm.h"
 #include "autograd/dispatch.h"
+#include "autograd/cuda/nn_ops.h"
 #include "autograd/function.h"
 #include "autograd/grad_mode.h"
 
@@ -20,8 +21,11 @@ namespace {
 
 cpu::ConvGeometry CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b,
                             const Conv2dParams& p) {
-  CheckCpu("Conv2d", x);
-  CheckCpu("Conv2d", w);
+  if (!x.defined()) internal::ThrowUndefinedArg("Conv2d", "input");
+  if (!w.defined()) internal::ThrowUndefinedArg("Conv2d", "weight");
+  if (x.device() != w.device()) {
+    throw ValueError("Conv2d: input and weight on different devices (cpu and cuda)");
+  }
   if (x.dim() != 4) {
     Fail(absl::StrCat("input must be 4-D [N, C, H, W], got shape ",
                       ShapeToString(x.shape())));
@@ -39,7 +43,9 @@ cpu::ConvGeometry CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b,
                       ", weight ", DTypeName(w.dtype())));
   }
   if (b.defined()) {
-    CheckCpu("Conv2d", b);
+    if (b.device() != x.device()) {
+      throw ValueError("Conv2d: bias and input on different devices (cpu and cuda)");
+    }
     if (b.dim() != 1 || b.size(0) != w.size(0)) {
       Fail(absl::StrCat("bias must have shape [", w.size(0), "], got ",
                         ShapeToString(b.shape())));
@@ -78,6 +84,9 @@ cpu::ConvGeometry CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b,
 Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b,
               Conv2dParams params) {
   const cpu::ConvGeometry g = CheckArgs(x, w, b, params);
+  if (x.device() == Device::kCuda) {
+    return cuda::Conv2dOp(x, w, b, params.stride, params.padding);
+  }
   const int64_t out_c = w.size(0);
   const int64_t krows = g.col_rows();
   const int64_t ncols = g.col_cols();

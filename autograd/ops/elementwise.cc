@@ -9,11 +9,27 @@
 #include <vector>
 
 #include "autograd/cpu/elementwise.h"
+#include "autograd/cuda/tensor_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
 #include "autograd/ops/reduce.h"
 
 namespace acaode {
+
+namespace {
+bool IsCuda(const Tensor& t) { return t.device() == Device::kCuda; }
+// Broadcasting binary op: the CUDA kernel for cuda tensors, else the CPU loop.
+template <class F>
+Tensor BinaryOnDevice(const char* op, cuda::BinaryOp cop, const Tensor& a, const Tensor& b,
+                      F&& f) {
+  if (a.defined() && b.defined() && cuda::OnCuda(op, a, b)) {
+    if (a.dtype() != b.dtype()) cpu::CheckBinaryArgs(op, a.to(Device::kCpu), b.to(Device::kCpu));
+    return cuda::Binary(cop, cuda::ToCuda(a), cuda::ToCuda(b),
+                        BroadcastShapes(a.shape(), b.shape(), op));
+  }
+  return cpu::Broadcast(op, a, b, std::forward<F>(f));
+}
+}  // namespace
 
 // ---------------------------------------------------------------------------
 // Broadcasting helpers.
@@ -58,14 +74,14 @@ Tensor SumToShape(const Tensor& t, const Shape& shape) {
 }
 
 Tensor BroadcastTo(const Tensor& t, const Shape& shape) {
-  CheckCpu("BroadcastTo", t);
+  if (!t.defined()) internal::ThrowUndefinedArg("BroadcastTo", "tensor");
   if (t.shape() == shape) return t;
   if (BroadcastShapes(t.shape(), shape, "BroadcastTo") != shape) {
     throw ValueError("BroadcastTo: cannot broadcast shape " + ShapeToString(t.shape()) + " to " +
                      ShapeToString(shape));
   }
-  Tensor out = Empty(shape, t.dtype());
-  if (out.numel() > 0) {
+  Tensor out = IsCuda(t) ? cuda::BroadcastTo(t, shape) : Empty(shape, t.dtype());
+  if (!IsCuda(t) && out.numel() > 0) {
     const cpu::BroadcastPlan plan = cpu::MakeBroadcastPlan(t.shape(), shape, shape);
     DispatchFloat(t.dtype(), [&](auto tag) {
       using T = decltype(tag);
@@ -87,7 +103,7 @@ Tensor BroadcastTo(const Tensor& t, const Shape& shape) {
 // Binary ops with broadcasting.
 
 Tensor Add(const Tensor& a, const Tensor& b) {
-  Tensor y = cpu::Broadcast("Add", a, b, [](auto p, auto q) { return p + q; });
+  Tensor y = BinaryOnDevice("Add", cuda::BinaryOp::kAdd, a, b, [](auto p, auto q) { return p + q; });
   // d(a + b) = da + db
   if (NeedsGrad(a, b)) {
     Record("AddBackward", {a, b}, {y}, [sa = a.shape(), sb = b.shape()](const Grads& g) {
@@ -98,7 +114,7 @@ Tensor Add(const Tensor& a, const Tensor& b) {
 }
 
 Tensor Sub(const Tensor& a, const Tensor& b) {
-  Tensor y = cpu::Broadcast("Sub", a, b, [](auto p, auto q) { return p - q; });
+  Tensor y = BinaryOnDevice("Sub", cuda::BinaryOp::kSub, a, b, [](auto p, auto q) { return p - q; });
   // d(a - b) = da - db
   if (NeedsGrad(a, b)) {
     Record("SubBackward", {a, b}, {y},
@@ -110,7 +126,7 @@ Tensor Sub(const Tensor& a, const Tensor& b) {
 }
 
 Tensor Mul(const Tensor& a, const Tensor& b) {
-  Tensor y = cpu::Broadcast("Mul", a, b, [](auto p, auto q) { return p * q; });
+  Tensor y = BinaryOnDevice("Mul", cuda::BinaryOp::kMul, a, b, [](auto p, auto q) { return p * q; });
   // d(a b) = b da + a db
   if (NeedsGrad(a, b)) {
     Record("MulBackward", {a, b}, {y}, [a, b](const Grads& g) {
@@ -122,7 +138,7 @@ Tensor Mul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor Div(const Tensor& a, const Tensor& b) {
-  Tensor y = cpu::Broadcast("Div", a, b, [](auto p, auto q) { return p / q; });
+  Tensor y = BinaryOnDevice("Div", cuda::BinaryOp::kDiv, a, b, [](auto p, auto q) { return p / q; });
   // d(a / b) = da / b - (a / b^2) db = da / b - y db / b
   if (NeedsGrad(a, b)) {
     Record("DivBackward", {a, b}, {y}, [a, b, y = y.detach()](const Grads& g) {
@@ -142,7 +158,9 @@ namespace {
 // Shared by Maximum and Minimum: `pick_a` is 1 where a wins, 0 where b
 // wins, 1/2 on ties.
 Tensor MaxMinBackwardMask(const Tensor& a, const Tensor& b, bool is_max) {
-  return cpu::Broadcast("MaximumBackward", a, b, [is_max](auto p, auto q) {
+  return BinaryOnDevice("MaximumBackward",
+                        is_max ? cuda::BinaryOp::kMaxMask : cuda::BinaryOp::kMinMask, a, b,
+                        [is_max](auto p, auto q) {
     using T = decltype(p);
     if (p == q) return T(0.5);
     return ((p > q) == is_max) ? T(1) : T(0);
@@ -150,8 +168,10 @@ Tensor MaxMinBackwardMask(const Tensor& a, const Tensor& b, bool is_max) {
 }
 
 Tensor MaxMin(const char* name, const Tensor& a, const Tensor& b, bool is_max) {
-  Tensor y = is_max ? cpu::Broadcast(name, a, b, [](auto p, auto q) { return p > q ? p : q; })
-                    : cpu::Broadcast(name, a, b, [](auto p, auto q) { return p < q ? p : q; });
+  Tensor y = is_max ? BinaryOnDevice(name, cuda::BinaryOp::kMaximum, a, b,
+                                   [](auto p, auto q) { return p > q ? p : q; })
+                    : BinaryOnDevice(name, cuda::BinaryOp::kMinimum, a, b,
+                                   [](auto p, auto q) { return p < q ? p : q; });
   // d max(a, b) = [a > b] da + [b > a] db (halves on ties)
   if (NeedsGrad(a, b)) {
     Record(is_max ? "MaximumBackward" : "MinimumBackward", {a, b}, {y},
@@ -177,12 +197,15 @@ Tensor Minimum(const Tensor& a, const Tensor& b) { return MaxMin("Minimum", a, b
 // With a scalar.
 
 namespace {
-void CheckUnary(const char* op, const Tensor& x) { CheckCpu(op, x); }
+void CheckUnary(const char* op, const Tensor& x) {
+  if (!x.defined()) internal::ThrowUndefinedArg(op, "tensor");
+}
 }  // namespace
 
 Tensor Add(const Tensor& a, double s) {
   CheckUnary("Add", a);
-  Tensor y = cpu::Map(a, [s](auto v) { return v + static_cast<decltype(v)>(s); });
+  Tensor y = IsCuda(a) ? cuda::Unary(cuda::UnaryOp::kAddScalar, a, {s, 0.0})
+                          : cpu::Map(a, [s](auto v) { return v + static_cast<decltype(v)>(s); });
   // d(a + s) = da
   if (NeedsGrad(a)) {
     Record("AddScalarBackward", {a}, {y}, [](const Grads& g) { return Grads{g[0]}; });
@@ -195,7 +218,8 @@ Tensor Sub(const Tensor& a, double s) { return Add(a, -s); }
 
 Tensor Sub(double s, const Tensor& b) {
   CheckUnary("Sub", b);
-  Tensor y = cpu::Map(b, [s](auto v) { return static_cast<decltype(v)>(s) - v; });
+  Tensor y = IsCuda(b) ? cuda::Unary(cuda::UnaryOp::kRSubScalar, b, {s, 0.0})
+                          : cpu::Map(b, [s](auto v) { return static_cast<decltype(v)>(s) - v; });
   // d(s - b) = -db
   if (NeedsGrad(b)) {
     Record("RSubScalarBackward", {b}, {y}, [](const Grads& g) { return Grads{Neg(g[0])}; });
@@ -205,7 +229,8 @@ Tensor Sub(double s, const Tensor& b) {
 
 Tensor Mul(const Tensor& a, double s) {
   CheckUnary("Mul", a);
-  Tensor y = cpu::Map(a, [s](auto v) { return v * static_cast<decltype(v)>(s); });
+  Tensor y = IsCuda(a) ? cuda::Unary(cuda::UnaryOp::kMulScalar, a, {s, 0.0})
+                          : cpu::Map(a, [s](auto v) { return v * static_cast<decltype(v)>(s); });
   // d(s a) = s da
   if (NeedsGrad(a)) {
     Record("MulScalarBackward", {a}, {y}, [s](const Grads& g) { return Grads{Mul(g[0], s)}; });
@@ -216,7 +241,8 @@ Tensor Mul(double s, const Tensor& b) { return Mul(b, s); }
 
 Tensor Div(const Tensor& a, double s) {
   CheckUnary("Div", a);
-  Tensor y = cpu::Map(a, [s](auto v) { return v / static_cast<decltype(v)>(s); });
+  Tensor y = IsCuda(a) ? cuda::Unary(cuda::UnaryOp::kDivScalar, a, {s, 0.0})
+                          : cpu::Map(a, [s](auto v) { return v / static_cast<decltype(v)>(s); });
   // d(a / s) = da / s
   if (NeedsGrad(a)) {
     Record("DivScalarBackward", {a}, {y}, [s](const Grads& g) { return Grads{Div(g[0], s)}; });
@@ -226,11 +252,14 @@ Tensor Div(const Tensor& a, double s) {
 
 Tensor Div(double s, const Tensor& b) {
   CheckUnary("Div", b);
-  Tensor y = cpu::Map(b, [s](auto v) { return static_cast<decltype(v)>(s) / v; });
+  Tensor y = IsCuda(b) ? cuda::Unary(cuda::UnaryOp::kRDivScalar, b, {s, 0.0})
+                          : cpu::Map(b, [s](auto v) { return static_cast<decltype(v)>(s) / v; });
   // d(s / b) = -s / b^2 db
   if (NeedsGrad(b)) {
     Record("RDivScalarBackward", {b}, {y}, [b, s](const Grads& g) {
-      return Grads{cpu::Map2(g[0], b, [s](auto gv, auto bv) {
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kRDivScalar, g[0], b,
+                                            {s, 0.0})
+                          : cpu::Map2(g[0], b, [s](auto gv, auto bv) {
         return -static_cast<decltype(gv)>(s) * gv / (bv * bv);
       })};
     });
@@ -258,7 +287,7 @@ Tensor operator-(const Tensor& a) { return Neg(a); }
 
 Tensor Neg(const Tensor& x) {
   CheckUnary("Neg", x);
-  Tensor y = cpu::Map(x, [](auto v) { return -v; });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kNeg, x, {}) : cpu::Map(x, [](auto v) { return -v; });
   // d(-x) = -dx
   if (NeedsGrad(x)) {
     Record("NegBackward", {x}, {y}, [](const Grads& g) { return Grads{Neg(g[0])}; });
@@ -268,14 +297,15 @@ Tensor Neg(const Tensor& x) {
 
 Tensor Pow(const Tensor& x, double p) {
   CheckUnary("Pow", x);
-  Tensor y = cpu::Map(x, [p](auto v) {
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kPow, x, {p, 0.0}) : cpu::Map(x, [p](auto v) {
     using T = decltype(v);
     return static_cast<T>(std::pow(v, static_cast<T>(p)));
   });
   // d x^p = p x^(p-1) dx
   if (NeedsGrad(x)) {
     Record("PowBackward", {x}, {y}, [x, p](const Grads& g) {
-      return Grads{cpu::Map2(g[0], x, [p](auto gv, auto xv) {
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kPow, g[0], x, {p, 0.0})
+                          : cpu::Map2(g[0], x, [p](auto gv, auto xv) {
         using T = decltype(gv);
         if (p == 0.0) return T(0);
         return gv * static_cast<T>(p) * static_cast<T>(std::pow(xv, static_cast<T>(p - 1)));
@@ -287,11 +317,12 @@ Tensor Pow(const Tensor& x, double p) {
 
 Tensor Exp(const Tensor& x) {
   CheckUnary("Exp", x);
-  Tensor y = cpu::MapArray(x, [](const auto& a) { return a.exp(); });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kExp, x, {}) : cpu::MapArray(x, [](const auto& a) { return a.exp(); });
   // d exp(x) = exp(x) dx
   if (NeedsGrad(x)) {
     Record("ExpBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
-      return Grads{cpu::Map2(g[0], y, [](auto gv, auto yv) { return gv * yv; })};
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kExp, g[0], y, {})
+                          : cpu::Map2(g[0], y, [](auto gv, auto yv) { return gv * yv; })};
     });
   }
   return y;
@@ -299,11 +330,12 @@ Tensor Exp(const Tensor& x) {
 
 Tensor Log(const Tensor& x) {
   CheckUnary("Log", x);
-  Tensor y = cpu::MapArray(x, [](const auto& a) { return a.log(); });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kLog, x, {}) : cpu::MapArray(x, [](const auto& a) { return a.log(); });
   // d log(x) = dx / x
   if (NeedsGrad(x)) {
     Record("LogBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{cpu::Map2(g[0], x, [](auto gv, auto xv) { return gv / xv; })};
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kLog, g[0], x, {})
+                          : cpu::Map2(g[0], x, [](auto gv, auto xv) { return gv / xv; })};
     });
   }
   return y;
@@ -311,11 +343,12 @@ Tensor Log(const Tensor& x) {
 
 Tensor Sqrt(const Tensor& x) {
   CheckUnary("Sqrt", x);
-  Tensor y = cpu::MapArray(x, [](const auto& a) { return a.sqrt(); });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSqrt, x, {}) : cpu::MapArray(x, [](const auto& a) { return a.sqrt(); });
   // d sqrt(x) = dx / (2 sqrt(x))
   if (NeedsGrad(x)) {
     Record("SqrtBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
-      return Grads{cpu::Map2(g[0], y, [](auto gv, auto yv) { return gv / (yv + yv); })};
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kSqrt, g[0], y, {})
+                          : cpu::Map2(g[0], y, [](auto gv, auto yv) { return gv / (yv + yv); })};
     });
   }
   return y;
@@ -323,11 +356,12 @@ Tensor Sqrt(const Tensor& x) {
 
 Tensor Abs(const Tensor& x) {
   CheckUnary("Abs", x);
-  Tensor y = cpu::Map(x, [](auto v) { return std::abs(v); });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kAbs, x, {}) : cpu::Map(x, [](auto v) { return std::abs(v); });
   // d |x| = sign(x) dx
   if (NeedsGrad(x)) {
     Record("AbsBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{cpu::Map2(g[0], x, [](auto gv, auto xv) {
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kAbs, g[0], x, {})
+                          : cpu::Map2(g[0], x, [](auto gv, auto xv) {
         using T = decltype(gv);
         return xv > T(0) ? gv : (xv < T(0) ? -gv : T(0));
       })};
@@ -338,11 +372,12 @@ Tensor Abs(const Tensor& x) {
 
 Tensor Square(const Tensor& x) {
   CheckUnary("Square", x);
-  Tensor y = cpu::Map(x, [](auto v) { return v * v; });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSquare, x, {}) : cpu::Map(x, [](auto v) { return v * v; });
   // d x^2 = 2 x dx
   if (NeedsGrad(x)) {
     Record("SquareBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{cpu::Map2(g[0], x, [](auto gv, auto xv) { return (gv + gv) * xv; })};
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kSquare, g[0], x, {})
+                          : cpu::Map2(g[0], x, [](auto gv, auto xv) { return (gv + gv) * xv; })};
     });
   }
   return y;
@@ -350,11 +385,12 @@ Tensor Square(const Tensor& x) {
 
 Tensor Tanh(const Tensor& x) {
   CheckUnary("Tanh", x);
-  Tensor y = cpu::MapArray(x, [](const auto& a) { return cpu::TanhArray(a); });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kTanh, x, {}) : cpu::MapArray(x, [](const auto& a) { return cpu::TanhArray(a); });
   // d tanh(x) = (1 - tanh(x)^2) dx
   if (NeedsGrad(x)) {
     Record("TanhBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
-      return Grads{cpu::Map2(g[0], y, [](auto gv, auto yv) {
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kTanh, g[0], y, {})
+                          : cpu::Map2(g[0], y, [](auto gv, auto yv) {
         using T = decltype(gv);
         return gv * (T(1) - yv * yv);
       })};
@@ -365,7 +401,7 @@ Tensor Tanh(const Tensor& x) {
 
 Tensor Sigmoid(const Tensor& x) {
   CheckUnary("Sigmoid", x);
-  Tensor y = cpu::Map(x, [](auto v) {
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSigmoid, x, {}) : cpu::Map(x, [](auto v) {
     using T = decltype(v);
     // Stable for both signs: never exponentiates a large positive number.
     if (v >= T(0)) return T(1) / (T(1) + std::exp(-v));
@@ -375,7 +411,8 @@ Tensor Sigmoid(const Tensor& x) {
   // d sigmoid(x) = s (1 - s) dx
   if (NeedsGrad(x)) {
     Record("SigmoidBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
-      return Grads{cpu::Map2(g[0], y, [](auto gv, auto yv) {
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kSigmoid, g[0], y, {})
+                          : cpu::Map2(g[0], y, [](auto gv, auto yv) {
         using T = decltype(gv);
         return gv * yv * (T(1) - yv);
       })};
@@ -386,14 +423,15 @@ Tensor Sigmoid(const Tensor& x) {
 
 Tensor Relu(const Tensor& x) {
   CheckUnary("Relu", x);
-  Tensor y = cpu::Map(x, [](auto v) {
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kRelu, x, {}) : cpu::Map(x, [](auto v) {
     using T = decltype(v);
     return v > T(0) ? v : T(0);
   });
   // d relu(x) = [x > 0] dx
   if (NeedsGrad(x)) {
     Record("ReluBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
-      return Grads{cpu::Map2(g[0], y, [](auto gv, auto yv) {
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kRelu, g[0], y, {})
+                          : cpu::Map2(g[0], y, [](auto gv, auto yv) {
         using T = decltype(gv);
         return yv > T(0) ? gv : T(0);
       })};
@@ -405,14 +443,15 @@ Tensor Relu(const Tensor& x) {
 Tensor Softplus(const Tensor& x) {
   CheckUnary("Softplus", x);
   // log(1 + e^x) = max(x, 0) + log1p(e^-|x|)
-  Tensor y = cpu::Map(x, [](auto v) {
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSoftplus, x, {}) : cpu::Map(x, [](auto v) {
     using T = decltype(v);
     return (v > T(0) ? v : T(0)) + std::log1p(std::exp(-std::abs(v)));
   });
   // d softplus(x) = sigmoid(x) dx
   if (NeedsGrad(x)) {
     Record("SoftplusBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{cpu::Map2(g[0], x, [](auto gv, auto xv) {
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kSoftplus, g[0], x, {})
+                          : cpu::Map2(g[0], x, [](auto gv, auto xv) {
         using T = decltype(gv);
         const T s =
             xv >= T(0) ? T(1) / (T(1) + std::exp(-xv)) : std::exp(xv) / (T(1) + std::exp(xv));
@@ -425,11 +464,12 @@ Tensor Softplus(const Tensor& x) {
 
 Tensor Sin(const Tensor& x) {
   CheckUnary("Sin", x);
-  Tensor y = cpu::MapArray(x, [](const auto& a) { return a.sin(); });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSin, x, {}) : cpu::MapArray(x, [](const auto& a) { return a.sin(); });
   // d sin(x) = cos(x) dx
   if (NeedsGrad(x)) {
     Record("SinBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{cpu::Map2(g[0], x, [](auto gv, auto xv) { return gv * std::cos(xv); })};
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kSin, g[0], x, {})
+                          : cpu::Map2(g[0], x, [](auto gv, auto xv) { return gv * std::cos(xv); })};
     });
   }
   return y;
@@ -437,11 +477,12 @@ Tensor Sin(const Tensor& x) {
 
 Tensor Cos(const Tensor& x) {
   CheckUnary("Cos", x);
-  Tensor y = cpu::MapArray(x, [](const auto& a) { return a.cos(); });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kCos, x, {}) : cpu::MapArray(x, [](const auto& a) { return a.cos(); });
   // d cos(x) = -sin(x) dx
   if (NeedsGrad(x)) {
     Record("CosBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{cpu::Map2(g[0], x, [](auto gv, auto xv) { return -gv * std::sin(xv); })};
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kCos, g[0], x, {})
+                          : cpu::Map2(g[0], x, [](auto gv, auto xv) { return -gv * std::sin(xv); })};
     });
   }
   return y;
@@ -453,14 +494,15 @@ Tensor Clamp(const Tensor& x, double lo, double hi) {
     throw ValueError("Clamp: lo must be <= hi, got lo=" + std::to_string(lo) +
                      ", hi=" + std::to_string(hi));
   }
-  Tensor y = cpu::Map(x, [lo, hi](auto v) {
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kClamp, x, {lo, hi}) : cpu::Map(x, [lo, hi](auto v) {
     using T = decltype(v);
     return std::min(std::max(v, static_cast<T>(lo)), static_cast<T>(hi));
   });
   // d clamp(x) = [lo <= x <= hi] dx
   if (NeedsGrad(x)) {
     Record("ClampBackward", {x}, {y}, [x, lo, hi](const Grads& g) {
-      return Grads{cpu::Map2(g[0], x, [lo, hi](auto gv, auto xv) {
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kClamp, g[0], x, {lo, hi})
+                          : cpu::Map2(g[0], x, [lo, hi](auto gv, auto xv) {
         using T = decltype(gv);
         return (xv >= static_cast<T>(lo) && xv <= static_cast<T>(hi)) ? gv : T(0);
       })};

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "autograd/cpu/nn_gemm.h"
 #include "autograd/dispatch.h"
+#include "autograd/cuda/nn_ops.h"
 #include "autograd/function.h"
 #include "autograd/ops/record_list.h"
 
@@ -20,8 +21,11 @@ template <class T>
 using RowVec = Eigen::Matrix<T, 1, Eigen::Dynamic>;
 
 void CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b) {
-  CheckCpu("Linear", x);
-  CheckCpu("Linear", w);
+  if (!x.defined()) internal::ThrowUndefinedArg("Linear", "input");
+  if (!w.defined()) internal::ThrowUndefinedArg("Linear", "weight");
+  if (x.device() != w.device()) {
+    throw ValueError("Linear: input and weight on different devices (cpu and cuda)");
+  }
   if (w.dim() != 2) {
     throw ValueError(absl::StrCat("Linear: weight must be 2-D [out, in], got ",
                                   ShapeToString(w.shape())));
@@ -37,7 +41,9 @@ void CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b) {
                                   ", weight ", DTypeName(w.dtype())));
   }
   if (b.defined()) {
-    CheckCpu("Linear", b);
+    if (b.device() != x.device()) {
+      throw ValueError("Linear: bias and input on different devices (cpu and cuda)");
+    }
     if (b.dim() != 1 || b.size(0) != w.size(0)) {
       throw ValueError(absl::StrCat("Linear: bias must have shape [", w.size(0),
                                     "], got ", ShapeToString(b.shape())));
@@ -54,6 +60,7 @@ void CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b) {
 
 Tensor Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
   CheckArgs(x, w, b);
+  if (x.device() == Device::kCuda) return cuda::LinearOp(x, w, b);
   const int64_t in = w.size(1), out = w.size(0);
   const int64_t rows = in == 0 ? 0 : x.numel() / in;
   Shape out_shape = x.shape();

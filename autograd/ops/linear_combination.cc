@@ -5,7 +5,9 @@
 #include <memory>
 #include <string>
 
+#include "autograd/cuda/tensor_ops.h"
 #include "autograd/cpu/elementwise.h"
+#include "autograd/cuda/tensor_ops.h"
 #include "autograd/cpu/parallel.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
@@ -21,7 +23,7 @@ constexpr int64_t kChunk = 2048;
 
 Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
                          const std::vector<Tensor>& terms) {
-  CheckCpu("LinearCombination", base);
+  if (!base.defined()) internal::ThrowUndefinedArg("LinearCombination", "base");
   if (coeffs.size() != terms.size()) {
     throw ValueError("LinearCombination: " + std::to_string(coeffs.size()) + " coeffs but " +
                      std::to_string(terms.size()) + " terms");
@@ -44,7 +46,10 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
     if (!t.defined()) {
       throw ValueError("LinearCombination: term " + std::to_string(i) + " is undefined");
     }
-    CheckCpu("LinearCombination", t);
+    if (t.device() != base.device()) {
+      throw ValueError("LinearCombination: term " + std::to_string(i) + " is on " +
+                       DeviceName(t.device()) + " but base is on " + DeviceName(base.device()));
+    }
     if (t.shape() != base.shape() || t.dtype() != base.dtype()) {
       throw ValueError("LinearCombination: term " + std::to_string(i) + " (" +
                        DTypeName(t.dtype()) + " " + ShapeToString(t.shape()) +
@@ -53,7 +58,17 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
     }
     used[num_used++] = i;
   }
-  Tensor out = Empty(base.shape(), base.dtype());
+  Tensor out;
+  if (base.device() == Device::kCuda) {
+    std::vector<double> cs;
+    std::vector<Tensor> ts;
+    for (size_t u = 0; u < num_used; ++u) {
+      cs.push_back(coeffs[used[u]]);
+      ts.push_back(terms[used[u]]);
+    }
+    out = cuda::LinearCombination(base, cs, ts);
+  } else {
+  out = Empty(base.shape(), base.dtype());
   DispatchFloat(base.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* pb = base.data<T>();
@@ -73,6 +88,7 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
       }
     });
   });
+  }
   // d out = d base + sum_i c_i d terms_i
   bool needs = NeedsGrad(base);
   for (size_t u = 0; u < num_used; ++u) needs = needs || NeedsGrad(terms[used[u]]);
@@ -92,7 +108,9 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
           out.reserve(req.size());
           out.push_back(req[0] ? g[0] : Tensor());
           for (size_t i = 0; i < cs.size(); ++i) {
-            out.push_back(req[i + 1] ? cpu::Map(g[0],
+            out.push_back(req[i + 1] ? g[0].device() == Device::kCuda
+                                         ? cuda::Unary(cuda::UnaryOp::kMulScalar, g[0], {cs[i], 0.0})
+                                         : cpu::Map(g[0],
                                                 [c = cs[i]](auto v) {
                                                   return v * static_cast<decltype(v)>(c);
                                                 })

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "autograd/creation.h"
 #include "autograd/dispatch.h"
+#include "autograd/cuda/nn_ops.h"
 #include "autograd/function.h"
 
 namespace acaode {
@@ -45,13 +46,14 @@ void LogSoftmaxKernel(const T* x, const DimView& v, T* y) {
 }  // namespace
 
 Tensor LogSoftmax(const Tensor& x, int64_t dim) {
-  CheckCpu("LogSoftmax", x);
+  if (!x.defined()) internal::ThrowUndefinedArg("LogSoftmax", "input");
   const int64_t nd = x.dim();
   if (nd == 0 || dim < -nd || dim >= nd) {
     throw ValueError(absl::StrCat("LogSoftmax: dim ", dim, " out of range for shape ",
                                   ShapeToString(x.shape())));
   }
   if (dim < 0) dim += nd;
+  if (x.device() == Device::kCuda) return cuda::LogSoftmaxOp(x, dim);
   const DimView v = ViewAround(x, dim);
   Tensor y = Empty(x.shape(), x.dtype());
   if (x.numel() == 0) return y;
@@ -88,7 +90,7 @@ Tensor LogSoftmax(const Tensor& x, int64_t dim) {
 
 Tensor CrossEntropy(const Tensor& logits, const std::vector<int64_t>& labels,
                     Reduction reduction) {
-  CheckCpu("CrossEntropy", logits);
+  if (!logits.defined()) internal::ThrowUndefinedArg("CrossEntropy", "logits");
   if (logits.dim() != 2) {
     throw ValueError(absl::StrCat("CrossEntropy: logits must be 2-D [N, C], got ",
                                   ShapeToString(logits.shape())));
@@ -108,6 +110,9 @@ Tensor CrossEntropy(const Tensor& logits, const std::vector<int64_t>& labels,
     }
   }
   const double scale = reduction == Reduction::kMean ? 1.0 / n : 1.0;
+  if (logits.device() == Device::kCuda) {
+    return cuda::CrossEntropyOp(logits, labels, reduction == Reduction::kMean);
+  }
   DimView v{n, c, 1};
   Tensor logp = Empty(logits.shape(), logits.dtype());
   Tensor loss = Empty({}, logits.dtype());
@@ -144,7 +149,7 @@ Tensor CrossEntropy(const Tensor& logits, const std::vector<int64_t>& labels,
 
 Tensor CrossEntropy(const Tensor& logits, const Tensor& labels,
                     Reduction reduction) {
-  CheckCpu("CrossEntropy", labels);
+  if (!labels.defined()) internal::ThrowUndefinedArg("CrossEntropy", "labels");
   if (labels.dim() != 1) {
     throw ValueError(absl::StrCat("CrossEntropy: labels must be 1-D, got shape ",
                                   ShapeToString(labels.shape())));
@@ -162,8 +167,11 @@ Tensor CrossEntropy(const Tensor& logits, const Tensor& labels,
 }
 
 Tensor MseLoss(const Tensor& a, const Tensor& b, Reduction reduction) {
-  CheckCpu("MseLoss", a);
-  CheckCpu("MseLoss", b);
+  if (!a.defined()) internal::ThrowUndefinedArg("MseLoss", "input");
+  if (!b.defined()) internal::ThrowUndefinedArg("MseLoss", "target");
+  if (a.device() != b.device()) {
+    throw ValueError("MseLoss: input and target on different devices (cpu and cuda)");
+  }
   if (a.shape() != b.shape()) {
     throw ValueError(absl::StrCat("MseLoss: input shape ", ShapeToString(a.shape()),
                                   " differs from target shape ",
@@ -177,6 +185,7 @@ Tensor MseLoss(const Tensor& a, const Tensor& b, Reduction reduction) {
   if (n == 0 && reduction == Reduction::kMean) {
     throw ValueError("MseLoss: mean over an empty input");
   }
+  if (a.device() == Device::kCuda) return cuda::MseLossOp(a, b, reduction == Reduction::kMean);
   const double scale = reduction == Reduction::kMean ? 1.0 / n : 1.0;
   Tensor loss = Empty({}, a.dtype());
   DispatchFloat(a.dtype(), [&](auto tag) {

@@ -9,6 +9,7 @@
 
 #include "autograd/cpu/elementwise.h"
 #include "autograd/cpu/gemm.h"
+#include "autograd/cuda/tensor_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
 
@@ -53,8 +54,9 @@ Tensor MatMulCore(const Tensor& a, const Tensor& b) {
   for (size_t i = 0; i + 2 < sa.size(); ++i) batch_count *= sa[i];
   Shape out_shape(sa.begin(), sa.end() - 1);
   out_shape.push_back(n);
-  Tensor out = Empty(out_shape, a.dtype());
-  DispatchFloat(a.dtype(), [&](auto tag) {
+  const bool on_cuda = a.device() == Device::kCuda;
+  Tensor out = on_cuda ? cuda::MatMul(a, b) : Empty(out_shape, a.dtype());
+  if (!on_cuda) DispatchFloat(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
     BatchedGemm<T>(a.data<T>(), b.data<T>(), out.mutable_data<T>(), batch_count, m, k, n, b_shared);
   });
@@ -63,6 +65,10 @@ Tensor MatMulCore(const Tensor& a, const Tensor& b) {
     Record("MatMulBackward", {a, b}, {out}, [a, b, m, k, n, batch_count, b_shared](const Grads& g) {
       const Tensor& gc = g[0];
       Tensor ga, gb;
+      if (gc.device() == Device::kCuda) {
+        auto grads = cuda::MatMulGrads(a, b, gc, a.requires_grad(), b.requires_grad());
+        return Grads{grads.first, grads.second};
+      }
       DispatchFloat(a.dtype(), [&](auto tag) {
         using T = decltype(tag);
         const T* pg = gc.data<T>();
@@ -100,7 +106,14 @@ Tensor MatMulCore(const Tensor& a, const Tensor& b) {
 }  // namespace
 
 Tensor MatMul(const Tensor& a, const Tensor& b) {
-  cpu::CheckBinaryArgs("MatMul", a, b);
+  if (a.defined() && b.defined() && cuda::OnCuda("MatMul", a, b)) {
+    if (a.device() != b.device()) {
+      throw ValueError("MatMul: operands on different devices (cpu and cuda)");
+    }
+    if (a.dtype() != b.dtype()) cpu::CheckBinaryArgs("MatMul", a.to(Device::kCpu), b.to(Device::kCpu));
+  } else {
+    cpu::CheckBinaryArgs("MatMul", a, b);
+  }
   if (a.dim() == 0 || b.dim() == 0) ThrowShapes(a, b, "0-d operand");
   if (a.dim() == 1 && b.dim() == 1) {
     if (a.numel() != b.numel()) ThrowShapes(a, b, "inner sizes differ");

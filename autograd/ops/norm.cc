@@ -9,6 +9,7 @@
 #include "autograd/cpu/norm_kernels.h"
 #include "autograd/creation.h"
 #include "autograd/dispatch.h"
+#include "autograd/cuda/nn_ops.h"
 #include "autograd/function.h"
 #include "autograd/ops/record_list.h"
 
@@ -16,7 +17,7 @@ namespace acaode {
 namespace {
 
 cpu::NormLayout LayoutOf(const char* op, const Tensor& x) {
-  CheckCpu(op, x);
+  if (!x.defined()) internal::ThrowUndefinedArg(op, "input");
   if (x.dim() < 2) {
     throw ValueError(absl::StrCat(op, ": input must have at least 2 dims [N, C, ...], got ",
                                   ShapeToString(x.shape())));
@@ -32,7 +33,10 @@ cpu::NormLayout LayoutOf(const char* op, const Tensor& x) {
 void CheckChannelTensor(const char* op, const char* arg, const Tensor& t,
                         const Tensor& x) {
   if (!t.defined()) return;
-  CheckCpu(op, t);
+  if (t.device() != x.device()) {
+    throw ValueError(absl::StrCat(op, ": ", arg, " is on ", DeviceName(t.device()),
+                                  " but input is on ", DeviceName(x.device())));
+  }
   if (t.dim() != 1 || t.size(0) != x.size(1)) {
     throw ValueError(absl::StrCat(op, ": ", arg, " must have shape [", x.size(1),
                                   "], got ", ShapeToString(t.shape())));
@@ -106,6 +110,7 @@ Tensor GroupNorm(const Tensor& x, int64_t num_groups, const Tensor& weight,
   CheckChannelTensor("GroupNorm", "weight", weight, x);
   CheckChannelTensor("GroupNorm", "bias", bias, x);
   CheckEps("GroupNorm", eps);
+  if (x.device() == Device::kCuda) return cuda::GroupNormOp(x, num_groups, weight, bias, eps);
   l.per_channel = false;
   l.groups = num_groups;
   std::vector<double> mean, var;
@@ -132,6 +137,15 @@ Tensor BatchNorm(const Tensor& x, const Tensor& running_mean,
                      "defined or both undefined");
   }
   const bool batch_stats = params.training || !running_mean.defined();
+  if (x.device() == Device::kCuda) {
+    if (batch_stats && l.count() < 2) {
+      throw ValueError(absl::StrCat(
+          "BatchNorm: expected more than 1 value per channel when using batch "
+          "statistics, got input of shape ", ShapeToString(x.shape())));
+    }
+    return cuda::BatchNormOp(x, running_mean, running_var, weight, bias, params.training,
+                             params.momentum, params.eps);
+  }
   std::vector<double> mean, var;
   if (batch_stats) {
     if (l.count() < 2) {

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "autograd/dispatch.h"
+#include "autograd/cuda/nn_ops.h"
 #include "autograd/function.h"
 
 namespace acaode {
@@ -50,7 +51,7 @@ void AvgPoolKernel(const PoolGeom& g, const T* src, T* dst, bool backward) {
 }
 
 void Check4D(const char* op, const Tensor& x) {
-  CheckCpu(op, x);
+  if (!x.defined()) internal::ThrowUndefinedArg(op, "input");
   if (x.dim() != 4) {
     throw ValueError(absl::StrCat(op, ": input must be 4-D [N, C, H, W], got shape ",
                                   ShapeToString(x.shape())));
@@ -86,6 +87,7 @@ Tensor AvgPool2d(const Tensor& x, AvgPool2dParams params) {
   }
   g.out_h = (g.in_h + 2 * g.p - g.k) / g.s + 1;
   g.out_w = (g.in_w + 2 * g.p - g.k) / g.s + 1;
+  if (x.device() == Device::kCuda) return cuda::AvgPool2dOp(x, g.k, g.s, g.p);
   Tensor y = Empty({x.size(0), x.size(1), g.out_h, g.out_w}, x.dtype());
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -115,6 +117,7 @@ Tensor AdaptiveAvgPool2d1x1(const Tensor& x) {
     throw ValueError(absl::StrCat("AdaptiveAvgPool2d1x1: empty planes in input ",
                                   ShapeToString(x.shape())));
   }
+  if (x.device() == Device::kCuda) return cuda::AdaptiveAvgPool2d1x1Op(x);
   Tensor y = Empty({x.size(0), x.size(1), 1, 1}, x.dtype());
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);

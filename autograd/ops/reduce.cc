@@ -10,6 +10,7 @@
 
 #include "autograd/cpu/elementwise.h"
 #include "autograd/cpu/reduce.h"
+#include "autograd/cuda/tensor_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
 #include "autograd/ops/elementwise.h"
@@ -59,6 +60,9 @@ Shape DropDimShape(const Shape& s, const std::vector<int64_t>& dims) {
 
 // Sum over sorted dims, keepdim shape, no autograd.
 Tensor SumKernel(const Tensor& x, const std::vector<int64_t>& dims) {
+  if (x.device() == Device::kCuda) {
+    return cuda::Reduce(cuda::ReduceOp::kSum, x, dims).reshape(KeepDimShape(x.shape(), dims));
+  }
   Tensor cur = x;
   Shape shape = x.shape();
   // Blocks of adjacent dims, innermost first.
@@ -100,6 +104,14 @@ Tensor ExtremumKernel(const Tensor& x, int64_t dim, bool is_max, std::vector<int
   const int64_t inner = Prod(s, dim + 1, s.size());
   Shape ks = s;
   ks[dim] = 1;
+  if (x.device() == Device::kCuda) {
+    Tensor argt;
+    Tensor v = cuda::Reduce(is_max ? cuda::ReduceOp::kMax : cuda::ReduceOp::kMin, x, {dim}, &argt);
+    const Tensor host = argt.to(Device::kCpu).to(DType::kFloat64);
+    arg->assign(static_cast<size_t>(outer * inner), 0);
+    for (int64_t i = 0; i < outer * inner; ++i) (*arg)[i] = static_cast<int64_t>(host.data<double>()[i]);
+    return v.reshape(ks);
+  }
   Tensor out = Empty(ks, x.dtype());
   arg->resize(static_cast<size_t>(outer * inner));
   DispatchFloat(x.dtype(), [&](auto tag) {
@@ -112,6 +124,9 @@ Tensor ExtremumKernel(const Tensor& x, int64_t dim, bool is_max, std::vector<int
 // Gradient of max/min along dim: g (keepdim shape) placed at the arg.
 Tensor ScatterAtArg(const Tensor& g, const Shape& in_shape, int64_t dim,
                     const std::vector<int64_t>& arg) {
+  if (g.device() == Device::kCuda) {
+    return ScatterAtArg(g.to(Device::kCpu), in_shape, dim, arg).to(Device::kCuda);
+  }
   Tensor out = Empty(in_shape, g.dtype());
   std::memset(out.raw_data(), 0, out.nbytes());
   const int64_t outer = Prod(in_shape, 0, dim);
@@ -139,7 +154,7 @@ std::vector<int64_t> AllDims(int64_t n) {
 
 Tensor Extremum(const Tensor& t, int64_t dim, bool keepdim, bool is_max) {
   const char* op = is_max ? "Max" : "Min";
-  CheckCpu(op, t);
+  if (!t.defined()) internal::ThrowUndefinedArg(op, "tensor");
   const int64_t d = NormDim(dim, t.dim(), op);
   std::vector<int64_t> arg;
   Tensor y = ExtremumKernel(t, d, is_max, &arg, op);
@@ -158,7 +173,7 @@ Tensor Extremum(const Tensor& t, int64_t dim, bool keepdim, bool is_max) {
 
 Tensor ExtremumAll(const Tensor& t, bool is_max) {
   const char* op = is_max ? "Max" : "Min";
-  CheckCpu(op, t);
+  if (!t.defined()) internal::ThrowUndefinedArg(op, "tensor");
   if (t.numel() == 0) {
     throw ValueError(std::string(op) + ": empty tensor of shape " + ShapeToString(t.shape()));
   }
@@ -169,7 +184,7 @@ Tensor ExtremumAll(const Tensor& t, bool is_max) {
 }  // namespace
 
 Tensor Sum(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim) {
-  CheckCpu("Sum", t);
+  if (!t.defined()) internal::ThrowUndefinedArg("Sum", "tensor");
   const std::vector<int64_t> nd = NormDims(dims, t.dim(), "Sum");
   Tensor y = SumKernel(t, nd);
   if (!keepdim) y = y.reshape(DropDimShape(t.shape(), nd));
@@ -189,7 +204,7 @@ Tensor Sum(const Tensor& t) {
 }
 
 Tensor Mean(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim) {
-  CheckCpu("Mean", t);
+  if (!t.defined()) internal::ThrowUndefinedArg("Mean", "tensor");
   const std::vector<int64_t> nd = NormDims(dims, t.dim(), "Mean");
   int64_t count = 1;
   for (int64_t d : nd) count *= t.shape()[d];
@@ -211,8 +226,13 @@ Tensor Max(const Tensor& t, int64_t dim, bool keepdim) { return Extremum(t, dim,
 Tensor Min(const Tensor& t, int64_t dim, bool keepdim) { return Extremum(t, dim, keepdim, false); }
 
 Tensor ArgMax(const Tensor& t, int64_t dim, bool keepdim) {
-  CheckCpu("ArgMax", t);
+  if (!t.defined()) internal::ThrowUndefinedArg("ArgMax", "tensor");
   const int64_t d = NormDim(dim, t.dim(), "ArgMax");
+  if (t.device() == Device::kCuda) {
+    Tensor argt;
+    cuda::Reduce(cuda::ReduceOp::kMax, t, {d}, &argt);
+    return keepdim ? argt.reshape(KeepDimShape(t.shape(), {d})) : argt;
+  }
   std::vector<int64_t> arg;
   Tensor v = ExtremumKernel(t, d, true, &arg, "ArgMax");
   DispatchFloat(t.dtype(), [&](auto tag) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "autograd/cpu/copy.h"
+#include "autograd/cuda/tensor_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
 
@@ -43,7 +44,7 @@ Tensor Slice(const Tensor& t, int64_t dim, int64_t start, int64_t end) {
 }
 
 Tensor Permute(const Tensor& t, const std::vector<int64_t>& dims) {
-  CheckCpu("Permute", t);
+  if (!t.defined()) internal::ThrowUndefinedArg("Permute", "tensor");
   const int64_t nd = t.dim();
   if (static_cast<int64_t>(dims.size()) != nd) {
     throw ValueError("Permute: " + std::to_string(dims.size()) +
@@ -61,8 +62,9 @@ Tensor Permute(const Tensor& t, const std::vector<int64_t>& dims) {
   }
   Shape out_shape(dims.size());
   for (size_t i = 0; i < dims.size(); ++i) out_shape[i] = t.shape()[perm[i]];
-  Tensor out = Empty(out_shape, t.dtype());
-  if (out.numel() > 0) {
+  const bool on_cuda = t.device() == Device::kCuda;
+  Tensor out = on_cuda ? cuda::Permute(t, perm) : Empty(out_shape, t.dtype());
+  if (!on_cuda && out.numel() > 0) {
     DispatchFloat(t.dtype(), [&](auto tag) {
       using T = decltype(tag);
       cpu::PermuteCopy(t.data<T>(), out.mutable_data<T>(), t.shape(), perm);
@@ -149,7 +151,11 @@ Tensor Concat(const std::vector<Tensor>& tensors, int64_t dim) {
     if (!tensors[i].defined()) {
       throw ValueError("Concat: tensor " + std::to_string(i) + " is undefined");
     }
-    CheckCpu("Concat", tensors[i]);
+    if (tensors[i].device() != tensors[0].device()) {
+      throw ValueError("Concat: tensor " + std::to_string(i) + " is on " +
+                       DeviceName(tensors[i].device()) + ", tensor 0 on " +
+                       DeviceName(tensors[0].device()));
+    }
   }
   const Tensor& first = tensors[0];
   const int64_t d = NormDim(dim, first.dim(), "Concat");
@@ -172,9 +178,21 @@ Tensor Concat(const std::vector<Tensor>& tensors, int64_t dim) {
   const int64_t outer = Prod(out_shape, 0, d);
   const int64_t inner = Prod(out_shape, d + 1, out_shape.size());
   const int64_t total = out_shape[d];
-  Tensor out = Empty(out_shape, first.dtype());
+  Tensor out = Empty(out_shape, first.dtype(), first.device());
   std::vector<int64_t> sizes;
-  DispatchFloat(first.dtype(), [&](auto tag) {
+  if (first.device() != Device::kCpu) {
+    const DeviceKernels& k = GetDeviceKernels("Concat");
+    const size_t es = DTypeSize(first.dtype());
+    int64_t at = 0;
+    for (const Tensor& t : tensors) {
+      const int64_t len = t.shape()[d];
+      sizes.push_back(len);
+      k.copy_blocks(first.dtype(), t.raw_data(),
+                    static_cast<char*>(out.raw_data()) + at * inner * es, outer, len * inner,
+                    total * inner, len * inner);
+      at += len;
+    }
+  } else DispatchFloat(first.dtype(), [&](auto tag) {
     using T = decltype(tag);
     int64_t at = 0;
     for (const Tensor& t : tensors) {

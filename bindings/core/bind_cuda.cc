@@ -12,6 +12,7 @@
 
 #include "autograd/cuda/device.h"
 #include "autograd/cuda/runtime.h"
+#include "autograd/nn/module.h"
 #include "bindings/core/bindings.h"
 
 namespace acaode::bindings {
@@ -99,6 +100,34 @@ void BindCuda(py::module_& m) {
         return t.to(Device::kCpu);
       },
       py::name("cpu"), py::is_method(cls), "t.to('cpu').");
+
+  // Module.to(device): moves parameters and buffers in place; returns the module.
+  py::object module_cls = m.attr("nn").attr("Module");
+  module_cls.attr("to") = py::cpp_function(
+      [](py::object self, const py::object& device) {
+        std::optional<Device> d = ParseDevice(device);
+        if (!d) {
+          throw py::value_error("Module.to: device must be 'cpu' or 'cuda', got " +
+                                std::string(py::repr(device)));
+        }
+        {
+          py::gil_scoped_release release;
+          self.cast<nn::Module&>().To(*d);
+        }
+        return self;
+      },
+      py::name("to"), py::is_method(module_cls), py::arg("device"),
+      "Moves every parameter and buffer to the device in place and returns the module "
+      "(RuntimeError without a GPU, nothing moved).");
+  module_cls.attr("cuda") = py::cpp_function(
+      [](py::object self) {
+        {
+          py::gil_scoped_release release;
+          self.cast<nn::Module&>().To(Device::kCuda);
+        }
+        return self;
+      },
+      py::name("cuda"), py::is_method(module_cls), "module.to('cuda').");
 }
 
 }  // namespace acaode::bindings

@@ -56,6 +56,44 @@ def test_without_gpu_using_cuda_raises_runtime_error():
     assert acaode.cuda.memory_stats()["bytes_in_use"] == 0
 
 
+@pytest.mark.skipif(HAS_GPU, reason="a CUDA device is present; this test is for machines without")
+def test_without_gpu_module_to_cuda_raises_and_moves_nothing():
+    lin = acaode.nn.Linear(2, 3)
+    before = lin.weight.numpy().copy()
+    with pytest.raises(RuntimeError, match="no CUDA device"):
+        lin.to("cuda")
+    assert lin.weight.device == "cpu"
+    np.testing.assert_array_equal(lin.weight.numpy(), before)
+    with pytest.raises(ValueError):
+        lin.to("tpu")
+    assert lin.to("cpu") is lin
+
+
+@pytest.mark.skipif(not HAS_GPU, reason=NO_GPU_REASON)
+def test_module_to_cuda_and_odeint_gradients_match_cpu():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 3))
+    func = acaode.nn.Sequential(acaode.nn.Linear(3, 8), acaode.nn.Tanh(), acaode.nn.Linear(8, 3))
+
+    def step(dev):
+        func.zero_grad()
+        z0 = acaode.tensor(x).to(dev).detach().requires_grad_()
+        ys = acaode.odeint(func, z0, [0.0, 0.5, 1.0], method="dopri5", rtol=1e-8, atol=1e-10,
+                           gradient="aca")
+        (ys * ys).sum().backward()
+        grads = [p.grad.to("cpu").numpy().copy() for _, p in func.named_parameters()]
+        return ys.to("cpu").numpy(), z0.grad.to("cpu").numpy(), grads
+
+    ys_cpu, gz_cpu, gp_cpu = step("cpu")
+    func.to("cuda")
+    assert all(p.device == "cuda" for _, p in func.named_parameters())
+    ys_gpu, gz_gpu, gp_gpu = step("cuda")
+    np.testing.assert_allclose(ys_gpu, ys_cpu, rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(gz_gpu, gz_cpu, rtol=1e-8, atol=1e-10)
+    for a, b in zip(gp_gpu, gp_cpu):
+        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
+
+
 @pytest.mark.skipif(not HAS_GPU, reason=NO_GPU_REASON)
 def test_round_trip_and_gradient_through_to():
     t = acaode.tensor([[1.5, -2.0], [3.25, 4.0]], requires_grad=True)

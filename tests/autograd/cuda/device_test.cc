@@ -10,6 +10,7 @@
 
 #include "autograd/autograd.h"
 #include "autograd/cuda/runtime.h"
+#include "autograd/nn/linear.h"
 #include "gtest/gtest.h"
 
 namespace acaode::cuda {
@@ -49,6 +50,37 @@ TEST(CudaDeviceTest, WithoutGpuEveryUseIsAClearRuntimeError) {
   // The allocator's state is untouched by the failed attempts.
   EXPECT_EQ(DeviceAllocator().Stats().bytes_in_use, 0u);
   EXPECT_EQ(DeviceAllocator().Stats().num_system_allocs, 0u);
+}
+
+TEST(CudaDeviceTest, WithoutGpuModuleToCudaMovesNothing) {
+  std::string why;
+  if (HasGpu(&why)) GTEST_SKIP() << "a CUDA device is present; this test is for machines without";
+  Generator gen(3);
+  nn::Linear lin(2, 3, gen);
+  const std::vector<double> before = ToVector(lin.weight());
+  ExpectNoDeviceError([&] { lin.To(Device::kCuda); }, "Module::To(kCuda)");
+  EXPECT_EQ(lin.weight().device(), Device::kCpu);
+  EXPECT_EQ(ToVector(lin.weight()), before);
+  lin.To(Device::kCpu);  // already there: a no-op
+  EXPECT_EQ(ToVector(lin.weight()), before);
+}
+
+TEST(CudaDeviceTest, ModuleToCudaMovesParametersInPlace) {
+  std::string why;
+  if (!HasGpu(&why)) GTEST_SKIP() << "no CUDA device: " << why;
+  Generator gen(3);
+  nn::Linear lin(2, 3, gen);
+  const Tensor handle = lin.weight();  // another handle to the same parameter
+  const std::vector<double> before = ToVector(handle);
+  lin.To(Device::kCuda);
+  EXPECT_EQ(handle.device(), Device::kCuda);
+  EXPECT_EQ(ToVector(handle), before);
+  Tensor y = lin.Forward(FromVector({1, 2, 3, 4}, {2, 2}).to(Device::kCuda));
+  EXPECT_EQ(y.device(), Device::kCuda);
+  Sum(y).backward();
+  EXPECT_EQ(lin.weight().grad().device(), Device::kCuda);
+  lin.To(Device::kCpu);
+  EXPECT_EQ(ToVector(handle), before);
 }
 
 TEST(CudaDeviceTest, RoundTripIsExactAndDifferentiable) {

@@ -1,0 +1,64 @@
+// The raw kernels autograd's core uses on cuda memory (allocator.h,
+// DeviceKernels): fills for gradient seeds, axpy for gradient sums, dtype
+// casts for Tensor::to(dtype). Registered with the allocator and the copy
+// (device.cc).
+#include "autograd/allocator.h"
+#include "autograd/cuda/elementwise.h"
+#include "autograd/cuda/runtime.h"
+
+namespace acaode {
+namespace cuda {
+namespace {
+
+void Fill(DType dtype, int64_t n, double value, void* dst) {
+  if (dtype == DType::kFloat32) {
+    LaunchUnary<float>(UnaryOp::kFill, n, nullptr, static_cast<float*>(dst), {value, 0.0},
+                       CurrentStream());
+  } else {
+    LaunchUnary<double>(UnaryOp::kFill, n, nullptr, static_cast<double*>(dst), {value, 0.0},
+                        CurrentStream());
+  }
+}
+
+void Axpy(DType dtype, int64_t n, double alpha, const void* x, void* y) {
+  if (dtype == DType::kFloat32) {
+    LaunchAxpy<float>(n, alpha, static_cast<const float*>(x), static_cast<float*>(y),
+                      CurrentStream());
+  } else {
+    LaunchAxpy<double>(n, alpha, static_cast<const double*>(x), static_cast<double*>(y),
+                       CurrentStream());
+  }
+}
+
+void Cast(DType src_dtype, DType dst_dtype, int64_t n, const void* src, void* dst) {
+  if (src_dtype == DType::kFloat32 && dst_dtype == DType::kFloat64) {
+    LaunchCast<float, double>(n, static_cast<const float*>(src), static_cast<double*>(dst),
+                              CurrentStream());
+  } else if (src_dtype == DType::kFloat64 && dst_dtype == DType::kFloat32) {
+    LaunchCast<double, float>(n, static_cast<const double*>(src), static_cast<float*>(dst),
+                              CurrentStream());
+  } else {
+    CopyBytes(dst, Device::kCuda, src, Device::kCuda, static_cast<size_t>(n) * DTypeSize(src_dtype));
+  }
+}
+
+void CopyBlocks(DType dtype, const void* src, void* dst, int64_t outer, int64_t src_stride,
+                int64_t dst_stride, int64_t count) {
+  const size_t es = DTypeSize(dtype);
+  if (outer == 1 || (src_stride == count && dst_stride == count)) {
+    CopyBytes(dst, Device::kCuda, src, Device::kCuda, static_cast<size_t>(outer * count) * es);
+    return;
+  }
+  CopyBlocks2D(dst, static_cast<size_t>(dst_stride) * es, src, static_cast<size_t>(src_stride) * es,
+               static_cast<size_t>(count) * es, static_cast<size_t>(outer));
+}
+
+}  // namespace
+
+const DeviceKernels* CoreKernels() {
+  static const DeviceKernels kernels{&Fill, &Axpy, &Cast, &CopyBlocks};
+  return &kernels;
+}
+
+}  // namespace cuda
+}  // namespace acaode
