@@ -100,36 +100,10 @@ Tensor Map(const Tensor& x, F&& f) {
   return y;
 }
 
-// Vectorised tanh of an Eigen array expression. Eigen 3.4 vectorises tanh for float
-// only (std::tanh costs ~16 ns per double); for double this evaluates, on SIMD lanes,
-// the Cephes formulas (S. L. Moshier, Cephes Math Library, tanh.c):
-//   |x| >  0.625:  tanh x = sign(x) (1 - 2 / (exp(2|x|) + 1))
-//   |x| <= 0.625:  tanh x = x + x^3 P(x^2) / Q(x^2)   (rational minimax, ~1 ulp)
-// The split avoids the cancellation of 1 - 2/(e^{2x} + 1) near 0. exp overflows to inf
-// for |x| > ~354, giving exactly +-1; NaN propagates. Float uses Eigen's own tanh.
-template <class Derived>
-auto TanhArray(const Eigen::ArrayBase<Derived>& x) {
-  using T = typename Derived::Scalar;
-  using Array = Eigen::Array<T, Eigen::Dynamic, 1>;
-  if constexpr (std::is_same_v<T, double>) {
-    // One fused expression: Eigen evaluates both branches packet by packet, no temporaries.
-    const auto abs_x = x.abs();
-    const auto z = x.square();
-    const auto big = (T(1) - T(2) / ((T(2) * abs_x).exp() + T(1))) * x.sign();
-    const auto p = (T(-9.64399179425052238628e-1) * z + T(-9.92877231001918586564e1)) * z +
-                   T(-1.61468768441708447952e3);
-    const auto q = ((z + T(1.12811678491632931402e2)) * z + T(2.23548839060100448583e3)) * z +
-                   T(4.84406305325125486048e3);
-    const auto small = x + x * z * p / q;
-    return Array((abs_x > T(0.625)).select(big, small));
-  } else {
-    return Array(x.tanh());
-  }
-}
-
 // y = f(X) where X is an Eigen array map of x and f returns an Eigen array
 // expression: for transcendental functions Eigen has vectorised versions of
-// (e.g. float exp/log/tanh/sin/cos; sqrt for both).
+// (e.g. float exp/log/sin/cos; sqrt for both). Tanh has its own kernel
+// (autograd/cpu/isa/kernels.h).
 //   Tensor y = cpu::MapArray(x, [](const auto& a) { return a.exp(); });
 template <class F>
 Tensor MapArray(const Tensor& x, F&& f) {

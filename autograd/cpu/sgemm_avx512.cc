@@ -6,6 +6,8 @@
 #include <cstring>
 #include <memory>
 
+#include "autograd/cpu/isa/isa.h"
+
 namespace acaode {
 namespace cpu {
 namespace {
@@ -164,14 +166,7 @@ __attribute__((target("avx512f"))) void MicroKernel(int64_t kc, const float* ap,
 
 }  // namespace
 
-bool HasAvx512() {
-  static const bool has = [] {
-    const char* off = std::getenv("ACAODE_DISABLE_AVX512");
-    if (off != nullptr && off[0] != '\0' && off[0] != '0') return false;
-    return __builtin_cpu_supports("avx512f") != 0;
-  }();
-  return has;
-}
+bool HasAvx512() { return ActiveIsa() == Isa::kAvx512; }
 
 void SgemmAvx512(bool ta, bool tb, int64_t m, int64_t n, int64_t k,
                  const float* a, const float* b, float* c, bool accumulate) {

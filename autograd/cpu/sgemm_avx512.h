@@ -24,8 +24,8 @@
 namespace acaode {
 namespace cpu {
 
-// Whether this CPU runs AVX-512F (checked once). Setting the environment
-// variable ACAODE_DISABLE_AVX512=1 makes it false (for comparisons).
+// Whether the active instruction set (autograd/cpu/isa/isa.h) is avx512; setting
+// ACAODE_CPU_ISA=avx2 makes it false (for comparisons).
 bool HasAvx512();
 
 void SgemmAvx512(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,

@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "autograd/cpu/im2col.h"
-#include "autograd/cpu/nn_gemm.h"
+#include "autograd/cpu/gemm.h"
 #include "autograd/dispatch.h"
 #include "autograd/cuda/nn_ops.h"
 #include "autograd/function.h"
@@ -100,7 +100,7 @@ Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b,
     const T* pb = b.defined() ? b.data<T>() : nullptr;
     if (g.batch == 1) {
       // [O, P] is already the layout of y.
-      cpu::NnGemm<T>(false, false, out_c, ncols, krows, w.data<T>(), col.data<T>(), py,
+      cpu::Gemm<T>(false, false, out_c, ncols, krows, w.data<T>(), col.data<T>(), py,
                      false);
       if (pb) {
         for (int64_t o = 0; o < out_c; ++o) {
@@ -110,7 +110,7 @@ Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b,
       return;
     }
     Tensor tmp = Empty({out_c, ncols}, x.dtype());
-    cpu::NnGemm<T>(false, false, out_c, ncols, krows, w.data<T>(), col.data<T>(),
+    cpu::Gemm<T>(false, false, out_c, ncols, krows, w.data<T>(), col.data<T>(),
                    tmp.data<T>(), false);
     // [O, N*P] -> [N, O, P], adding the bias.
     const T* pt = tmp.data<T>();
@@ -161,12 +161,12 @@ Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b,
                }
                if (need_w) {
                  dw = Empty({out_c, g.channels, g.kernel_h, g.kernel_w}, dtype);
-                 cpu::NnGemm<T>(false, true, out_c, krows, ncols, pg, col.data<T>(),
+                 cpu::Gemm<T>(false, true, out_c, krows, ncols, pg, col.data<T>(),
                                 dw.data<T>(), false);
                }
                if (need_x) {
                  Tensor dcol = Empty({krows, ncols}, dtype);
-                 cpu::NnGemm<T>(true, false, krows, ncols, out_c, w.data<T>(), pg,
+                 cpu::Gemm<T>(true, false, krows, ncols, out_c, w.data<T>(), pg,
                                 dcol.data<T>(), false);
                  dx = Empty({g.batch, g.channels, g.in_h, g.in_w}, dtype);
                  std::memset(dx.raw_data(), 0, dx.nbytes());

@@ -10,7 +10,7 @@
 // (x is 0 outside the image); OH = (H + 2*padding - KH) / stride + 1.
 //
 // Implementation: im2col of the whole batch into [C*KH*KW, N*OH*OW] and one
-// GEMM (autograd/cpu/im2col.h, autograd/cpu/nn_gemm.h: AVX-512 SGEMM where
+// GEMM (autograd/cpu/im2col.h, autograd/cpu/gemm.h: AVX-512 SGEMM where
 // available, else Eigen). Backward: dW = G col^T,
 // dcol = W^T G scattered back by col2im, db = sum of G; G is dy laid out as
 // [O, N*OH*OW]. The im2col buffer is saved for the weight gradient when the

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "autograd/cpu/elementwise.h"
+#include "autograd/cpu/isa/kernels.h"
 #include "autograd/cuda/tensor_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
@@ -385,15 +386,34 @@ Tensor Square(const Tensor& x) {
 
 Tensor Tanh(const Tensor& x) {
   CheckUnary("Tanh", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kTanh, x, {}) : cpu::MapArray(x, [](const auto& a) { return cpu::TanhArray(a); });
+  Tensor y;
+  if (IsCuda(x)) {
+    y = cuda::Unary(cuda::UnaryOp::kTanh, x, {});
+  } else {
+    y = Empty(x.shape(), x.dtype());
+    DispatchFloat(x.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      const T* px = x.data<T>();
+      T* py = y.mutable_data<T>();
+      cpu::ParallelFor(x.numel(), cpu::kElementwiseGrain,
+                       [&](int64_t b, int64_t e) { cpu::TanhKernel<T>(px + b, py + b, e - b); });
+    });
+  }
   // d tanh(x) = (1 - tanh(x)^2) dx
   if (NeedsGrad(x)) {
     Record("TanhBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kTanh, g[0], y, {})
-                          : cpu::Map2(g[0], y, [](auto gv, auto yv) {
-        using T = decltype(gv);
-        return gv * (T(1) - yv * yv);
-      })};
+      if (IsCuda(g[0])) return Grads{cuda::UnaryGrad(cuda::UnaryGradOp::kTanh, g[0], y, {})};
+      Tensor dx = Empty(y.shape(), y.dtype());
+      DispatchFloat(y.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        const T* pg = g[0].data<T>();
+        const T* py = y.data<T>();
+        T* pd = dx.mutable_data<T>();
+        cpu::ParallelFor(y.numel(), cpu::kElementwiseGrain, [&](int64_t b, int64_t e) {
+          cpu::TanhGradKernel<T>(pg + b, py + b, pd + b, e - b);
+        });
+      });
+      return Grads{dx};
     });
   }
   return y;

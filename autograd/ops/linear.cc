@@ -6,7 +6,7 @@
 #include <Eigen/Dense>
 
 #include "absl/strings/str_cat.h"
-#include "autograd/cpu/nn_gemm.h"
+#include "autograd/cpu/gemm.h"
 #include "autograd/dispatch.h"
 #include "autograd/cuda/nn_ops.h"
 #include "autograd/function.h"
@@ -69,7 +69,7 @@ Tensor Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     T* py = y.data<T>();
-    cpu::NnGemm<T>(false, true, rows, out, in, x.data<T>(), w.data<T>(), py, false);
+    cpu::Gemm<T>(false, true, rows, out, in, x.data<T>(), w.data<T>(), py, false);
     if (b.defined()) {
       Eigen::Map<MatR<T>>(py, rows, out).rowwise() +=
           Eigen::Map<const RowVec<T>>(b.data<T>(), out);
@@ -91,12 +91,12 @@ Tensor Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
             const T* pg = g[0].data<T>();
             if (need_x) {
               dx = Empty(x.shape(), x.dtype());
-              cpu::NnGemm<T>(false, false, rows, in, out, pg, w.data<T>(), dx.data<T>(),
+              cpu::Gemm<T>(false, false, rows, in, out, pg, w.data<T>(), dx.data<T>(),
                              false);
             }
             if (need_w) {
               dw = Empty(w.shape(), w.dtype());
-              cpu::NnGemm<T>(true, false, out, in, rows, pg, x.data<T>(), dw.data<T>(),
+              cpu::Gemm<T>(true, false, out, in, rows, pg, x.data<T>(), dw.data<T>(),
                              false);
             }
             if (need_b) {

@@ -3,7 +3,7 @@
 //   Tensor w = ...;                    // [out, in] (PyTorch's layout)
 //   Tensor y = Linear(x, w, b);        // x [..., in] -> y [..., out]
 //
-// One GEMM forward (autograd/cpu/nn_gemm.h) and one node (instead of Transpose + MatMul + Add):
+// One GEMM forward (autograd/cpu/gemm.h) and one node (instead of Transpose + MatMul + Add):
 //   dx = dy W,  dW = dy^T x (leading dims flattened),  db = sum_rows dy.
 // `bias` may be undefined.
 //

@@ -102,9 +102,9 @@ TEST(UnaryValues, StableAtExtremes) {
   EXPECT_TRUE(AllClose(Softplus(x), {0.0, 800.0}));
 }
 
-// Tanh in float64 is a vectorised rational/exp formula (cpu::TanhArray), not std::tanh:
+// Tanh is a vectorised formula (cpu::TanhKernel, Note [Vectorised tanh]), not std::tanh:
 // it must agree with std::tanh to a few ulps over the whole range, including tiny
-// arguments (no cancellation), both sides of the 0.625 branch point, saturation and NaN.
+// arguments (no cancellation), the points where the reduction changes, saturation and NaN.
 TEST(UnaryValues, Float64TanhMatchesStdTanh) {
   std::vector<double> xs = {0.0, -0.0, 1e-300, -1e-300, 1e-12, -3e-9, 0.625, -0.625,
                             std::nextafter(0.625, 1.0), std::nextafter(0.625, 0.0),

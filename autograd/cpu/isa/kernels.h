@@ -1,0 +1,84 @@
+// The CPU kernels compiled once per instruction set (Note [Kernels per instruction set] in
+// autograd/cpu/isa/isa.h), behind one table of function pointers chosen at first use.
+//
+//   cpu::TanhKernel<double>(x, y, n);                       // y = tanh(x), n elements
+//   cpu::GemmKernel<float>(false, true, m, n, k, a, k, b, k, c, n, /*accumulate=*/false);
+//   cpu::BiasActivationKernel<double>(y, bias, rows, cols, cpu::Activation::kTanh);
+//
+// Contracts (all buffers contiguous, row-major, on the host; n, rows, cols >= 0):
+// - Gemm: C[M, N] (=|+=) op(A) op(B); op(A) is [M, K] (A stored [K, M] when trans_a), op(B)
+//   is [K, N] (B stored [N, K] when trans_b); lda, ldb, ldc are the row strides (in
+//   elements) of A, B and C as stored. C must not alias A or B. One thread: the caller
+//   splits the work (cpu::Gemm in autograd/cpu/gemm.h does).
+// - Tanh: y[i] = tanh(x[i]); y may equal x. Within 4 ulp of the exact value in float64, 3 in float32
+//   (Note [Vectorised tanh] in kernels_impl.h),
+//   NaN in gives NaN out, ±inf gives ±1, the sign of zero is kept.
+// - TanhGrad: out[i] = g[i] (1 − y[i]²), the gradient of tanh through its output y.
+// - BiasActivation: y[r, c] = act(y[r, c] + bias[c]) in place; bias may be null (no bias).
+#ifndef ACAODE_AUTOGRAD_CPU_ISA_KERNELS_H_
+#define ACAODE_AUTOGRAD_CPU_ISA_KERNELS_H_
+
+#include <cstdint>
+#include <type_traits>
+
+#include "autograd/cpu/isa/isa.h"
+
+namespace acaode {
+namespace cpu {
+
+// The activation fused into BiasActivation (and nn's fused Linear).
+enum class Activation { kNone = 0, kTanh = 1, kRelu = 2 };
+
+template <class T>
+struct KernelsOf {
+  void (*gemm)(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a,
+               int64_t lda, const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate);
+  void (*tanh)(const T* x, T* y, int64_t n);
+  void (*tanh_grad)(const T* g, const T* y, T* out, int64_t n);
+  void (*bias_activation)(T* y, const T* bias, int64_t rows, int64_t cols, Activation act);
+};
+
+struct CpuKernels {
+  Isa isa;
+  KernelsOf<float> f32;
+  KernelsOf<double> f64;
+};
+
+// The table for ActiveIsa().
+const CpuKernels& Kernels();
+// The table of one variant (tests compare variants); RuntimeError-free: a variant the CPU
+// cannot run is still returned, so check SupportedIsa() before calling its kernels.
+const CpuKernels& KernelsFor(Isa isa);
+
+template <class T>
+const KernelsOf<T>& KernelsOfType(const CpuKernels& k) {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "float or double");
+  if constexpr (std::is_same_v<T, float>) {
+    return k.f32;
+  } else {
+    return k.f64;
+  }
+}
+
+template <class T>
+void GemmKernel(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a,
+                int64_t lda, const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate) {
+  KernelsOfType<T>(Kernels()).gemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+}
+template <class T>
+void TanhKernel(const T* x, T* y, int64_t n) {
+  KernelsOfType<T>(Kernels()).tanh(x, y, n);
+}
+template <class T>
+void TanhGradKernel(const T* g, const T* y, T* out, int64_t n) {
+  KernelsOfType<T>(Kernels()).tanh_grad(g, y, out, n);
+}
+template <class T>
+void BiasActivationKernel(T* y, const T* bias, int64_t rows, int64_t cols, Activation act) {
+  KernelsOfType<T>(Kernels()).bias_activation(y, bias, rows, cols, act);
+}
+
+}  // namespace cpu
+}  // namespace acaode
+
+#endif  // ACAODE_AUTOGRAD_CPU_ISA_KERNELS_H_

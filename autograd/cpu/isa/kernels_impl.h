@@ -1,0 +1,247 @@
+// The per-instruction-set kernels, written once (Note [Kernels per instruction set] in
+// autograd/cpu/isa/isa.h). Included only by kernels_{baseline,avx2,avx512}.cc, each of
+// which defines
+//   ACAODE_ISA_NS       the namespace of its variant (baseline, avx2, avx512),
+//   ACAODE_ISA_ENUM     its cpu::Isa value,
+//   ACAODE_SIMD_BYTES   its vector width in bytes (16, 32, 64),
+// and is compiled with its -march. The SIMD code uses GCC/Clang vector extensions, so the
+// same source becomes SSE2, AVX2 + FMA or AVX-512 code.
+//
+// One-definition rule: every variant must keep its code to itself, or the linker could
+// pick, say, the AVX-512 copy of an inline function for a call made by baseline code.
+// Hence everything here lives in the variant's namespace, Eigen is included under a
+// per-variant namespace name (the `#define Eigen` below), and the code uses no standard
+// library templates that would be instantiated out of line; the test
+// tests/autograd/isa_symbols_test.sh checks the compiled objects for strays.
+#ifndef ACAODE_ISA_NS
+#error "kernels_impl.h is included only by autograd/cpu/isa/kernels_<isa>.cc"
+#endif
+
+#include <cstdint>
+#include <cstring>
+
+#include "autograd/cpu/isa/kernels.h"
+
+#define ACAODE_ISA_CONCAT2(a, b) a##b
+#define ACAODE_ISA_CONCAT(a, b) ACAODE_ISA_CONCAT2(a, b)
+// Eigen's templates compiled for this variant get their own namespace (and symbols).
+#define Eigen ACAODE_ISA_CONCAT(acaode_eigen_, ACAODE_ISA_NS)
+#include <Eigen/Core>
+
+namespace acaode {
+namespace cpu {
+namespace ACAODE_ISA_NS {
+namespace {
+
+#define ACAODE_INLINE inline __attribute__((always_inline))
+
+constexpr int kBytes = ACAODE_SIMD_BYTES;
+typedef double VecD __attribute__((vector_size(kBytes)));
+typedef float VecF __attribute__((vector_size(kBytes)));
+typedef int64_t VecL __attribute__((vector_size(kBytes)));
+typedef int32_t VecI __attribute__((vector_size(kBytes)));
+constexpr int64_t kLanesD = kBytes / 8;
+constexpr int64_t kLanesF = kBytes / 4;
+
+template <class V, class S>
+ACAODE_INLINE V Splat(S s) {
+  return V{} + s;
+}
+template <class V, class T>
+ACAODE_INLINE V Load(const T* p) {
+  V v;
+  std::memcpy(&v, p, sizeof(V));
+  return v;
+}
+template <class V, class T>
+ACAODE_INLINE void Store(T* p, V v) {
+  std::memcpy(p, &v, sizeof(V));
+}
+
+// Applies a vector function to n elements: full vectors, then the tail through a
+// zero-padded buffer (so every element sees the same vector code).
+template <class V, class T, class F>
+ACAODE_INLINE void MapVectors(const T* x, T* y, int64_t n, F f) {
+  constexpr int64_t lanes = sizeof(V) / sizeof(T);
+  int64_t i = 0;
+  for (; i + lanes <= n; i += lanes) Store(y + i, f(Load<V>(x + i)));
+  if (i < n) {
+    T buf[lanes] = {};
+    std::memcpy(buf, x + i, sizeof(T) * (n - i));
+    Store(buf, f(Load<V>(buf)));
+    std::memcpy(y + i, buf, sizeof(T) * (n - i));
+  }
+}
+
+// Note [Vectorised tanh]: with y = 2|x| (clamped where tanh rounds to 1) and
+// y = k ln 2 + r, |r| <= ln 2 / 2, e^y = 2^k e^r and
+//   tanh|x| = (e^y − 1) / (e^y + 1) = ((2^k − 1) e^r + (e^r − 1)) / ((2^k + 1) e^r − (e^r − 1)),
+// written so that neither numerator nor denominator cancels: for k = 0 it is
+// (e^r − 1) / (e^r + 1) with e^r − 1 computed directly, not as a difference. One division
+// and no branch per element; the sign of x is copied onto the result.
+//
+// float64: e^r = N / D with N = Q(r²) + r P(r²), D = Q(r²) − r P(r²) (the Padé form of
+// Cephes' exp.c, S. L. Moshier), so e^r − 1 = 2 r P / D and, multiplying through by D,
+//   tanh|x| = ((2^k − 1) N + 2 r P) / ((2^k + 1) N − 2 r P).
+// float32: e^r − 1 = r + r² P(r) (Cephes' expf.c polynomial), e^r = 1 + that.
+// Clamps: tanh(20) and tanh(9) round to 1 in float64 and float32; the clamp keeps 2^k finite.
+// NaN passes through every step (the comparisons are false for NaN).
+ACAODE_INLINE VecD TanhVec(VecD x) {
+  const VecL sign_bit = Splat<VecL>(static_cast<int64_t>(UINT64_C(0x8000000000000000)));
+  const VecL bits = (VecL)(x);
+  const VecL sign = bits & sign_bit;
+  const VecL abs_bits = bits & ~sign_bit;
+  VecD y = (VecD)(abs_bits);
+  y = y + y;
+  y = y > 40.0 ? Splat<VecD>(40.0) : y;
+  // k = round(y / ln 2) by the 1.5 · 2^52 trick; its low bits hold k.
+  const VecD shifted = y * 1.44269504088896340736 + 6755399441055744.0;
+  const VecD kd = shifted - 6755399441055744.0;
+  // r = y − k ln 2 with ln 2 split so that k · C1 is exact (Cephes).
+  VecD r = y - kd * 6.93145751953125e-1;
+  r = r - kd * 1.42860682030941723212e-6;
+  const VecD r2 = r * r;
+  const VecD p = (1.26177193074810590878e-4 * r2 + 3.02994407707441961300e-2) * r2 +
+                 9.99999999999999999910e-1;
+  const VecD q = ((3.00198505138664455042e-6 * r2 + 2.52448340349684104192e-3) * r2 +
+                  2.27265548208155028766e-1) * r2 + 2.00000000000000000009e0;
+  const VecD rp = r * p;
+  const VecD big_n = q + rp;
+  // 2^k from k's bits: ((k + 1023) << 52), k in [0, 58].
+  const VecL two_k_bits = ((VecL)(shifted) + 1023) << 52;
+  const VecD two_k = (VecD)(two_k_bits);
+  const VecD num = (two_k - 1.0) * big_n + (rp + rp);
+  const VecD den = (two_k + 1.0) * big_n - (rp + rp);
+  const VecD t = num / den;
+  const VecL out = (VecL)(t) | sign;
+  return (VecD)(out);
+}
+
+ACAODE_INLINE VecF TanhVec(VecF x) {
+  const VecI sign_bit = Splat<VecI>(static_cast<int32_t>(0x80000000u));
+  const VecI bits = (VecI)(x);
+  const VecI sign = bits & sign_bit;
+  const VecI abs_bits = bits & ~sign_bit;
+  VecF y = (VecF)(abs_bits);
+  y = y + y;
+  y = y > 18.0f ? Splat<VecF>(18.0f) : y;
+  const VecF shifted = y * 1.44269504088896341f + 12582912.0f;  // 1.5 · 2^23
+  const VecF kd = shifted - 12582912.0f;
+  VecF r = y - kd * 0.693359375f;
+  r = r - kd * -2.12194440e-4f;
+  // e^r − 1 = r + r² P(r)
+  const VecF p = ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r +
+                   4.1665795894e-2f) * r + 1.6666665459e-1f) * r + 5.0000001201e-1f;
+  const VecF em1 = r + r * r * p;
+  const VecI two_k_bits = ((VecI)(shifted) + 127) << 23;
+  const VecF two_k = (VecF)(two_k_bits);
+  // tanh = (2^k e^r − 1) / (2^k e^r + 1), e^r = 1 + em1.
+  const VecF num = (two_k - 1.0f) + two_k * em1;
+  const VecF den = (two_k + 1.0f) + two_k * em1;
+  const VecF t = num / den;
+  const VecI out = (VecI)(t) | sign;
+  return (VecF)(out);
+}
+
+template <class T>
+struct Vec;
+template <>
+struct Vec<double> {
+  using type = VecD;
+};
+template <>
+struct Vec<float> {
+  using type = VecF;
+};
+
+template <class T>
+void Tanh(const T* x, T* y, int64_t n) {
+  using V = typename Vec<T>::type;
+  MapVectors<V>(x, y, n, [](V v) { return TanhVec(v); });
+}
+
+template <class T>
+void TanhGrad(const T* g, const T* y, T* out, int64_t n) {
+  // d tanh = (1 − tanh²) dx
+  for (int64_t i = 0; i < n; ++i) out[i] = g[i] * (T(1) - y[i] * y[i]);
+}
+
+template <class T>
+void BiasActivation(T* y, const T* bias, int64_t rows, int64_t cols, Activation act) {
+  using V = typename Vec<T>::type;
+  constexpr int64_t lanes = sizeof(V) / sizeof(T);
+  const auto apply = [act](V v) {
+    switch (act) {
+      case Activation::kTanh:
+        return TanhVec(v);
+      case Activation::kRelu:
+        return v > T(0) ? v : Splat<V>(T(0));  // NaN → 0 as Relu's max(x, 0) here
+      case Activation::kNone:
+        break;
+    }
+    return v;
+  };
+  for (int64_t r = 0; r < rows; ++r) {
+    T* row = y + r * cols;
+    int64_t c = 0;
+    for (; c + lanes <= cols; c += lanes) {
+      V v = Load<V>(row + c);
+      if (bias != nullptr) v = v + Load<V>(bias + c);
+      Store(row + c, apply(v));
+    }
+    if (c < cols) {
+      T buf[lanes] = {};
+      std::memcpy(buf, row + c, sizeof(T) * (cols - c));
+      V v = Load<V>(buf);
+      if (bias != nullptr) {
+        T bbuf[lanes] = {};
+        std::memcpy(bbuf, bias + c, sizeof(T) * (cols - c));
+        v = v + Load<V>(bbuf);
+      }
+      Store(buf, apply(v));
+      std::memcpy(row + c, buf, sizeof(T) * (cols - c));
+    }
+  }
+}
+
+// Eigen's GEMM (this variant's copy); op(A) and op(B) as lazy transposes of row-major maps
+// with row strides.
+template <class T>
+void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
+          const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate) {
+  using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  using Stride = Eigen::OuterStride<>;
+  using ConstMap = Eigen::Map<const Mat, Eigen::Unaligned, Stride>;
+  Eigen::Map<Mat, Eigen::Unaligned, Stride> cm(c, m, n, Stride(ldc));
+  if (k == 0) {
+    if (!accumulate) cm.setZero();
+    return;
+  }
+  const ConstMap am(a, trans_a ? k : m, trans_a ? m : k, Stride(lda));
+  const ConstMap bm(b, trans_b ? n : k, trans_b ? k : n, Stride(ldb));
+  const auto run = [&](const auto& lhs, const auto& rhs) {
+    if (accumulate) {
+      cm.noalias() += lhs * rhs;
+    } else {
+      cm.noalias() = lhs * rhs;
+    }
+  };
+  if (!trans_a && !trans_b) run(am, bm);
+  if (!trans_a && trans_b) run(am, bm.transpose());
+  if (trans_a && !trans_b) run(am.transpose(), bm);
+  if (trans_a && trans_b) run(am.transpose(), bm.transpose());
+}
+
+template <class T>
+constexpr KernelsOf<T> MakeKernels() {
+  return KernelsOf<T>{&Gemm<T>, &Tanh<T>, &TanhGrad<T>, &BiasActivation<T>};
+}
+
+}  // namespace
+
+extern const CpuKernels kTable;
+const CpuKernels kTable = {ACAODE_ISA_ENUM, MakeKernels<float>(), MakeKernels<double>()};
+
+}  // namespace ACAODE_ISA_NS
+}  // namespace cpu
+}  // namespace acaode
