@@ -1,24 +1,21 @@
 #include "autograd/ops/linear.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
-#include <Eigen/Dense>
-
 #include "absl/strings/str_cat.h"
 #include "autograd/cpu/gemm.h"
+#include "autograd/cpu/isa/kernels.h"
+#include "autograd/cpu/parallel.h"
 #include "autograd/dispatch.h"
 #include "autograd/cuda/nn_ops.h"
 #include "autograd/function.h"
+#include "autograd/ops/elementwise.h"
 #include "autograd/ops/record_list.h"
 
 namespace acaode {
 namespace {
-
-template <class T>
-using MatR = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-template <class T>
-using RowVec = Eigen::Matrix<T, 1, Eigen::Dynamic>;
 
 void CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b) {
   if (!x.defined()) internal::ThrowUndefinedArg("Linear", "input");
@@ -56,11 +53,69 @@ void CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b) {
   }
 }
 
+// dx = dp W; dW = dp^T x; db = sum_rows dp, for dp the gradient of the pre-activation
+// x W^T + b (rows = x's leading dims flattened).
+Grads LinearGradsCpu(const Tensor& dp, const Tensor& x, const Tensor& w, bool has_b, bool need_x,
+                     bool need_w, bool need_b) {
+  const int64_t in = w.size(1), out = w.size(0);
+  const int64_t rows = in == 0 ? 0 : x.numel() / in;
+  Tensor dx, dw, db;
+  DispatchFloat(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* pg = dp.data<T>();
+    if (need_x) {
+      dx = Empty(x.shape(), x.dtype());
+      cpu::Gemm<T>(false, false, rows, in, out, pg, w.data<T>(), dx.data<T>(), false);
+    }
+    if (need_w) {
+      dw = Empty(w.shape(), w.dtype());
+      cpu::Gemm<T>(true, false, out, in, rows, pg, x.data<T>(), dw.data<T>(), false);
+    }
+    if (need_b) {
+      db = Empty({out}, x.dtype());
+      cpu::ColumnSumKernel<T>(pg, rows, out, db.data<T>());
+    }
+  });
+  Grads res = {dx, dw};
+  if (has_b) res.push_back(db);
+  return res;
+}
+
+// act'(y) ⊙ g, the gradient of the pre-activation from the output's.
+Tensor ActivationGradCpu(const Tensor& g, const Tensor& y, cpu::Activation act) {
+  Tensor d = Empty(y.shape(), y.dtype());
+  DispatchFloat(y.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* pg = g.data<T>();
+    const T* py = y.data<T>();
+    T* pd = d.mutable_data<T>();
+    if (act == cpu::Activation::kTanh) {
+      cpu::ParallelFor(y.numel(), cpu::kElementwiseGrain, [&](int64_t b, int64_t e) {
+        cpu::TanhGradKernel<T>(pg + b, py + b, pd + b, e - b);
+      });
+    } else {  // relu: [y > 0] g
+      for (int64_t i = 0; i < y.numel(); ++i) pd[i] = py[i] > T(0) ? pg[i] : T(0);
+    }
+  });
+  return d;
+}
+
 }  // namespace
 
-Tensor Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
+Tensor LinearActivation(const Tensor& x, const Tensor& w, const Tensor& b, cpu::Activation act) {
   CheckArgs(x, w, b);
-  if (x.device() == Device::kCuda) return cuda::LinearOp(x, w, b);
+  if (x.device() == Device::kCuda) {
+    const Tensor pre = cuda::LinearOp(x, w, b);
+    switch (act) {
+      case cpu::Activation::kTanh:
+        return Tanh(pre);
+      case cpu::Activation::kRelu:
+        return Relu(pre);
+      case cpu::Activation::kNone:
+        break;
+    }
+    return pre;
+  }
   const int64_t in = w.size(1), out = w.size(0);
   const int64_t rows = in == 0 ? 0 : x.numel() / in;
   Shape out_shape = x.shape();
@@ -70,9 +125,12 @@ Tensor Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
     using T = decltype(tag);
     T* py = y.data<T>();
     cpu::Gemm<T>(false, true, rows, out, in, x.data<T>(), w.data<T>(), py, false);
-    if (b.defined()) {
-      Eigen::Map<MatR<T>>(py, rows, out).rowwise() +=
-          Eigen::Map<const RowVec<T>>(b.data<T>(), out);
+    if (b.defined() || act != cpu::Activation::kNone) {
+      const T* pb = b.defined() ? b.data<T>() : nullptr;
+      cpu::ParallelFor(rows, std::max<int64_t>(1, cpu::kElementwiseGrain / std::max<int64_t>(1, out)),
+                       [&](int64_t r0, int64_t r1) {
+                         cpu::BiasActivationKernel<T>(py + r0 * out, pb, r1 - r0, out, act);
+                       });
     }
   });
   if (NeedsGrad(x, w, b)) {
@@ -80,37 +138,27 @@ Tensor Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
     if (b.defined()) inputs.push_back(b);
     const bool need_x = x.requires_grad(), need_w = w.requires_grad();
     const bool need_b = b.defined() && b.requires_grad();
-    // dx = dy W; dW = dy^T x; db = sum_rows dy
+    const char* name = act == cpu::Activation::kTanh   ? "LinearTanhBackward"
+                       : act == cpu::Activation::kRelu ? "LinearReluBackward"
+                                                       : "LinearBackward";
+    // Saves the output for the activation's derivative (undefined for kNone).
+    const Tensor saved_y = act == cpu::Activation::kNone ? Tensor() : y.detach();
     internal::RecordList(
-        "LinearBackward", inputs, y,
-        [x, w, has_b = b.defined(), rows, in, out, need_x, need_w,
-         need_b](const Grads& g) {
-          Tensor dx, dw, db;
-          DispatchFloat(x.dtype(), [&](auto tag) {
-            using T = decltype(tag);
-            const T* pg = g[0].data<T>();
-            if (need_x) {
-              dx = Empty(x.shape(), x.dtype());
-              cpu::Gemm<T>(false, false, rows, in, out, pg, w.data<T>(), dx.data<T>(),
-                             false);
-            }
-            if (need_w) {
-              dw = Empty(w.shape(), w.dtype());
-              cpu::Gemm<T>(true, false, out, in, rows, pg, x.data<T>(), dw.data<T>(),
-                             false);
-            }
-            if (need_b) {
-              db = Empty({out}, x.dtype());
-              Eigen::Map<RowVec<T>>(db.data<T>(), out) =
-                  Eigen::Map<const MatR<T>>(pg, rows, out).colwise().sum();
-            }
-          });
-          Grads res = {dx, dw};
-          if (has_b) res.push_back(db);
-          return res;
+        name, inputs, y,
+        [x, w, saved_y, act, has_b = b.defined(), need_x, need_w, need_b](const Grads& g) {
+          const Tensor dp = act == cpu::Activation::kNone ? g[0] : ActivationGradCpu(g[0], saved_y, act);
+          return LinearGradsCpu(dp, x, w, has_b, need_x, need_w, need_b);
         });
   }
   return y;
+}
+
+Tensor Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
+  if (x.defined() && x.device() == Device::kCuda) {
+    CheckArgs(x, w, b);
+    return cuda::LinearOp(x, w, b);
+  }
+  return LinearActivation(x, w, b, cpu::Activation::kNone);
 }
 
 }  // namespace acaode

@@ -7,16 +7,26 @@
 //   dx = dy W,  dW = dy^T x (leading dims flattened),  db = sum_rows dy.
 // `bias` may be undefined.
 //
+// LinearActivation(x, W, b, act) = act(x W^T + b) is the same with the activation fused
+// (one node, one pass over y for bias + activation; bitwise equal to Linear then the
+// activation op). nn::Sequential uses it for a Linear followed by Tanh or ReLU:
+//   d pre = act'(y) ⊙ dy (tanh: (1 − y²) dy; relu: [y > 0] dy), then as Linear with d pre.
+//
 // Errors (ValueError): x with no dims, w not 2-D, x.size(-1) != w.size(1),
 // bias not of shape [out], dtype mismatch.
 #ifndef ACAODE_AUTOGRAD_OPS_LINEAR_H_
 #define ACAODE_AUTOGRAD_OPS_LINEAR_H_
 
+#include "autograd/cpu/isa/kernels.h"
 #include "autograd/tensor.h"
 
 namespace acaode {
 
 Tensor Linear(const Tensor& input, const Tensor& weight, const Tensor& bias);
+
+// act(input weight^T + bias) for act = kNone (= Linear), kTanh or kRelu.
+Tensor LinearActivation(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                        cpu::Activation act);
 
 }  // namespace acaode
 

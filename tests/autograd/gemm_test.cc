@@ -52,8 +52,12 @@ void Fill(std::vector<T>* v, Generator& gen) {
 std::vector<Case> Cases() {
   std::vector<Case> cases;
   // Ragged sizes around the 8 x 32 tile and the 256-deep / 128-row blocks.
-  const int64_t shapes[][3] = {{1, 1, 1},   {7, 33, 5},    {9, 31, 257},
-                               {64, 64, 64}, {130, 70, 300}, {17, 100, 513}};
+  // The skinny shapes of MLP layers take the small-product path (Note [Small GEMM] in
+  // autograd/cpu/isa/kernels_impl.h): K = 2, N = 2, M = 2, both directions.
+  const int64_t shapes[][3] = {{1, 1, 1},    {7, 33, 5},     {9, 31, 257},  {64, 64, 64},
+                               {130, 70, 300}, {17, 100, 513}, {128, 64, 2},  {128, 2, 64},
+                               {64, 2, 128},  {2, 64, 128},   {33, 3, 17},   {5, 130, 9},
+                               {3, 3, 3}};
   for (const auto& s : shapes)
     for (int t = 0; t < 8; ++t) cases.push_back({s[0], s[1], s[2], bool(t & 1), bool(t & 2), bool(t & 4)});
   return cases;

@@ -395,5 +395,41 @@ TEST(LinearOp, ValuesGradientsAndErrors) {
               ::testing::ThrowsMessage<ValueError>(HasSubstr("bias must have shape [3]")));
 }
 
+// The fused op against its composition: bitwise equal values and gradients (the same
+// kernels in the same order), and its own finite-difference check.
+TEST(LinearActivationOp, EqualsLinearThenActivationBitwise) {
+  Reseed(14);
+  for (DType dtype : {DType::kFloat64, DType::kFloat32}) {
+    for (cpu::Activation act : {cpu::Activation::kTanh, cpu::Activation::kRelu}) {
+      for (bool with_bias : {true, false}) {
+        const Tensor x0 = RandInput({37, 5}).to(dtype), w0 = RandInput({19, 5}).to(dtype);
+        const Tensor b0 = with_bias ? RandInput({19}).to(dtype) : Tensor();
+        auto leaf = [](const Tensor& t) {
+          return t.defined() ? t.detach().clone().set_requires_grad(true) : Tensor();
+        };
+        Tensor x1 = leaf(x0), w1 = leaf(w0), b1 = leaf(b0);
+        Tensor x2 = leaf(x0), w2 = leaf(w0), b2 = leaf(b0);
+        const Tensor fused = LinearActivation(x1, w1, b1, act);
+        const Tensor pre = Linear(x2, w2, b2);
+        const Tensor plain = act == cpu::Activation::kTanh ? Tanh(pre) : Relu(pre);
+        EXPECT_EQ(ToVector(fused), ToVector(plain));
+        const Tensor g = RandInput(fused.shape()).to(dtype);
+        fused.backward(g);
+        plain.backward(g);
+        EXPECT_EQ(ToVector(x1.grad()), ToVector(x2.grad()));
+        EXPECT_EQ(ToVector(w1.grad()), ToVector(w2.grad()));
+        if (with_bias) {
+          EXPECT_EQ(ToVector(b1.grad()), ToVector(b2.grad()));
+        }
+      }
+    }
+  }
+  EXPECT_TRUE(GradCheck(
+      [](const Inputs& v) { return LinearActivation(v[0], v[1], v[2], cpu::Activation::kTanh); },
+      {RandInput({4, 3}), RandInput({5, 3}), RandInput({5})}));
+  EXPECT_THAT([] { LinearActivation(Zeros({2, 4}), Zeros({3, 2}), Tensor(), cpu::Activation::kTanh); },
+              ::testing::ThrowsMessage<ValueError>(HasSubstr("in_features")));
+}
+
 }  // namespace
 }  // namespace acaode

@@ -15,6 +15,7 @@
 //   NaN in gives NaN out, ±inf gives ±1, the sign of zero is kept.
 // - TanhGrad: out[i] = g[i] (1 − y[i]²), the gradient of tanh through its output y.
 // - BiasActivation: y[r, c] = act(y[r, c] + bias[c]) in place; bias may be null (no bias).
+// - ColumnSum: out[c] = Σ_r x[r, c] (the bias gradient), summed over r in order.
 #ifndef ACAODE_AUTOGRAD_CPU_ISA_KERNELS_H_
 #define ACAODE_AUTOGRAD_CPU_ISA_KERNELS_H_
 
@@ -36,6 +37,7 @@ struct KernelsOf {
   void (*tanh)(const T* x, T* y, int64_t n);
   void (*tanh_grad)(const T* g, const T* y, T* out, int64_t n);
   void (*bias_activation)(T* y, const T* bias, int64_t rows, int64_t cols, Activation act);
+  void (*column_sum)(const T* x, int64_t rows, int64_t cols, T* out);
 };
 
 struct CpuKernels {
@@ -72,6 +74,10 @@ void TanhKernel(const T* x, T* y, int64_t n) {
 template <class T>
 void TanhGradKernel(const T* g, const T* y, T* out, int64_t n) {
   KernelsOfType<T>(Kernels()).tanh_grad(g, y, out, n);
+}
+template <class T>
+void ColumnSumKernel(const T* x, int64_t rows, int64_t cols, T* out) {
+  KernelsOfType<T>(Kernels()).column_sum(x, rows, cols, out);
 }
 template <class T>
 void BiasActivationKernel(T* y, const T* bias, int64_t rows, int64_t cols, Activation act) {

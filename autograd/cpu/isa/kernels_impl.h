@@ -166,48 +166,60 @@ void TanhGrad(const T* g, const T* y, T* out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) out[i] = g[i] * (T(1) - y[i] * y[i]);
 }
 
-template <class T>
-void BiasActivation(T* y, const T* bias, int64_t rows, int64_t cols, Activation act) {
+template <Activation kAct, class V>
+ACAODE_INLINE V Activate(V v) {
+  using T = decltype(v[0] + 0);
+  if constexpr (kAct == Activation::kTanh) {
+    return TanhVec(v);
+  } else if constexpr (kAct == Activation::kRelu) {
+    return v > T(0) ? v : Splat<V>(T(0));  // max(x, 0) as the Relu op (NaN → 0)
+  } else {
+    return v;
+  }
+}
+
+template <Activation kAct, class T>
+void BiasActivationImpl(T* y, const T* bias, int64_t rows, int64_t cols) {
   using V = typename Vec<T>::type;
   constexpr int64_t lanes = sizeof(V) / sizeof(T);
-  const auto apply = [act](V v) {
-    switch (act) {
-      case Activation::kTanh:
-        return TanhVec(v);
-      case Activation::kRelu:
-        return v > T(0) ? v : Splat<V>(T(0));  // NaN → 0 as Relu's max(x, 0) here
-      case Activation::kNone:
-        break;
-    }
-    return v;
-  };
   for (int64_t r = 0; r < rows; ++r) {
     T* row = y + r * cols;
     int64_t c = 0;
-    for (; c + lanes <= cols; c += lanes) {
-      V v = Load<V>(row + c);
-      if (bias != nullptr) v = v + Load<V>(bias + c);
-      Store(row + c, apply(v));
+    if (bias != nullptr) {
+      for (; c + lanes <= cols; c += lanes) {
+        Store(row + c, Activate<kAct>(Load<V>(row + c) + Load<V>(bias + c)));
+      }
+    } else {
+      for (; c + lanes <= cols; c += lanes) Store(row + c, Activate<kAct>(Load<V>(row + c)));
     }
     if (c < cols) {
       T buf[lanes] = {};
+      T bbuf[lanes] = {};
       std::memcpy(buf, row + c, sizeof(T) * (cols - c));
-      V v = Load<V>(buf);
-      if (bias != nullptr) {
-        T bbuf[lanes] = {};
-        std::memcpy(bbuf, bias + c, sizeof(T) * (cols - c));
-        v = v + Load<V>(bbuf);
-      }
-      Store(buf, apply(v));
+      if (bias != nullptr) std::memcpy(bbuf, bias + c, sizeof(T) * (cols - c));
+      Store(buf, Activate<kAct>(Load<V>(buf) + Load<V>(bbuf)));
       std::memcpy(row + c, buf, sizeof(T) * (cols - c));
     }
   }
 }
 
+template <class T>
+void BiasActivation(T* y, const T* bias, int64_t rows, int64_t cols, Activation act) {
+  switch (act) {
+    case Activation::kTanh:
+      return BiasActivationImpl<Activation::kTanh>(y, bias, rows, cols);
+    case Activation::kRelu:
+      return BiasActivationImpl<Activation::kRelu>(y, bias, rows, cols);
+    case Activation::kNone:
+      break;
+  }
+  BiasActivationImpl<Activation::kNone>(y, bias, rows, cols);
+}
+
 // Eigen's GEMM (this variant's copy); op(A) and op(B) as lazy transposes of row-major maps
 // with row strides.
 template <class T>
-void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
+void EigenGemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
           const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate) {
   using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   using Stride = Eigen::OuterStride<>;
@@ -232,9 +244,157 @@ void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* 
   if (trans_a && trans_b) run(am.transpose(), bm.transpose());
 }
 
+// Note [Small GEMM]: Eigen's GEMM packs both operands into panels and zeroes C before
+// its micro-kernel runs; for the small and skinny products of neural-ODE layers (batch 128
+// by 2 -> 64 features: K = 2 or N = 2) that overhead is most of the time. Small products
+// (at most kSmallGemmMaxMacs multiply-adds, operands fitting the stack buffers) run here
+// instead: for C at least two vectors wide, as row-times-panel products (op(B) as a
+// contiguous [K, N] panel, packed only when it is not one already; each row of C
+// accumulates Σ_k op(A)[i, k] · panel[k, :] in registers, kSmallGemmBlock vectors at a
+// time); for narrower C, as dot products of the rows of A with the columns of op(B), or,
+// when A is stored transposed, as C^T = op(B)^T A, whose rows are M long.
+// Results do not depend on the thread split of cpu::Gemm (each row of C is computed alone).
+constexpr int64_t kSmallGemmMaxMacs = int64_t{1} << 17;
+constexpr int64_t kSmallGemmMaxPanel = 8192;  // elements of a packed operand or of C^T
+constexpr int kSmallGemmBlock = 4;             // vectors of C held in registers
+
+// C[i, :] (=|+=) Σ_k a(i, k) · panel[k, :] for i < m; a(i, k) = a[i·lda + k] or, when
+// trans_a, a[k·lda + i]; panel contiguous [k, n].
+template <class T>
+void RowTimesPanel(bool trans_a, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
+                   const T* panel, T* c, int64_t ldc, bool accumulate) {
+  using V = typename Vec<T>::type;
+  constexpr int64_t lanes = sizeof(V) / sizeof(T);
+  constexpr int64_t block = kSmallGemmBlock * lanes;
+  const int64_t a_row = trans_a ? 1 : lda, a_col = trans_a ? lda : 1;
+  for (int64_t i = 0; i < m; ++i) {
+    T* crow = c + i * ldc;
+    const T* arow = a + i * a_row;
+    int64_t j = 0;
+    for (; j + block <= n; j += block) {
+      V acc[kSmallGemmBlock];
+      for (int v = 0; v < kSmallGemmBlock; ++v) {
+        acc[v] = accumulate ? Load<V>(crow + j + v * lanes) : Splat<V>(T(0));
+      }
+      for (int64_t p = 0; p < k; ++p) {
+        const V aip = Splat<V>(arow[p * a_col]);
+        const T* brow = panel + p * n + j;
+        for (int v = 0; v < kSmallGemmBlock; ++v) acc[v] += aip * Load<V>(brow + v * lanes);
+      }
+      for (int v = 0; v < kSmallGemmBlock; ++v) Store(crow + j + v * lanes, acc[v]);
+    }
+    for (; j + lanes <= n; j += lanes) {
+      V acc = accumulate ? Load<V>(crow + j) : Splat<V>(T(0));
+      for (int64_t p = 0; p < k; ++p) acc += Splat<V>(arow[p * a_col]) * Load<V>(panel + p * n + j);
+      Store(crow + j, acc);
+    }
+    for (; j < n; ++j) {
+      T acc = accumulate ? crow[j] : T(0);
+      for (int64_t p = 0; p < k; ++p) acc += arow[p * a_col] * panel[p * n + j];
+      crow[j] = acc;
+    }
+  }
+}
+
+// out[r, c] = x(r, c) for r < rows, c < cols, where x(r, c) = x[r·ld + c] or, when
+// transposed, x[c·ld + r]: a contiguous copy of a (possibly transposed) operand.
+template <class T>
+void PackRows(bool transposed, int64_t rows, int64_t cols, const T* x, int64_t ld, T* out) {
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t c = 0; c < cols; ++c) out[r * cols + c] = transposed ? x[c * ld + r] : x[r * ld + c];
+  }
+}
+
+// C[i, j] (=|+=) Σ_p A[i, p] · bt[j, p] for A row-major (row stride lda), bt contiguous
+// [n, k]: dot products along k (for narrow C).
+template <class T>
+void RowDotRows(int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const T* bt, T* c,
+                int64_t ldc, bool accumulate) {
+  using V = typename Vec<T>::type;
+  constexpr int64_t lanes = sizeof(V) / sizeof(T);
+  for (int64_t i = 0; i < m; ++i) {
+    const T* arow = a + i * lda;
+    for (int64_t j = 0; j < n; ++j) {
+      const T* brow = bt + j * k;
+      V acc = Splat<V>(T(0));
+      int64_t p = 0;
+      for (; p + lanes <= k; p += lanes) acc += Load<V>(arow + p) * Load<V>(brow + p);
+      T sum = T(0);
+      for (int64_t l = 0; l < lanes; ++l) sum += acc[l];
+      for (; p < k; ++p) sum += arow[p] * brow[p];
+      c[i * ldc + j] = accumulate ? c[i * ldc + j] + sum : sum;
+    }
+  }
+}
+
+// Note [Small GEMM]; false when the product is not small (the caller uses Eigen's).
+template <class T>
+bool SmallGemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a,
+               int64_t lda, const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate) {
+  constexpr int64_t lanes = sizeof(typename Vec<T>::type) / sizeof(T);
+  if (m * n * k > kSmallGemmMaxMacs) return false;
+  alignas(64) T pack[kSmallGemmMaxPanel];
+  if (n >= 2 * lanes) {
+    // Rows of C times the panel op(B) [K, N].
+    const T* panel = b;
+    if (trans_b || ldb != n) {
+      if (k * n > kSmallGemmMaxPanel) return false;
+      PackRows(trans_b, k, n, b, ldb, pack);
+      panel = pack;
+    }
+    RowTimesPanel(trans_a, m, n, k, a, lda, panel, c, ldc, accumulate);
+    return true;
+  }
+  if (!trans_a) {
+    // Narrow C, rows of A contiguous: dot products with the rows of op(B)^T [N, K].
+    const T* bt = b;
+    if (!trans_b || ldb != k) {
+      if (k * n > kSmallGemmMaxPanel) return false;
+      PackRows(!trans_b, n, k, b, ldb, pack);
+      bt = pack;
+    }
+    RowDotRows(m, n, k, a, lda, bt, c, ldc, accumulate);
+    return true;
+  }
+  // Narrow C, A stored [K, M]: C^T [N, M] = op(B)^T A, rows of C^T times the panel A.
+  if (n * m > kSmallGemmMaxPanel) return false;
+  const T* panel = a;
+  alignas(64) T ct[kSmallGemmMaxPanel];
+  if (lda != m) {
+    if (k * m > kSmallGemmMaxPanel) return false;
+    PackRows(false, k, m, a, lda, pack);
+    panel = pack;
+  }
+  RowTimesPanel(!trans_b, n, m, k, b, ldb, panel, ct, m, false);
+  for (int64_t i = 0; i < m; ++i) {
+    for (int64_t j = 0; j < n; ++j) {
+      c[i * ldc + j] = accumulate ? c[i * ldc + j] + ct[j * m + i] : ct[j * m + i];
+    }
+  }
+  return true;
+}
+
+template <class T>
+void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
+          const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate) {
+  if (m <= 0 || n <= 0) return;
+  if (k > 0 && SmallGemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate)) return;
+  EigenGemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+}
+
+// out[c] = Σ_r x[r, c] over rows r in order (x contiguous [rows, cols]).
+template <class T>
+void ColumnSum(const T* x, int64_t rows, int64_t cols, T* out) {
+  for (int64_t c = 0; c < cols; ++c) out[c] = T(0);
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* row = x + r * cols;
+    for (int64_t c = 0; c < cols; ++c) out[c] += row[c];
+  }
+}
+
 template <class T>
 constexpr KernelsOf<T> MakeKernels() {
-  return KernelsOf<T>{&Gemm<T>, &Tanh<T>, &TanhGrad<T>, &BiasActivation<T>};
+  return KernelsOf<T>{&Gemm<T>, &Tanh<T>, &TanhGrad<T>, &BiasActivation<T>, &ColumnSum<T>};
 }
 
 }  // namespace
