@@ -3,7 +3,7 @@
 # torch links a tuned BLAS, unlike Debian's python3-torch) plus the acaode wheel built here.
 # Benchmark-only: the library and its tests never need these.
 #
-#   tools/setup_bench.sh && .venv-bench/bin/python experiments/benchmarks/<script>.py
+#   tools/setup_bench.sh && .venv-bench/bin/python experiments/benchmarks/bench.py [--quick]
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$repo/tools/setup.sh"
