@@ -1,14 +1,14 @@
-// cuBLAS GEMM (see gemm.h); gemm_nocuda.cc replaces this file where no
+// cuBLAS GEMM (see gemm.h; cuBLAS is loaded at run time, cublas_loader.h); gemm_nocuda.cc replaces this file where no
 // toolkit exists.
 #include "autograd/cuda/gemm.h"
 
-#include <cublas_v2.h>
 #include <cuda_runtime.h>
 
 #include <climits>
 #include <mutex>
 #include <string>
 
+#include "autograd/cuda/cublas_loader.h"
 #include "autograd/error.h"
 
 namespace acaode {
@@ -31,11 +31,11 @@ cublasHandle_t Handle(Stream stream) {
   RequireDevice("cuda::Gemm");
   static cublasHandle_t handle = [] {
     cublasHandle_t h = nullptr;
-    CheckBlas(cublasCreate(&h), "cublasCreate");
-    CheckBlas(cublasSetMathMode(h, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+    CheckBlas(Cublas().create(&h), "cublasCreate");
+    CheckBlas(Cublas().set_math_mode(h, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
     return h;
   }();
-  CheckBlas(cublasSetStream(handle, stream), "cublasSetStream");
+  CheckBlas(Cublas().set_stream(handle, stream), "cublasSetStream");
   return handle;
 }
 
@@ -51,8 +51,8 @@ cublasStatus_t Call(cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb
                     int k, const float* alpha, const float* a, int lda, long long sa,
                     const float* b, int ldb, long long sb, const float* beta, float* c, int ldc,
                     long long sc, int batch) {
-  if (batch == 1) return cublasSgemm(h, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  return cublasSgemmStridedBatched(h, ta, tb, m, n, k, alpha, a, lda, sa, b, ldb, sb, beta, c,
+  if (batch == 1) return Cublas().sgemm(h, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  return Cublas().sgemm_strided_batched(h, ta, tb, m, n, k, alpha, a, lda, sa, b, ldb, sb, beta, c,
                                    ldc, sc, batch);
 }
 
@@ -60,8 +60,8 @@ cublasStatus_t Call(cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb
                     int k, const double* alpha, const double* a, int lda, long long sa,
                     const double* b, int ldb, long long sb, const double* beta, double* c,
                     int ldc, long long sc, int batch) {
-  if (batch == 1) return cublasDgemm(h, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  return cublasDgemmStridedBatched(h, ta, tb, m, n, k, alpha, a, lda, sa, b, ldb, sb, beta, c,
+  if (batch == 1) return Cublas().dgemm(h, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  return Cublas().dgemm_strided_batched(h, ta, tb, m, n, k, alpha, a, lda, sa, b, ldb, sb, beta, c,
                                    ldc, sc, batch);
 }
 

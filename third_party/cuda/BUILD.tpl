@@ -7,23 +7,25 @@ cc_library(
     includes = ["cuda_include"],
 )
 
+# The CUDA runtime, linked statically: no libcudart.so is needed at run time and no
+# run path to the toolkit is recorded; it loads the driver (libcuda.so.1) itself and
+# reports "no device" where there is none.
 cc_library(
     name = "cudart",
     linkopts = [
         "-L%{CUDA_LIBDIR}",
-        "-Wl,-rpath,%{CUDA_LIBDIR}",
-        "-lcudart",
+        "-l:libcudart_static.a",
+        "-ldl",
+        "-lpthread",
+        "-lrt",
     ],
     deps = [":cuda_headers"],
 )
 
+# cuBLAS headers only: the library is loaded with dlopen when the first GPU GEMM runs
+# (autograd/cuda/cublas_loader.h), so that a machine without it can still import acaode.
 cc_library(
     name = "cublas",
-    linkopts = [
-        "-L%{CUDA_LIBDIR}",
-        "-Wl,-rpath,%{CUDA_LIBDIR}",
-        "-lcublas",
-        "-lcublasLt",
-    ],
+    linkopts = ["-ldl"],
     deps = [":cudart"],
 )

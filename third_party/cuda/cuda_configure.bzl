@@ -5,8 +5,8 @@ bin/nvcc, include/cuda_runtime.h and libcudart.so exist. The generated repositor
 @local_config_cuda has:
 
   defs.bzl    CUDA_AVAILABLE (bool), NVCC (path), CUDA_GENCODE (nvcc -gencode flags)
-  //:cudart   cc_library: CUDA runtime headers + libcudart (rpath set)
-  //:cublas   cc_library: cuBLAS (+ cuBLASLt)
+  //:cudart   cc_library: CUDA runtime headers + libcudart_static.a (no run path)
+  //:cublas   cc_library: cuBLAS headers (the library is dlopened at run time)
 
 Without a toolkit the same targets exist and are empty, CUDA_AVAILABLE is False, and
 cuda_library() (third_party/cuda/cuda.bzl) builds its CPU fallback sources instead, so a
