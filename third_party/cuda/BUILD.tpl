@@ -9,7 +9,8 @@ cc_library(
 
 # The CUDA runtime, linked statically: no libcudart.so is needed at run time and no
 # run path to the toolkit is recorded; it loads the driver (libcuda.so.1) itself and
-# reports "no device" where there is none.
+# reports "no device" where there is none. Its symbols are hidden, so every caller must
+# be linked into the same binary: .bazelrc links tests statically (--dynamic_mode=off).
 cc_library(
     name = "cudart",
     linkopts = [
