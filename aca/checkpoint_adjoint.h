@@ -4,8 +4,8 @@
 //   ASSIGN_OR_RETURN(OdeintResult r, OdeintAca(f, module->Parameters(), z0, ts, options));
 //   Sum(Square(r.ys)).backward();   // runs CheckpointAdjointNode::Backward
 //
-// Forward (tape off): solvers::Integrate with record_accepted keeps every accepted
-// (t_i, z_i), i = 0..N; every output time ts[k] is one of the t_i (steps land on it).
+// Forward (tape off): solvers::Integrate keeps every accepted (t_i, z_i), i = 0..N, in a
+// StepStore (aca/step_store.h); every output time ts[k] is one of the t_i (steps land on it).
 //
 // Backward, with λ the adjoint dL/dz(t_i) (λ starts at dL/dz(t_N)):
 //   for i = N, ..., 1:
@@ -21,9 +21,15 @@
 // .grad only after Backward returned: if Backward throws (f throws, or the adjoint turns
 // non-finite), no parameter's .grad is touched.
 //
+// With a memory budget (OdeintOptions::memory_budget, Note [Memory budget] in
+// aca/step_store.h) the forward pass may also keep some steps' tapes — the backward pass
+// then back-propagates through them instead of replaying — or, when the states do not fit,
+// only some states, the others recomputed by binomial checkpointing. The gradient is the
+// same bit for bit whatever the budget.
+//
 // The gradient is that of the discrete solution with the accepted step sizes held fixed:
-// exact up to round-off (DESIGN.md, "Gradient methods"). Memory: the N checkpoints plus one
-// step's graph.
+// exact up to round-off (DESIGN.md, "Gradient methods"). Memory without a budget: the N
+// checkpoints plus one step's graph.
 //
 // Lifetime: the node keeps f (and whatever f captures), the parameters and the
 // checkpoints until backward runs (or the output is destroyed); f's captures must stay
@@ -39,6 +45,7 @@
 #include "absl/status/statusor.h"
 #include "aca/options.h"
 #include "aca/stats.h"
+#include "aca/step_store.h"
 #include "autograd/node.h"
 #include "autograd/tensor.h"
 #include "solvers/butcher_tableau.h"
@@ -49,12 +56,13 @@ namespace aca {
 
 class CheckpointAdjointNode final : public Node {
  public:
-  // times: t_0..t_N; states: z_0..z_N (z_0 is the input z0); output_index[k]: the i with
-  // t_i = ts[k]; params: the tensors the node's inputs 1.. are (input 0 is z0).
+  // times: t_0..t_N; store: what the forward kept of z_0..z_N (z_0 is the input z0);
+  // z_last: z_N; output_index[k]: the i with t_i = ts[k]; params: the tensors the node's
+  // inputs 1.. are (input 0 is z0).
   CheckpointAdjointNode(solvers::DynamicsFn f, const solvers::ButcherTableau& tableau,
                         std::vector<Tensor> params, std::vector<double> times,
-                        std::vector<Tensor> states, std::vector<int64_t> output_index,
-                        std::shared_ptr<SolveStats> stats);
+                        std::unique_ptr<StepStore> store, Tensor z_last,
+                        std::vector<int64_t> output_index, std::shared_ptr<SolveStats> stats);
 
   // grad_outputs[0]: dL/dys, shape [ts.size(), *z0.shape()]. Returns {dL/dz0, dL/dθ_j...}.
   std::vector<Tensor> Backward(const std::vector<Tensor>& grad_outputs) override;
@@ -66,7 +74,8 @@ class CheckpointAdjointNode final : public Node {
   const solvers::ButcherTableau* tableau_;
   std::vector<Tensor> params_;
   std::vector<double> times_;
-  std::vector<Tensor> states_;
+  std::unique_ptr<StepStore> store_;
+  Tensor z_last_;
   std::vector<int64_t> output_index_;
   std::shared_ptr<SolveStats> stats_;
 };

@@ -73,6 +73,11 @@ absl::Status OdeintOptions::Validate() const {
     return Invalid("mali_damping", mali_damping,
                    "!= 0.5 (at d = 1/2 the ALF step forgets v and has no inverse)");
   }
+  if (memory_budget >= 0 && gradient != GradientMethod::kAca) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "memory_budget = ", memory_budget, " applies to gradient \"aca\" only, not \"",
+        GradientMethodName(gradient), "\"; leave it unset (< 0) for the other methods"));
+  }
   if (!mali && mali_damping != 0) {
     return Invalid("mali_damping", mali_damping, "0 unless gradient is kMali (\"mali\")");
   }

@@ -105,6 +105,13 @@ struct OdeintOptions {
   // 0 = undamped ALF. See aca/reversible.h and Note [ALF damping and stability].
   double mali_damping = 0.0;
 
+  // kAca only: bytes ACA may hold between the forward and the backward pass (states and
+  // kept tapes); < 0 = no budget (every accepted state, no tape: the paper's ACA). Large
+  // budgets keep steps' tapes so that the backward pass replays fewer steps (INT64_MAX:
+  // every tape, no replay); budgets below N_t states use binomial checkpointing. The
+  // gradient is the same bit for bit. Note [Memory budget] in aca/step_store.h.
+  int64_t memory_budget = -1;
+
   // OK, or InvalidArgument naming the field, its value and the constraint it violates.
   absl::Status Validate() const;
 };

@@ -15,7 +15,13 @@ std::ostream& operator<<(std::ostream& os, const SolveStats& s) {
     os << ", backward_accepted_steps=" << s.backward_accepted_steps
        << ", backward_rejected_steps=" << s.backward_rejected_steps;
   }
-  os << ", checkpoint_bytes=" << s.checkpoint_bytes << ", peak_tape_bytes=" << s.peak_tape_bytes
+  os << ", checkpoint_bytes=" << s.checkpoint_bytes << ", peak_tape_bytes=" << s.peak_tape_bytes;
+  if (s.memory_budget >= 0) {
+    os << ", memory_budget=" << s.memory_budget << ", peak_held_bytes=" << s.peak_held_bytes
+       << ", retained_steps=" << s.retained_steps << ", replayed_steps=" << s.replayed_steps
+       << ", recomputed_steps=" << s.recomputed_steps;
+  }
+  os
      << ", backward_done=" << (s.backward_done ? "true" : "false") << "}";
   return os;
 }

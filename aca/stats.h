@@ -9,7 +9,8 @@
 //
 // Memory is counted in bytes of the tensor allocator (autograd/allocator.h):
 //  * checkpoint_bytes: the states the method keeps between forward and backward beyond
-//    the inputs and outputs: ACA's accepted z_1..z_N (N_t × state bytes); 0 for the adjoint
+//    the inputs and outputs: ACA's accepted z_1..z_N (N_t × state bytes; with a memory
+//    budget, the states it kept, and its kept tapes in peak_held_bytes); 0 for the adjoint
 //    (it keeps only the outputs) and for naive (its memory is the tape).
 //  * peak_tape_bytes: the largest amount of memory held by a recorded graph at one time:
 //    naive, the whole taped forward solve (bytes in use at its end minus at its start);
@@ -45,6 +46,16 @@ struct SolveStats {
   // See the file comment.
   size_t checkpoint_bytes = 0;
   size_t peak_tape_bytes = 0;
+  // ACA's memory budget (OdeintOptions::memory_budget, Note [Memory budget] in
+  // aca/step_store.h): the budget (< 0: none); the most bytes held for the backward pass
+  // at one time (states + kept tapes), forward or backward; the steps whose tapes were kept
+  // at the end of the forward pass; the steps the backward pass replayed; and the forward
+  // steps it recomputed to rebuild states it did not hold (binomial checkpointing).
+  int64_t memory_budget = -1;
+  size_t peak_held_bytes = 0;
+  int64_t retained_steps = 0;
+  int64_t replayed_steps = 0;
+  int64_t recomputed_steps = 0;
   // Whether a backward pass has run (and completed) through this solve.
   bool backward_done = false;
 

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "autograd/grad_mode.h"
 #include "autograd/ops/elementwise.h"
 #include "autograd/ops/linear_combination.h"
 
@@ -52,6 +53,7 @@ void ExplicitRk::StepImpl(const DynamicsFn& f, double t, double t_end, const Ten
   out->f_evals = 0;
   out->error = Tensor();
   out->error_secondary = Tensor();
+  out->z_new_leaf = Tensor();
   if (k1.defined()) {
     out->k.push_back(k1);
   } else {
@@ -62,13 +64,21 @@ void ExplicitRk::StepImpl(const DynamicsFn& f, double t, double t_end, const Ten
     // Z_i = z + h Σ_{j<i} a_ij k_j;  k_i = f(t + c_i h, Z_i).
     Tensor zi = Combine(z, tab.a[i], h, out->k, i);
     // FSAL: the last stage's input is exactly z + h Σ b_j k_j (same coefficients).
-    if (fsal && i == s - 1) out->z_new = zi;
+    if (fsal && i == s - 1) {
+      out->z_new = zi;
+      if (fsal_stage_on_leaf_) {  // Note [Taped steps from a leaf]
+        zi = zi.detach();
+        zi.set_requires_grad(true);
+        out->z_new_leaf = zi;
+      }
+    }
     // Note [Step end time]: c_i = 1 stages at exactly t_end.
     out->k.push_back(f(tab.c[i] == 1.0 ? t_end : t + tab.c[i] * h, zi));
     ++out->f_evals;
   }
   if (!fsal) out->z_new = Combine(z, tab.b, h, out->k, s);
   if (compute_error && tab.embedded()) {
+    NoGradGuard untaped;  // only steers the (double) step size
     // error = h Σ b_error_i k_i (no base: avoids a zeros tensor and cancellation).
     out->error = Combine(Tensor(), tab.b_error, h, out->k, s);
     if (tab.has_secondary_error()) {

@@ -52,6 +52,9 @@ struct RkStep {
   std::vector<Tensor> k;
   // Evaluations of f made by this step: stages, or stages − 1 when k_1 was supplied.
   int64_t f_evals = 0;
+  // With ExplicitRk::set_fsal_stage_on_leaf(true), FSAL tableaux only: the detached copy
+  // of z_new (requires grad) on which the last stage was evaluated; else undefined.
+  Tensor z_new_leaf;
 };
 
 class ExplicitRk {
@@ -64,7 +67,8 @@ class ExplicitRk {
   // One step of size h (h < 0 integrates backward) from (t, z). `k1` is f(t, z) when the
   // caller already has it (FSAL, or f at the end of the previous step); pass an undefined
   // Tensor to have it evaluated. With `compute_error` false the error tensors are left
-  // undefined (fixed-grid runs skip that work).
+  // undefined (fixed-grid runs skip that work). The error of this (double h) form is
+  // never recorded on the tape: it only steers the step size, which is a plain double.
   void Step(const DynamicsFn& f, double t, const Tensor& z, double h, const Tensor& k1,
             RkStep* out, bool compute_error = true);
 
@@ -73,6 +77,15 @@ class ExplicitRk {
   // replay) use this form so that a replay reproduces the forward step bit for bit.
   void StepTo(const DynamicsFn& f, double t0, double t1, const Tensor& z, const Tensor& k1,
               RkStep* out, bool compute_error = true);
+
+  // Note [Taped steps from a leaf]: when every step is recorded on the tape (ACA's tape
+  // retention, aca/step_store.h) each step's graph must reach back to its own start state
+  // only. An FSAL tableau's last stage f(t + h, z_new) is the next step's k_1; evaluated on
+  // z_new itself it would tie the next step's graph to this one. With this flag on, it is
+  // evaluated on z_new_leaf = z_new.detach() with requires_grad, which the caller then
+  // uses as the next step's start state: the values are the same bit for bit, and each
+  // step's graph runs from its own leaf to its taped z_new.
+  void set_fsal_stage_on_leaf(bool on) { fsal_stage_on_leaf_ = on; }
 
   // The same step with h a 0-d tensor, so that z_new and the error are differentiable
   // with respect to h (the naive method tapes the step-size search). Stage i evaluates f
@@ -91,6 +104,7 @@ class ExplicitRk {
                  int n);
 
   const ButcherTableau* tableau_;
+  bool fsal_stage_on_leaf_ = false;
   std::vector<double> coeffs_;  // scratch: the nonzero weights of one combination
   std::vector<Tensor> terms_;   // scratch: the matching stages
 };

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "autograd/allocator.h"
+#include "autograd/grad_mode.h"
 #include "autograd/ops/shape.h"
 #include "solvers/initial_step.h"
 #include "util/status_macros.h"
@@ -125,7 +127,16 @@ absl::StatusOr<std::unique_ptr<Stepper>> Stepper::Create(const DynamicsFn& f, do
   const ButcherTableau* tableau = *FindTableau(options.method);
   const double direction = t_end >= t0 ? 1.0 : -1.0;
   std::unique_ptr<Stepper> s(new Stepper(f, *tableau, options, t0, z0, direction));
-  s->k1_ = f(t0, z0);
+  s->taping_ = options.tape_step && options.tape_step();
+  if (s->taping_) {  // Note [Taped steps from a leaf]
+    s->z_ = z0.detach();
+    s->z_.set_requires_grad(true);
+    s->rk_.set_fsal_stage_on_leaf(true);
+    EnableGradGuard taped;
+    s->k1_ = f(t0, s->z_);
+  } else {
+    s->k1_ = f(t0, z0);
+  }
   ++s->stats_.f_evals;
   if (!s->k1_.defined() || s->k1_.shape() != z0.shape() || s->k1_.dtype() != z0.dtype()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -143,6 +154,7 @@ absl::StatusOr<std::unique_ptr<Stepper>> Stepper::Create(const DynamicsFn& f, do
   } else if (options.first_step > 0) {
     s->h_abs_ = std::min(options.first_step, options.dt_max);
   } else {
+    NoGradGuard untaped;  // a plain double
     s->h_abs_ = SelectInitialStep(f, t0, z0, s->k1_, t_end, tableau->error_estimator_order,
                                   s->tol_, options.dt_max, &s->stats_.f_evals);
   }
@@ -169,17 +181,50 @@ absl::Status Stepper::Step(double t_stop, const StepObserver& observer) {
         "cannot step from t = ", t_, " to t = ", t_stop, ": the solve runs ",
         direction_ > 0 ? "forward" : "backward", " in time"));
   }
+  if (taping_ && !options_.tape_step()) {
+    taping_ = false;
+    rk_.set_fsal_stage_on_leaf(false);
+  }
+  if (!taping_) return StepUntaped(t_stop, observer);
+  EnableGradGuard taped;
+  return StepUntaped(t_stop, observer);
+}
+
+absl::Status Stepper::StepUntaped(double t_stop, const StepObserver& observer) {
   return step_size_ > 0 ? StepFixed(t_stop, observer) : StepAdaptive(t_stop, observer);
+}
+
+void Stepper::Trial(double t_new, bool compute_error) {
+  if (!taping_) {
+    rk_.StepTo(f_, t_, t_new, z_, k1_, &step_, compute_error);
+    return;
+  }
+  // Release the previous trial first, so that the difference counts this one only.
+  step_.k.clear();
+  step_.z_new = step_.error = step_.error_secondary = step_.z_new_leaf = Tensor();
+  const size_t before = CpuAllocator().Stats().bytes_in_use;
+  rk_.StepTo(f_, t_, t_new, z_, k1_, &step_, compute_error);
+  const size_t after = CpuAllocator().Stats().bytes_in_use;
+  trial_bytes_ = after > before ? after - before : 0;
 }
 
 void Stepper::Accept(double t_new, const StepObserver& observer) {
   const Tensor z_old = z_;
   const double t_old = t_;
   t_ = t_new;
-  z_ = step_.z_new;
+  if (!taping_) {
+    z_ = step_.z_new;
+  } else if (step_.z_new_leaf.defined()) {
+    z_ = step_.z_new_leaf;  // the FSAL stage was evaluated on it
+  } else {
+    z_ = step_.z_new.detach();  // Note [Taped steps from a leaf]
+    z_.set_requires_grad(true);
+  }
   k1_ = rk_.tableau().fsal() ? step_.k.back() : Tensor();
   const int64_t index = stats_.accepted_steps++;
-  if (observer) observer(AcceptedStep{index, t_old, t_new, z_old, z_, step_});
+  if (observer) {
+    observer(AcceptedStep{index, t_old, t_new, z_old, z_, step_, taping_ ? trial_bytes_ : 0});
+  }
 }
 
 absl::Status Stepper::StepFixed(double t_stop, const StepObserver& observer) {
@@ -200,7 +245,7 @@ absl::Status Stepper::StepFixed(double t_stop, const StepObserver& observer) {
     on_grid = std::abs(g - t_stop) <= tie;
   }
   const double h = t_new - t_;
-  rk_.StepTo(f_, t_, t_new, z_, k1_, &step_, /*compute_error=*/false);
+  Trial(t_new, /*compute_error=*/false);
   stats_.f_evals += step_.f_evals;
   if (!AllFinite(step_.z_new)) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -216,7 +261,9 @@ absl::Status Stepper::StepFixed(double t_stop, const StepObserver& observer) {
 absl::Status Stepper::StepAdaptive(double t_stop, const StepObserver& observer) {
   const ButcherTableau& tab = rk_.tableau();
   if (h_abs_ <= 0) {  // created with t_end == t0: pick a first step toward t_stop now
-    h_abs_ = SelectInitialStep(f_, t_, z_, EnsureK1(), t_stop, tab.error_estimator_order, tol_,
+    const Tensor& k1 = EnsureK1();
+    NoGradGuard untaped;  // a plain double
+    h_abs_ = SelectInitialStep(f_, t_, z_, k1, t_stop, tab.error_estimator_order, tol_,
                                options_.dt_max, &stats_.f_evals);
   }
   double h_abs = std::min(h_abs_, options_.dt_max);
@@ -253,7 +300,7 @@ absl::Status Stepper::StepAdaptive(double t_stop, const StepObserver& observer) 
     const bool clipped = h_abs >= remaining;
     const double t_new = clipped ? t_stop : t_ + direction_ * h_abs;
     const double h = t_new - t_;
-    rk_.StepTo(f_, t_, t_new, z_, k1_, &step_);
+    Trial(t_new, /*compute_error=*/true);
     stats_.f_evals += step_.f_evals;
     if (!k1_.defined()) k1_ = step_.k[0];  // reused by retries of this step
     double norm = ErrorNorm(step_.error, step_.error_secondary, z_, step_.z_new, tol_);
@@ -331,10 +378,16 @@ absl::StatusOr<Solution> Integrate(const DynamicsFn& f, const Tensor& z0,
   rows.push_back(z0);
   for (size_t i = 1; i < ts.size(); ++i) {
     RETURN_IF_ERROR(stepper->AdvanceTo(ts[i], record));
-    rows.push_back(stepper->z());
+    // Taped steps: the state is a leaf that requires grad; the output holds its value.
+    rows.push_back(options.tape_step ? stepper->z().detach() : stepper->z());
     sol.output_index.push_back(static_cast<int64_t>(sol.accepted_times.size()) - 1);
   }
-  sol.ys = Stack(rows, 0);
+  {
+    // With taped steps the rows are detached, and nothing else needs recording here.
+    std::unique_ptr<NoGradGuard> untaped;
+    if (options.tape_step) untaped = std::make_unique<NoGradGuard>();
+    sol.ys = Stack(rows, 0);
+  }
   sol.stats = stepper->stats();
   sol.stats.f_evals += dense_evals;
   return sol;

@@ -81,6 +81,15 @@ struct IntegrateOptions {
   // Hermite (fixed-step methods, heun_euler, bosh3) costs one extra f evaluation at the
   // end, dopri8's own interpolant 3 extra evaluations per step; dopri5 and tsit5 none.
   bool dense_output = false;
+  // Note [Taped steps from a leaf] (explicit_rk.h). When set, asked before every step
+  // (and once by Stepper::Create, for f(t0, z0)); while it answers true the step runs with
+  // grad mode on and starts from a leaf — the stepper's state is a detached view of the
+  // last z_new that requires grad — so AcceptedStep::step.z_new's graph reaches exactly
+  // AcceptedStep::z0 and f's parameters, and AcceptedStep::trial_bytes is measured. Once
+  // it has answered false it must keep answering false (the k_1 carried over from an
+  // untaped step is untaped). Solution::ys is then built from detached states. ACA's tape
+  // retention uses it (aca/step_store.h); everything else leaves it empty.
+  std::function<bool()> tape_step;
 
   // OK, or InvalidArgument naming the field, its value and the violated constraint.
   // Checks everything that does not depend on z0 (the tolerance tensors' shapes are
@@ -105,6 +114,9 @@ struct AcceptedStep {
   const Tensor& z0;    // the state at t0
   const Tensor& z1;    // the state at t1 (= step.z_new)
   const RkStep& step;  // stages and error of the accepted trial
+  // Taped steps (IntegrateOptions::tape_step): bytes the accepted trial allocated (its
+  // graph, stages and z_new), by the CPU allocator; else 0.
+  size_t trial_bytes = 0;
 };
 using StepObserver = std::function<void(const AcceptedStep&)>;
 
@@ -144,7 +156,10 @@ class Stepper {
   Stepper(const DynamicsFn& f, const ButcherTableau& tableau, const IntegrateOptions& options,
           double t0, const Tensor& z0, double direction);
   absl::Status StepAdaptive(double t_stop, const StepObserver& observer);
+  absl::Status StepUntaped(double t_stop, const StepObserver& observer);
   absl::Status StepFixed(double t_stop, const StepObserver& observer);
+  // One trial from (t_, z_) to t_new into step_ (measures trial_bytes_ when taping).
+  void Trial(double t_new, bool compute_error);
   void Accept(double t_new, const StepObserver& observer);
 
   DynamicsFn f_;
@@ -162,6 +177,8 @@ class Stepper {
   double h_abs_ = 0;
   SolveStats stats_;
   RkStep step_;
+  bool taping_ = false;      // IntegrateOptions::tape_step answered true so far
+  size_t trial_bytes_ = 0;   // of the last trial, when taping
 };
 
 struct Solution {

@@ -113,6 +113,7 @@ void BindOdeint(py::module_& m) {
       .def_readwrite("gradient", &aca::OdeintOptions::gradient)
       .def_readwrite("adjoint", &aca::OdeintOptions::adjoint)
       .def_readwrite("mali_damping", &aca::OdeintOptions::mali_damping)
+      .def_readwrite("memory_budget", &aca::OdeintOptions::memory_budget)
       .def("validate", [](const aca::OdeintOptions& o) {
         ThrowIfError(RenameArguments(o.Validate()), ErrorDomain::kSolver);
       });
@@ -130,6 +131,16 @@ void BindOdeint(py::module_& m) {
       .def_readonly("checkpoint_bytes", &aca::SolveStats::checkpoint_bytes)
       .def_readonly("peak_tape_bytes", &aca::SolveStats::peak_tape_bytes)
       .def_readonly("backward_done", &aca::SolveStats::backward_done)
+      .def_readonly("memory_budget", &aca::SolveStats::memory_budget,
+                    "ACA's memory budget in bytes (-1: none).")
+      .def_readonly("peak_held_bytes", &aca::SolveStats::peak_held_bytes,
+                    "ACA with a budget: most bytes held for the backward pass at one time.")
+      .def_readonly("retained_steps", &aca::SolveStats::retained_steps,
+                    "ACA with a budget: steps whose tapes the forward pass kept.")
+      .def_readonly("replayed_steps", &aca::SolveStats::replayed_steps,
+                    "ACA: steps the backward pass replayed.")
+      .def_readonly("recomputed_steps", &aca::SolveStats::recomputed_steps,
+                    "ACA with a budget: forward steps recomputed (binomial checkpointing).")
       .def_readonly("replay_max_abs_diff", &aca::SolveStats::replay_max_abs_diff,
                     "ACA: largest |replayed z_i - stored z_i| over the backward replays.")
       .def_property_readonly(

@@ -161,6 +161,37 @@ def test_solve_statistics():
     np.testing.assert_allclose(adj.stats.adjoint_reconstructed_z0.numpy(), z0.numpy(), atol=1e-4)
 
 
+@pytest.mark.parametrize("budget", [float("inf"), 20000, 64, 0])
+def test_memory_budget_gives_the_same_gradient_bit_for_bit(budget):
+    # Note [Memory budget]: tapes kept (inf, 20 kB), binomial checkpointing (64 bytes: 4
+    # states of 16 bytes; 0: only z0) — the gradient is the one without a budget, exactly.
+    seq = nn.Sequential(nn.Linear(2, 16, generator=acaode.Generator(3)), nn.Tanh(),
+                        nn.Linear(16, 2, generator=acaode.Generator(4)))
+    runs = []
+    for b in (None, budget):
+        z0 = acaode.tensor([[0.5, -1.0]], requires_grad=True)
+        seq.zero_grad()
+        sol = acaode.solve(seq, z0, [0.0, 1.0, 3.0], rtol=1e-7, atol=1e-9, memory_budget=b)
+        (sol.ys ** 2).sum().backward()
+        runs.append((z0.grad.numpy().copy(), [p.grad.numpy().copy() for p in seq.parameters()],
+                     sol.stats))
+    (gz0, gp0, s0), (gz, gp, s) = runs
+    np.testing.assert_array_equal(gz, gz0)
+    for a, b in zip(gp, gp0):
+        np.testing.assert_array_equal(a, b)
+    n = s.accepted_steps
+    assert s0.memory_budget == -1 and s0.replayed_steps == n and s0.retained_steps == 0
+    if budget == float("inf"):
+        assert s.retained_steps == n and s.replayed_steps == 0 and s.backward_f_evals == 0
+        assert s.forward_f_evals == s0.forward_f_evals
+    else:
+        assert s.peak_held_bytes <= budget
+        assert s.retained_steps + s.replayed_steps == n
+    if budget in (64, 0):
+        assert s.recomputed_steps > 0
+    assert "recomputed_steps" in repr(s)
+
+
 def test_cpp_only_dynamics_run_without_the_gil_and_without_python():
     # A second thread counts while the main thread is inside the solve and the backward.
     # Were the GIL held, it would run only in short switch intervals (10 us) at the edges
@@ -288,6 +319,10 @@ def test_backward_solver_failure_raises_solver_error():
     (dict(adjoint_method="nope"), "adjoint_method"),
     (dict(params=[1.0]), "params"),
     (dict(rtoll=1e-3), "rtoll"),
+    (dict(memory_budget=-1), "memory_budget"),
+    (dict(memory_budget="1GB"), "memory_budget"),
+    (dict(memory_budget=float("nan")), "memory_budget"),
+    (dict(memory_budget=1 << 20, gradient="adjoint"), "memory_budget"),
 ])
 def test_bad_arguments_raise_value_error_naming_the_argument(kwargs, name):
     with pytest.raises(ValueError, match=name):

@@ -20,7 +20,7 @@ GRADIENTS = ("aca", "adjoint", "naive", "mali")
 
 _DEFAULTS = _core.OdeintOptions()
 _KEYWORDS = ("method", "rtol", "atol", "gradient", "step_size", "first_step", "max_steps",
-             "adjoint_rtol", "adjoint_atol", "adjoint_method", "mali_damping", "params")
+             "adjoint_rtol", "adjoint_atol", "adjoint_method", "mali_damping", "memory_budget", "params")
 
 
 class UnknownArgumentError(TypeError, ValueError):
@@ -74,15 +74,36 @@ def _times(t):
     return [float(x) for x in ts]
 
 
+_INT64_MAX = 2**63 - 1
+
+
+def _memory_budget(budget, gradient):
+    """None -> -1 (no budget); inf -> INT64_MAX; a number of bytes >= 0 -> int."""
+    if budget is None:
+        return -1
+    if gradient != "aca":
+        raise ValueError(f"memory_budget: applies to gradient='aca' only, not {gradient!r}")
+    if isinstance(budget, bool) or not isinstance(budget, numbers.Real):
+        raise ValueError(f"memory_budget: must be None, a number of bytes or float('inf'), "
+                         f"got {budget!r}")
+    if budget != budget or budget < 0:
+        raise ValueError(f"memory_budget = {budget}: must be >= 0 bytes (or None, inf)")
+    if budget == float("inf") or budget >= _INT64_MAX:
+        return _INT64_MAX
+    return int(budget)
+
+
 def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
           step_size=None, first_step=None, max_steps=100000, adjoint_rtol=None,
-          adjoint_atol=None, adjoint_method=None, mali_damping=0.0, params=None, **unknown):
+          adjoint_atol=None, adjoint_method=None, mali_damping=0.0, memory_budget=None,
+          params=None, **unknown):
     """Solves dz/dt = func(t, z) from t[0] through every t[k]; returns a Solution.
 
     Arguments are those of :func:`odeint`. The Solution has ``ys`` (the states at t, shape
     ``[len(t), *z0.shape]``, connected to the tape), ``ts``, ``accepted_times`` and
     ``stats`` (f evaluations forward and backward, accepted and rejected steps,
-    checkpoint bytes, peak tape bytes; the backward fields are filled in after
+    checkpoint bytes, peak tape bytes; with ``memory_budget``, the peak bytes held, the
+    steps retained, replayed and recomputed; the backward fields are filled in after
     ``backward()``).
     """
     if unknown:
@@ -114,6 +135,7 @@ def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
         adjoint.method = _method("adjoint_method", adjoint_method)
     options.adjoint = adjoint
     options.mali_damping = _number("mali_damping", mali_damping)
+    options.memory_budget = _memory_budget(memory_budget, gradient)
     is_module = isinstance(func, _core.nn.Module)
     if not is_module and not callable(func):
         raise ValueError("func: must be an acaode.nn.Module or a callable f(t, z), got "
@@ -131,7 +153,8 @@ def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
 
 def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
            step_size=None, first_step=None, max_steps=100000, adjoint_rtol=None,
-           adjoint_atol=None, adjoint_method=None, mali_damping=0.0, params=None, **unknown):
+           adjoint_atol=None, adjoint_method=None, mali_damping=0.0, memory_budget=None,
+           params=None, **unknown):
     """Solves dz/dt = func(t, z) and returns the states at t, shape [len(t), *z0.shape].
 
     func: an ``acaode.nn.Module`` whose ``forward(t, z)`` returns dz/dt (a module built
@@ -153,6 +176,13 @@ def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca"
         (None = the forward solve's).
     mali_damping: gradient="mali" only: the ALF damping d in [0, 1), d != 0.5 (0 =
         undamped; the damped inversion loses digits at every step, see aca/reversible.h).
+    memory_budget: gradient="aca" only: bytes ACA may hold between the forward and the
+        backward pass. None (default): every accepted state, the paper's ACA. A larger
+        budget also keeps steps' tapes so the backward pass replays fewer steps
+        (``float("inf")``: keep every tape, replay none: ACA at backprop speed); a budget
+        below the accepted states uses binomial checkpointing (0: only z0 is kept). The
+        gradient is bit for bit the same for every budget (Note [Memory budget] in
+        aca/step_store.h).
     params: the tensors to differentiate when func is a plain callable (default: func's
         parameters() for a Module).
 
@@ -162,5 +192,5 @@ def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca"
     return solve(func, z0, t, method=method, rtol=rtol, atol=atol, gradient=gradient,
                  step_size=step_size, first_step=first_step, max_steps=max_steps,
                  adjoint_rtol=adjoint_rtol, adjoint_atol=adjoint_atol,
-                 adjoint_method=adjoint_method, mali_damping=mali_damping, params=params,
-                 **unknown).ys
+                 adjoint_method=adjoint_method, mali_damping=mali_damping,
+                 memory_budget=memory_budget, params=params, **unknown).ys
