@@ -1,9 +1,13 @@
 #include <pybind11/pybind11.h>
 
+#include "autograd/cpu/isa/isa.h"
 #include "bindings/core/bindings.h"
 
 namespace acaode::bindings {
 
+// acaode.build_info: the compiler, the instruction set the library is compiled for
+// ("simd", baseline x86-64 for a portable wheel) and the kernel variant chosen on this CPU
+// at import ("cpu_kernels": baseline, avx2 or avx512; Note [Kernels per instruction set]).
 void BindBuildInfo(pybind11::module_& m) {
   pybind11::dict info;
   info["compiler"] = __VERSION__;
@@ -14,6 +18,7 @@ void BindBuildInfo(pybind11::module_& m) {
 #else
   info["simd"] = "baseline";
 #endif
+  info["cpu_kernels"] = cpu::IsaName(cpu::ActiveIsa());
   m.attr("build_info") = info;
 }
 

@@ -13,6 +13,8 @@ def test_version_is_semver():
 
 def test_build_info_names_compiler_and_simd():
     assert acaode.build_info["simd"] in {"avx512", "avx2", "baseline"}
+    # The kernel variant chosen on this CPU at run time (ACAODE_CPU_ISA caps it).
+    assert acaode.build_info["cpu_kernels"] in {"avx512", "avx2", "baseline"}
     assert acaode.build_info["compiler"]
 
 
