@@ -16,6 +16,7 @@
 #include "autograd/ops.h"
 #include "solvers/error_norm.h"
 #include "solvers/integrate.h"
+#include "util/interrupt.h"
 #include "util/status_macros.h"
 
 namespace acaode {
@@ -129,6 +130,7 @@ std::vector<Tensor> CheckpointAdjointNode::Backward(const std::vector<Tensor>& g
   // z_{j+1} from z_j, untaped, bit for bit the forward's (binomial checkpointing).
   solvers::RkStep advance_step;
   const auto advance = [&](int64_t j, const Tensor& z_j) -> Tensor {
+    ThrowIfInterrupted("the ACA backward pass (recomputing a checkpoint)");
     NoGradGuard untaped;
     stage = 0;
     rk.StepTo(replay_f, times_[j], times_[j + 1], z_j, Tensor(), &advance_step,
@@ -149,6 +151,7 @@ std::vector<Tensor> CheckpointAdjointNode::Backward(const std::vector<Tensor>& g
   Tensor z_i = z_last_;  // the state at the end of step i, when known
   std::vector<Tensor> inputs;
   for (int64_t i = n_steps; i >= 1; --i) {
+    ThrowIfInterrupted("the ACA backward pass");  // Note [Interrupting a solve]
     while (k >= 0 && output_index_[k] == i) lambda = AddOutputGrad(lambda, g[k--]);
     if (!lambda.defined()) {  // no loss downstream of this step: zero adjoint
       z_i = Tensor();

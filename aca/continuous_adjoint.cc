@@ -13,6 +13,7 @@
 #include "autograd/function.h"
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
+#include "util/interrupt.h"
 #include "util/status_macros.h"
 
 namespace acaode {
@@ -119,6 +120,7 @@ std::vector<Tensor> ContinuousAdjointNode::Backward(const std::vector<Tensor>& g
     Tensor y0 = Concat({z.reshape({n}), a.reshape({n}), gp}, 0);
     absl::StatusOr<solvers::Solution> sol =
         solvers::Integrate(aug, y0, {ts_[k], ts_[k - 1]}, backward_options_);
+    if (absl::IsCancelled(sol.status())) throw Interrupted(std::string(sol.status().message()));
     if (!sol.ok()) {
       throw RuntimeError(absl::StrCat(
           "ContinuousAdjointBackward: the backward solve of the augmented system [z, a, "

@@ -20,6 +20,7 @@
 #include "solvers/error_norm.h"
 #include "solvers/initial_step.h"
 #include "solvers/integrate.h"
+#include "util/interrupt.h"
 #include "util/status_macros.h"
 
 namespace acaode {
@@ -78,6 +79,9 @@ absl::Status SolveTaped(const solvers::DynamicsFn& f, const Tensor& z0,
     const double target = ts[out];
     bool last_trial_nonfinite = false;
     while (t != target) {
+      if (InterruptRequested()) {  // Note [Interrupting a solve]
+        return InterruptedStatus(absl::StrCat("the naive method's taped solve at t = ", t));
+      }
       if (stats->accepted_steps + stats->rejected_steps >= options.max_steps) {
         return absl::ResourceExhaustedError(absl::StrCat(
             "max_steps = ", options.max_steps, " reached at t = ", t, " before t = ", target,

@@ -19,6 +19,7 @@
 #include "solvers/error_norm.h"
 #include "solvers/initial_step.h"
 #include "solvers/integrate.h"
+#include "util/interrupt.h"
 #include "util/status_macros.h"
 
 namespace acaode {
@@ -116,6 +117,9 @@ class AlfSolver {
     out.output_index.push_back(0);
     for (size_t k = 1; k < ts.size(); ++k) {
       while (s_.t != ts[k]) {
+        if (InterruptRequested()) {  // Note [Interrupting a solve]
+          return InterruptedStatus(absl::StrCat("the ALF solve at t = ", s_.t));
+        }
         RETURN_IF_ERROR(options_.step_size > 0 ? StepFixed(ts[k]) : StepAdaptive(ts[k]));
         out.times.push_back(s_.t);
       }
@@ -284,6 +288,7 @@ std::vector<Tensor> ReversibleAdjointNode::Backward(const std::vector<Tensor>& g
   std::vector<Tensor> inputs;
   solvers::AlfState cur = end_;
   for (int64_t i = n_steps; i >= 1; --i) {
+    ThrowIfInterrupted("the MALI backward pass");  // Note [Interrupting a solve]
     while (k >= 0 && output_index_[k] == i) lambda_z = AddOutputGrad(lambda_z, g[k--]);
     const double t_prev = times_[i - 1];
     const double h = times_[i] - t_prev;

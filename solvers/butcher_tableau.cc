@@ -45,6 +45,13 @@ const std::vector<const ButcherTableau*>& AllTableaux() {
   return kAll;
 }
 
+std::vector<std::string> MethodNames() {
+  std::vector<std::string> names;
+  for (const ButcherTableau* t : AllTableaux()) names.emplace_back(t->name);
+  for (const auto& alias : kAliases) names.emplace_back(alias.first);
+  return names;
+}
+
 std::string ValidMethodNames() {
   std::string names;
   for (const ButcherTableau* t : AllTableaux()) {

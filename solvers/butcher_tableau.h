@@ -432,6 +432,10 @@ absl::StatusOr<const ButcherTableau*> FindTableau(std::string_view name);
 // "euler, midpoint, ..., dopri8 (aliases: rk12, rk23, rk45, dop853)", for messages.
 std::string ValidMethodNames();
 
+// Every name FindTableau accepts: the canonical names in AllTableaux() order, then the
+// aliases.
+std::vector<std::string> MethodNames();
+
 }  // namespace solvers
 }  // namespace acaode
 

@@ -12,6 +12,7 @@
 #include "autograd/grad_mode.h"
 #include "autograd/ops/shape.h"
 #include "solvers/initial_step.h"
+#include "util/interrupt.h"
 #include "util/status_macros.h"
 
 namespace acaode {
@@ -176,6 +177,10 @@ absl::Status Stepper::AdvanceTo(double t_stop, const StepObserver& observer) {
 
 absl::Status Stepper::Step(double t_stop, const StepObserver& observer) {
   if (t_ == t_stop) return absl::OkStatus();
+  if (InterruptRequested()) {  // Note [Interrupting a solve]
+    return InterruptedStatus(absl::StrCat("the solve at t = ", t_, " (", rk_.tableau().name,
+                                          ", ", stats_.accepted_steps, " steps taken)"));
+  }
   if (!std::isfinite(t_stop) || direction_ * (t_stop - t_) < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "cannot step from t = ", t_, " to t = ", t_stop, ": the solve runs ",

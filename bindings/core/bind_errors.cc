@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "bindings/core/bindings.h"
+#include "util/interrupt.h"
 
 namespace acaode::bindings {
 namespace {
@@ -38,6 +39,8 @@ void ThrowIfError(const absl::Status& status, ErrorDomain domain) {
       throw py::value_error(message);
     case absl::StatusCode::kNotFound:
       throw FileNotFoundException(message);
+    case absl::StatusCode::kCancelled:  // Note [Interrupting a solve]
+      throw Interrupted(message);
     default:
       break;
   }
@@ -61,6 +64,31 @@ void BindErrors(py::module_& m) {
       PyErr_SetString(PyExc_FileNotFoundError, e.what());
     } catch (const OsErrorException& e) {
       PyErr_SetString(PyExc_OSError, e.what());
+    } catch (const Interrupted& e) {
+      // Note [Interrupting a solve]: Python's SIGINT handler (KeyboardInterrupt by default)
+      // runs now that the GIL is back; if it raises nothing, KeyboardInterrupt still does.
+      if (PyErr_CheckSignals() != 0) {
+        // A bare KeyboardInterrupt (the default handler's) gets the message of where.
+        if (!PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) return;
+        PyObject *type, *value, *traceback;
+        PyErr_Fetch(&type, &value, &traceback);
+        PyErr_NormalizeException(&type, &value, &traceback);
+        bool bare = true;
+        if (value != nullptr) {
+          PyObject* args = PyObject_GetAttrString(value, "args");
+          bare = args != nullptr && PyTuple_Check(args) && PyTuple_Size(args) == 0;
+          if (args == nullptr) PyErr_Clear();
+          Py_XDECREF(args);
+        }
+        if (!bare) {
+          PyErr_Restore(type, value, traceback);
+          return;
+        }
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(traceback);
+      }
+      PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
     }
   });
   m.def("_python_callback_count", &PythonCallbackCount,

@@ -28,6 +28,8 @@
 #include "autograd/nn/module.h"
 #include "autograd/nn/ode_module.h"
 #include "bindings/core/bindings.h"
+#include "bindings/core/sigint.h"
+#include "solvers/butcher_tableau.h"
 
 namespace acaode::bindings {
 namespace {
@@ -172,6 +174,9 @@ void BindOdeint(py::module_& m) {
                             " accepted steps)");
       });
 
+  m.def("method_names", &solvers::MethodNames,
+        "Every method name the solvers accept: canonical names, then aliases.");
+
   m.def(
       "odeint_solve",
       [](const py::object& func, const Tensor& z0, const std::vector<double>& ts,
@@ -179,6 +184,7 @@ void BindOdeint(py::module_& m) {
         aca::DynamicsFn f = MakeDynamics(func);
         absl::StatusOr<aca::OdeintResult> result;
         {
+          SigintScope sigint;              // Note [Interrupting a solve]
           py::gil_scoped_release release;  // Note [GIL in solves]
           result = aca::Odeint(f, params, z0, ts, options);
         }

@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "autograd/autograd.h"
 #include "bindings/core/bindings.h"
+#include "bindings/core/sigint.h"
 
 namespace acaode::bindings {
 namespace {
@@ -384,6 +385,7 @@ void BindTensor(py::module_& m) {
           [](const Tensor& t, const py::object& grad, bool retain_graph) {
             Tensor g;
             if (!grad.is_none()) g = ToTensor(grad, t.dtype(), "grad");
+            SigintScope sigint;              // Note [Interrupting a solve]
             py::gil_scoped_release release;  // Note [GIL in solves]
             try {
               t.backward(g, retain_graph);

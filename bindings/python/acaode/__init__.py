@@ -89,4 +89,22 @@ float32 = _np.dtype("float32")
 float64 = _np.dtype("float64")
 build_info = dict(_core.build_info)
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+# What `from acaode import *` brings in. abs, max, min, pow and sum stay out (they would
+# shadow Python's builtins); use them as acaode.sum(...) etc.
+__all__ = [
+    "Generator", "SolverError", "Tensor", "Solution", "SolveStats",
+    # creation
+    "arange", "from_numpy", "full", "linspace", "manual_seed", "ones", "ones_like", "rand",
+    "randn", "tensor", "zeros", "zeros_like",
+    # grad mode
+    "enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled",
+    # tensor functions
+    "add", "argmax", "broadcast_to", "cat", "clamp", "cos", "div", "exp", "flatten",
+    "index_select", "log", "matmul", "maximum", "mean", "minimum", "mul", "neg", "norm",
+    "permute", "relu", "reshape", "sigmoid", "sin", "softplus", "split", "sqrt", "square",
+    "squeeze", "stack", "sub", "tanh", "transpose", "unsqueeze",
+    # solves
+    "GRADIENTS", "METHODS", "odeint", "solve",
+    # submodules and constants
+    "cuda", "nn", "optim", "float32", "float64", "build_info",
+]

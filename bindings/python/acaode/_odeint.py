@@ -10,11 +10,11 @@ import numpy as np
 
 from acaode import _core
 
-#: Method names accepted by ``method`` and ``adjoint_method`` (aliases included). euler,
-#: midpoint, heun and rk4 have no error estimate and need ``step_size``. Not listed:
-#: "alf" (the reversible asymmetric leapfrog), accepted with gradient="mali" only.
-METHODS = ("euler", "midpoint", "heun", "rk4", "heun_euler", "rk12", "bosh3", "rk23",
-           "dopri5", "rk45", "tsit5", "dopri8")
+#: Method names accepted by ``method`` and ``adjoint_method``, from the C++ registry
+#: (solvers/butcher_tableau.h; canonical names, then aliases). euler, midpoint, heun and
+#: rk4 have no error estimate and need ``step_size``. Not listed: "alf" (the reversible
+#: asymmetric leapfrog), accepted with gradient="mali" only.
+METHODS = tuple(_core.method_names())
 #: Gradient methods accepted by ``gradient``.
 GRADIENTS = ("aca", "adjoint", "naive", "mali")
 
@@ -188,6 +188,8 @@ def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca"
 
     Raises ValueError for bad arguments (naming the argument), acaode.SolverError for a
     numerical failure; an exception raised inside func reaches the caller unchanged.
+    Ctrl-C (SIGINT) stops the solve, and a later ``backward()``, at the next step with
+    KeyboardInterrupt; no gradient is written by an interrupted backward pass.
     """
     return solve(func, z0, t, method=method, rtol=rtol, atol=atol, gradient=gradient,
                  step_size=step_size, first_step=first_step, max_steps=max_steps,
