@@ -6,6 +6,7 @@ the parameter names of a ``Sequential`` (``0.weight``, ``0.bias``, ...), so that
 compare entry by entry. Nothing here imports a peer library.
 """
 import dataclasses
+from typing import Optional
 
 import numpy as np
 
@@ -21,7 +22,7 @@ class Case:
     method: str = "dopri5"      # acaode / torchdiffeq name
     rtol: float = 1e-6
     atol: float = 1e-8
-    step_size: float = None     # fixed-step methods only
+    step_size: Optional[float] = None  # fixed-step methods only
     loss: str = "sum"           # "sum" or "mean" of the squared final state
     python_f: bool = False      # acaode's f is a Python nn.Module subclass
     configs: tuple = ()

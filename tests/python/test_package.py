@@ -43,5 +43,14 @@ def test_methods_are_the_solver_registry():
         acaode.odeint(lambda t, z: -z, [1.0], [0.0, 0.5], method="alf")
 
 
+def test_package_is_typed():
+    # PEP 561: the marker and the extension's stubs ship with the package.
+    import os
+    root = os.path.dirname(acaode.__file__)
+    assert os.path.exists(os.path.join(root, "py.typed"))
+    assert os.path.exists(os.path.join(root, "_core", "__init__.pyi"))
+    assert os.path.exists(os.path.join(root, "_core", "nn", "__init__.pyi"))
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q", "-p", "no:cacheprovider"]))

@@ -59,8 +59,10 @@ def _init_subclass(cls, **kwargs):
     cls.__init__ = __init__
 
 
-Module.__init__ = _module_init
-Module.__init_subclass__ = classmethod(_init_subclass)
+# Patching the extension type's methods is deliberate (the C++ class must be constructed
+# before a Python subclass's __init__ runs), hence the type-checker exemptions.
+Module.__init__ = _module_init  # type: ignore[method-assign]
+Module.__init_subclass__ = classmethod(_init_subclass)  # type: ignore[method-assign,assignment]
 
 from acaode.nn import functional  # noqa: E402
 
