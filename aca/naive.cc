@@ -145,6 +145,7 @@ absl::Status SolveTaped(const solvers::DynamicsFn& f, const Tensor& z0,
       k1 = tab.fsal() ? step.k.back() : Tensor();
       h = h_next;
       accepted_times->push_back(t);
+      if (options.on_accepted_step) options.on_accepted_step(t, z);
     }
     outs->push_back(z);
   }

@@ -145,6 +145,7 @@ solvers::IntegrateOptions ForwardIntegrateOptions(const OdeintOptions& options) 
   o.max_steps = options.max_steps;
   o.dt_min = options.dt_min;
   o.dt_max = options.dt_max;
+  o.on_accepted_step = options.on_accepted_step;
   return o;
 }
 

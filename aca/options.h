@@ -15,6 +15,7 @@
 #define ACAODE_ACA_OPTIONS_H_
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 
@@ -111,6 +112,11 @@ struct OdeintOptions {
   // every tape, no replay); budgets below N_t states use binomial checkpointing. The
   // gradient is the same bit for bit. Note [Memory budget] in aca/step_store.h.
   int64_t memory_budget = -1;
+
+  // Called after every accepted step of the forward solve (every gradient method) with the
+  // new time and state; z must not be modified. For progress reports; an exception it
+  // throws ends the solve and propagates. Empty: nothing is called.
+  std::function<void(double t, const Tensor& z)> on_accepted_step;
 
   // OK, or InvalidArgument naming the field, its value and the constraint it violates.
   absl::Status Validate() const;

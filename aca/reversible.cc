@@ -122,6 +122,7 @@ class AlfSolver {
         }
         RETURN_IF_ERROR(options_.step_size > 0 ? StepFixed(ts[k]) : StepAdaptive(ts[k]));
         out.times.push_back(s_.t);
+        if (options_.on_accepted_step) options_.on_accepted_step(s_.t, s_.z);
       }
       out.rows.push_back(s_.z);
       out.output_index.push_back(static_cast<int64_t>(out.times.size()) - 1);

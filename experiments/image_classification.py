@@ -39,6 +39,7 @@ import sys
 import time
 
 import numpy as np
+from tqdm import tqdm
 
 import acaode
 from acaode import nn
@@ -126,7 +127,9 @@ class OdeNet(nn.Module):
 
     def logits(self, x, solver, gradient="aca"):
         z0 = self.stem(x)
-        z1 = acaode.odeint(self.func, z0, [0.0, 1.0], gradient=gradient, **solver)[-1]
+        sol = acaode.solve(self.func, z0, [0.0, 1.0], gradient=gradient, **solver)
+        self.last_stats = sol.stats  # f evaluations, for the progress bar
+        z1 = sol.ys[-1]
         pooled = F.adaptive_avg_pool2d(z1, 1).reshape([x.shape[0], self.channels])
         return self.fc(pooled)
 
@@ -138,13 +141,19 @@ def train(model, solver, x, y, s, log=None, name=""):
     model.train()
     for epoch in range(s["epochs"]):
         order = rng.permutation(len(x))
-        for b in range(0, len(x) - s["batch"] + 1, s["batch"]):
+        # A progress bar on a terminal (tqdm turns itself off when stderr is not one).
+        batches = tqdm(range(0, len(x) - s["batch"] + 1, s["batch"]), disable=None,
+                       leave=False, desc=f"{name} epoch {epoch + 1}", unit="batch")
+        for b in batches:
             idx = order[b:b + s["batch"]]
             opt.zero_grad()
             loss = F.cross_entropy(model.logits(acaode.tensor(x[idx]), solver), y[idx])
             loss.backward()
             opt.step()
             losses.append(loss.item())
+            stats = model.last_stats
+            batches.set_postfix(loss=f"{losses[-1]:.4f}",
+                                nfe=f"{stats.forward_f_evals}+{stats.backward_f_evals}")
         if log:
             print(f"  {name} epoch {epoch + 1}: mean loss "
                   f"{np.mean(losses[-(len(x) // s['batch']):]):.4f}", file=log, flush=True)

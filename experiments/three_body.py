@@ -47,6 +47,7 @@ import sys
 import time
 
 import numpy as np
+from tqdm import tqdm
 
 import acaode
 from acaode import nn
@@ -152,16 +153,21 @@ def train_ode_model(model, gradient, ts, target, s):
     tgt = acaode.tensor(target)
     weight = acaode.tensor(LOSS_DECAY ** np.asarray(ts)[:, None])  # early times count more
     losses = []
-    for _ in range(s["epochs"]):
+    # A progress bar on a terminal (tqdm turns itself off when stderr is not one).
+    epochs = tqdm(range(s["epochs"]), disable=None, leave=False, desc=f"ODE ({gradient})",
+                  unit="epoch")
+    for _ in epochs:
         opt.zero_grad()
-        ys = acaode.odeint(model, z0, ts, method="dopri5", rtol=s["rtol"], atol=s["atol"],
+        sol = acaode.solve(model, z0, ts, method="dopri5", rtol=s["rtol"], atol=s["atol"],
                            gradient=gradient)
-        diff = ys[:, 0, 0:9] - tgt
+        diff = sol.ys[:, 0, 0:9] - tgt
         loss = (diff * diff * weight).mean()
         loss.backward()
         opt.step()
         sched.step()
         losses.append(loss.item())
+        epochs.set_postfix(loss=f"{losses[-1]:.3e}",
+                           nfe=f"{sol.stats.forward_f_evals}+{sol.stats.backward_f_evals}")
     return losses
 
 
@@ -185,7 +191,9 @@ def train_lstm(model, train_pos, s):
     opt = acaode.optim.Adam(model.parameters(), lr=s["lstm_lr"])
     sched = acaode.optim.lr_scheduler.ExponentialLR(opt, s["lstm_decay"])
     losses = []
-    for _ in range(s["lstm_epochs"]):
+    epochs = tqdm(range(s["lstm_epochs"]), disable=None, leave=False, desc="LSTM",
+                  unit="epoch")
+    for _ in epochs:
         opt.zero_grad()
         pred, _ = model(x)
         diff = pred - y
@@ -194,6 +202,7 @@ def train_lstm(model, train_pos, s):
         opt.step()
         sched.step()
         losses.append(loss.item())
+        epochs.set_postfix(loss=f"{losses[-1]:.3e}")
     return losses
 
 

@@ -230,6 +230,7 @@ void Stepper::Accept(double t_new, const StepObserver& observer) {
   if (observer) {
     observer(AcceptedStep{index, t_old, t_new, z_old, z_, step_, taping_ ? trial_bytes_ : 0});
   }
+  if (options_.on_accepted_step) options_.on_accepted_step(t_, z_);
 }
 
 absl::Status Stepper::StepFixed(double t_stop, const StepObserver& observer) {

@@ -90,6 +90,10 @@ struct IntegrateOptions {
   // untaped step is untaped). Solution::ys is then built from detached states. ACA's tape
   // retention uses it (aca/step_store.h); everything else leaves it empty.
   std::function<bool()> tape_step;
+  // Called after every accepted step with the new time and state (z must not be modified;
+  // under taped steps it is the step's leaf). For progress reports and monitoring; an
+  // exception it throws ends the solve and propagates.
+  std::function<void(double t, const Tensor& z)> on_accepted_step;
 
   // OK, or InvalidArgument naming the field, its value and the violated constraint.
   // Checks everything that does not depend on z0 (the tolerance tensors' shapes are

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the portable wheel (tools/build_wheel.sh) as a user gets it, in a fresh virtual
-# environment with only NumPy and pytest beside it (called by .ci/run after tools/test.sh):
+# environment with only NumPy, pytest and Hypothesis beside it (called by .ci/run after tools/test.sh):
 #  1. `auditwheel show` accepts it under a manylinux tag;
 #  2. its extension needs no CUDA library, no Debian Abseil and no run path into the build
 #     machine (readelf);
@@ -36,7 +36,7 @@ if grep -E 'NEEDED.*\[(libcu|libnv)' <<<"$dynamic" \
 fi
 
 python3 -m venv "$env_dir/venv"
-pins=$(grep -E '^(numpy|pytest)==' "$repo/tools/requirements.txt")
+pins=$(grep -E '^(numpy|pytest|hypothesis)==' "$repo/tools/requirements.txt")
 "$env_dir/venv/bin/python" -m pip install -q $pins "$wheel"
 cd "$env_dir"  # so that `import acaode` can only find the installed wheel
 env -u LD_LIBRARY_PATH /lib64/ld-linux-x86-64.so.2 --inhibit-cache "$env_dir/venv/bin/python" - <<'PY'

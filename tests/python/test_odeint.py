@@ -192,6 +192,38 @@ def test_memory_budget_gives_the_same_gradient_bit_for_bit(budget):
     assert "recomputed_steps" in repr(s)
 
 
+@pytest.mark.parametrize("gradient", ["aca", "adjoint", "naive", "mali"])
+def test_callback_sees_every_accepted_step(gradient):
+    seen = []
+    method = "alf" if gradient == "mali" else "dopri5"
+    z0 = acaode.tensor([[1.0, 0.5]], requires_grad=True)
+    sol = acaode.solve(lambda t, z: -z, z0, [0.0, 0.5, 2.0], method=method, gradient=gradient,
+                       rtol=1e-6, atol=1e-8,
+                       callback=lambda t, z: seen.append((t, z.numpy().copy())))
+    assert [t for t, _ in seen] == sol.accepted_times[1:].tolist()
+    assert len(seen) == sol.stats.accepted_steps
+    # The state passed is the solution there: exp(-t) z0 within the tolerance.
+    for t, z in seen:
+        np.testing.assert_allclose(z, np.exp(-t) * np.array([[1.0, 0.5]]), rtol=1e-3)
+    np.testing.assert_array_equal(seen[-1][1], sol.ys.numpy()[-1])
+
+
+def test_callback_exception_ends_the_solve():
+    class Stop(Exception):
+        pass
+
+    def stop_after_three(t, z, calls=[]):
+        calls.append(t)
+        if len(calls) == 3:
+            raise Stop(f"enough at t = {t}")
+
+    with pytest.raises(Stop, match="enough"):
+        acaode.odeint(lambda t, z: -z, [1.0], [0.0, 10.0], step_size=0.1, method="rk4",
+                      callback=stop_after_three)
+    with pytest.raises(ValueError, match="callback"):
+        acaode.odeint(lambda t, z: -z, [1.0], [0.0, 1.0], callback=3)
+
+
 def test_cpp_only_dynamics_run_without_the_gil_and_without_python():
     # A second thread counts while the main thread is inside the solve and the backward.
     # Were the GIL held, it would run only in short switch intervals (10 us) at the edges

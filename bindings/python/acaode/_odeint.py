@@ -20,7 +20,8 @@ GRADIENTS = ("aca", "adjoint", "naive", "mali")
 
 _DEFAULTS = _core.OdeintOptions()
 _KEYWORDS = ("method", "rtol", "atol", "gradient", "step_size", "first_step", "max_steps",
-             "adjoint_rtol", "adjoint_atol", "adjoint_method", "mali_damping", "memory_budget", "params")
+             "adjoint_rtol", "adjoint_atol", "adjoint_method", "mali_damping", "memory_budget",
+             "params", "callback")
 
 
 class UnknownArgumentError(TypeError, ValueError):
@@ -96,10 +97,13 @@ def _memory_budget(budget, gradient):
 def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
           step_size=None, first_step=None, max_steps=100000, adjoint_rtol=None,
           adjoint_atol=None, adjoint_method=None, mali_damping=0.0, memory_budget=None,
-          params=None, **unknown):
+          params=None, callback=None, **unknown):
     """Solves dz/dt = func(t, z) from t[0] through every t[k]; returns a Solution.
 
-    Arguments are those of :func:`odeint`. The Solution has ``ys`` (the states at t, shape
+    Arguments are those of :func:`odeint`, and ``callback``: called as ``callback(t, z)``
+    after every accepted step of the forward solve with the time reached and the state
+    there (a detached tensor; e.g. for a progress bar); an exception it raises ends the
+    solve and reaches the caller. The Solution has ``ys`` (the states at t, shape
     ``[len(t), *z0.shape]``, connected to the tape), ``ts``, ``accepted_times`` and
     ``stats`` (f evaluations forward and backward, accepted and rejected steps,
     checkpoint bytes, peak tape bytes; with ``memory_budget``, the peak bytes held, the
@@ -148,7 +152,10 @@ def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
             if not isinstance(p, _core.Tensor):
                 raise ValueError(f"params[{i}]: must be an acaode.Tensor, got "
                                  f"{type(p).__name__}")
-    return _core.odeint_solve(func, z0, _times(t), params, options)
+    if callback is not None and not callable(callback):
+        raise ValueError(f"callback: must be a callable callback(t, z), got "
+                         f"{type(callback).__name__}")
+    return _core.odeint_solve(func, z0, _times(t), params, options, callback)
 
 
 def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
