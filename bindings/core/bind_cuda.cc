@@ -93,13 +93,17 @@ void BindCuda(py::module_& m) {
         py::gil_scoped_release release;
         return t.to(Device::kCuda);
       },
-      py::name("cuda"), py::is_method(cls), "t.to('cuda').");
+      py::name("cuda"), py::is_method(cls),
+      "A copy on the CUDA device, the same as t.to('cuda'): differentiable, and this tensor "
+      "itself when already there. RuntimeError without a usable GPU.");
   cls.attr("cpu") = py::cpp_function(
       [](const Tensor& t) {
         py::gil_scoped_release release;
         return t.to(Device::kCpu);
       },
-      py::name("cpu"), py::is_method(cls), "t.to('cpu').");
+      py::name("cpu"), py::is_method(cls),
+      "A copy on the CPU, the same as t.to('cpu'): differentiable, and this tensor itself "
+      "when already there.");
 
   // Module.to(device): moves parameters and buffers in place; returns the module.
   py::object module_cls = m.attr("nn").attr("Module");
@@ -127,7 +131,9 @@ void BindCuda(py::module_& m) {
         }
         return self;
       },
-      py::name("cuda"), py::is_method(module_cls), "module.to('cuda').");
+      py::name("cuda"), py::is_method(module_cls),
+      "The same as module.to('cuda'): moves every parameter and buffer to the CUDA device in "
+      "place and returns the module (RuntimeError without a GPU, nothing moved).");
 }
 
 }  // namespace acaode::bindings

@@ -67,6 +67,21 @@ aca::DynamicsFn MakeDynamics(const py::object& func) {
   };
 }
 
+// callback(t, z) after every accepted step of the forward solve (the GIL taken for the
+// call); z is a detached view of the state.
+std::function<void(double, const Tensor&)> MakeStepCallback(const py::object& callback) {
+  if (!PyCallable_Check(callback.ptr())) {
+    throw py::type_error(absl::StrCat("callback: must be a callable callback(t, z), got ",
+                                      std::string(py::str(callback.get_type().attr("__name__")))));
+  }
+  auto keep = std::make_shared<GilSafeObject>(callback);
+  return [keep](double t, const Tensor& z) {
+    py::gil_scoped_acquire gil;
+    CountPythonCallback();
+    keep->get()(t, z.detach());
+  };
+}
+
 // The C++ option and argument names in a status message, renamed to the Python arguments.
 absl::Status RenameArguments(const absl::Status& status) {
   if (status.code() != absl::StatusCode::kInvalidArgument) return status;
@@ -84,55 +99,126 @@ absl::Status RenameArguments(const absl::Status& status) {
 }  // namespace
 
 void BindOdeint(py::module_& m) {
-  py::enum_<aca::GradientMethod>(m, "GradientMethod")
-      .value("aca", aca::GradientMethod::kAca)
-      .value("adjoint", aca::GradientMethod::kAdjoint)
-      .value("naive", aca::GradientMethod::kNaive)
-      .value("mali", aca::GradientMethod::kMali);
+  py::enum_<aca::GradientMethod>(m, "GradientMethod",
+                                 "How a solve computes gradients (odeint's gradient= argument).")
+      .value("aca", aca::GradientMethod::kAca,
+             "Adaptive checkpoint adjoint: an untaped forward solve keeping the accepted "
+             "states; backward replays each step taped. Exact for the discrete solution.")
+      .value("adjoint", aca::GradientMethod::kAdjoint,
+             "Continuous adjoint: a backward solve of the augmented system (AdjointOptions); "
+             "z is reconstructed backward in time, which is inexact.")
+      .value("naive", aca::GradientMethod::kNaive,
+             "Back-propagation through the whole taped solve, step-size search included; the "
+             "most memory.")
+      .value("mali", aca::GradientMethod::kMali,
+             "MALI: the reversible ALF solver (method 'alf') keeping only the end state; "
+             "backward inverts each step, then replays it taped.")
+      .def_property_readonly(
+          "name", [](aca::GradientMethod g) { return std::string(aca::GradientMethodName(g)); },
+          "The member's name: 'aca', 'adjoint', 'naive' or 'mali'.")
+      .def_property_readonly(
+          "value", [](aca::GradientMethod g) { return static_cast<int>(g); },
+          "The member's integer value (aca 0, adjoint 1, naive 2, mali 3).");
 
   py::class_<aca::AdjointOptions>(m, "AdjointOptions", py::is_final(),
                                   "The continuous adjoint's backward solve; unset fields "
                                   "(negative, empty) take the forward solve's value.")
-      .def(py::init<>())
-      .def_readwrite("method", &aca::AdjointOptions::method)
-      .def_readwrite("rtol", &aca::AdjointOptions::rtol)
-      .def_readwrite("atol", &aca::AdjointOptions::atol)
-      .def_readwrite("max_steps", &aca::AdjointOptions::max_steps);
+      .def(py::init<>(), "Every field unset: the backward solve takes the forward's values.")
+      .def_readwrite("method", &aca::AdjointOptions::method,
+                     "Tableau name of the backward solve; '' (default): the forward's method.")
+      .def_readwrite("rtol", &aca::AdjointOptions::rtol,
+                     "Relative tolerance of the backward solve; negative (default -1): the "
+                     "forward's rtol.")
+      .def_readwrite("atol", &aca::AdjointOptions::atol,
+                     "Absolute tolerance of the backward solve; negative (default -1): the "
+                     "forward's atol.")
+      .def_readwrite("max_steps", &aca::AdjointOptions::max_steps,
+                     "Most steps (accepted + rejected) of each backward interval; 0 (default): "
+                     "the forward's max_steps.");
 
   py::class_<aca::OdeintOptions>(m, "OdeintOptions", py::is_final(),
                                  "Options of a solve (aca/options.h), field by field.")
-      .def(py::init<>())
-      .def_readwrite("method", &aca::OdeintOptions::method)
-      .def_readwrite("rtol", &aca::OdeintOptions::rtol)
-      .def_readwrite("atol", &aca::OdeintOptions::atol)
-      .def_readwrite("rtol_tensor", &aca::OdeintOptions::rtol_tensor)
-      .def_readwrite("atol_tensor", &aca::OdeintOptions::atol_tensor)
-      .def_readwrite("step_size", &aca::OdeintOptions::step_size)
-      .def_readwrite("first_step", &aca::OdeintOptions::first_step)
-      .def_readwrite("max_steps", &aca::OdeintOptions::max_steps)
-      .def_readwrite("dt_min", &aca::OdeintOptions::dt_min)
-      .def_readwrite("dt_max", &aca::OdeintOptions::dt_max)
-      .def_readwrite("gradient", &aca::OdeintOptions::gradient)
-      .def_readwrite("adjoint", &aca::OdeintOptions::adjoint)
-      .def_readwrite("mali_damping", &aca::OdeintOptions::mali_damping)
-      .def_readwrite("memory_budget", &aca::OdeintOptions::memory_budget)
-      .def("validate", [](const aca::OdeintOptions& o) {
-        ThrowIfError(RenameArguments(o.Validate()), ErrorDomain::kSolver);
-      });
+      .def(py::init<>(), "The default options (the defaults given on each field).")
+      .def_readwrite("method", &aca::OdeintOptions::method,
+                     "Tableau name of the forward solve (default 'dopri5'; see method_names()). "
+                     "Adaptive steps need an embedded method unless step_size > 0; 'alf' goes "
+                     "with gradient mali, and only then.")
+      .def_readwrite("rtol", &aca::OdeintOptions::rtol,
+                     "Relative tolerance (default 1e-6): a step is accepted when the RMS over "
+                     "the components of err_i / (atol + rtol max(|z_i|, |z_new,i|)) is <= 1.")
+      .def_readwrite("atol", &aca::OdeintOptions::atol,
+                     "Absolute tolerance (default 1e-8); see rtol.")
+      .def_readwrite("rtol_tensor", &aca::OdeintOptions::rtol_tensor,
+                     "Per-component relative tolerances (broadcastable to z0) that replace "
+                     "rtol when set (unset by default); the adjoint's backward solve uses the "
+                     "scalar rtol.")
+      .def_readwrite("atol_tensor", &aca::OdeintOptions::atol_tensor,
+                     "Per-component absolute tolerances (broadcastable to z0) that replace "
+                     "atol when set (unset by default); the adjoint's backward solve uses the "
+                     "scalar atol.")
+      .def_readwrite("step_size", &aca::OdeintOptions::step_size,
+                     "A fixed grid when > 0: steps of this size, each interval's last one "
+                     "shortened to land on the output time, no error control; 0 (default): "
+                     "adaptive steps.")
+      .def_readwrite("first_step", &aca::OdeintOptions::first_step,
+                     "The first adaptive step's size; 0 (default): chosen by Hairer's "
+                     "algorithm.")
+      .def_readwrite("max_steps", &aca::OdeintOptions::max_steps,
+                     "The forward solve fails (SolverError) after this many steps, accepted + "
+                     "rejected, over all intervals (default 100000).")
+      .def_readwrite("dt_min", &aca::OdeintOptions::dt_min,
+                     "Smallest |h| of an adaptive step (default 0); a smaller one fails with "
+                     "'step size underflow'.")
+      .def_readwrite("dt_max", &aca::OdeintOptions::dt_max,
+                     "Largest |h| of an adaptive step (default inf).")
+      .def_readwrite("gradient", &aca::OdeintOptions::gradient,
+                     "How gradients are computed, a GradientMethod (default aca).")
+      .def_readwrite("adjoint", &aca::OdeintOptions::adjoint,
+                     "The continuous adjoint's backward solve (AdjointOptions; used by gradient "
+                     "adjoint only).")
+      .def_readwrite("mali_damping", &aca::OdeintOptions::mali_damping,
+                     "Gradient mali only: the ALF damping d in [0, 1), d != 1/2 (default 0: "
+                     "undamped ALF).")
+      .def_readwrite("memory_budget", &aca::OdeintOptions::memory_budget,
+                     "Gradient aca only: bytes ACA may hold between the forward and backward "
+                     "passes (states and kept tapes); -1 (default): no budget (every accepted "
+                     "state, no tape); 2**63 - 1: every tape. The gradient is the same bit for "
+                     "bit.")
+      .def(
+          "validate",
+          [](const aca::OdeintOptions& o) {
+            ThrowIfError(RenameArguments(o.Validate()), ErrorDomain::kSolver);
+          },
+          "Checks the options: ValueError naming the argument, its value and the violated "
+          "constraint; returns None when they are valid.");
 
   py::class_<aca::SolveStats, std::shared_ptr<aca::SolveStats>>(
       m, "SolveStats", py::is_final(),
       "Statistics of one solve; the backward fields are filled in when backward() has run "
       "through it.")
-      .def_readonly("forward_f_evals", &aca::SolveStats::forward_f_evals)
-      .def_readonly("backward_f_evals", &aca::SolveStats::backward_f_evals)
-      .def_readonly("accepted_steps", &aca::SolveStats::accepted_steps)
-      .def_readonly("rejected_steps", &aca::SolveStats::rejected_steps)
-      .def_readonly("backward_accepted_steps", &aca::SolveStats::backward_accepted_steps)
-      .def_readonly("backward_rejected_steps", &aca::SolveStats::backward_rejected_steps)
-      .def_readonly("checkpoint_bytes", &aca::SolveStats::checkpoint_bytes)
-      .def_readonly("peak_tape_bytes", &aca::SolveStats::peak_tape_bytes)
-      .def_readonly("backward_done", &aca::SolveStats::backward_done)
+      .def_readonly("forward_f_evals", &aca::SolveStats::forward_f_evals,
+                    "Evaluations of f in the forward solve (initial step selection included).")
+      .def_readonly("backward_f_evals", &aca::SolveStats::backward_f_evals,
+                    "Evaluations of f in the backward pass (ACA: the replays; adjoint: the "
+                    "augmented dynamics, one taped f and one VJP each; naive: 0).")
+      .def_readonly("accepted_steps", &aca::SolveStats::accepted_steps,
+                    "Accepted steps of the forward solve.")
+      .def_readonly("rejected_steps", &aca::SolveStats::rejected_steps,
+                    "Rejected steps of the forward solve.")
+      .def_readonly("backward_accepted_steps", &aca::SolveStats::backward_accepted_steps,
+                    "Accepted steps of the adjoint's backward solve (gradient adjoint only).")
+      .def_readonly("backward_rejected_steps", &aca::SolveStats::backward_rejected_steps,
+                    "Rejected steps of the adjoint's backward solve (gradient adjoint only).")
+      .def_readonly("checkpoint_bytes", &aca::SolveStats::checkpoint_bytes,
+                    "Bytes of states kept between forward and backward beyond the inputs and "
+                    "outputs: ACA's accepted states (with a budget, those it kept); 0 for the "
+                    "adjoint and naive.")
+      .def_readonly("peak_tape_bytes", &aca::SolveStats::peak_tape_bytes,
+                    "Most bytes held by a recorded graph at one time (naive: the taped solve; "
+                    "ACA: the largest replay of one step; adjoint: the largest taped f); 0 "
+                    "until something is taped.")
+      .def_readonly("backward_done", &aca::SolveStats::backward_done,
+                    "Whether a backward pass has run through this solve and completed.")
       .def_readonly("memory_budget", &aca::SolveStats::memory_budget,
                     "ACA's memory budget in bytes (-1: none).")
       .def_readonly("peak_held_bytes", &aca::SolveStats::peak_held_bytes,
@@ -144,14 +230,16 @@ void BindOdeint(py::module_& m) {
       .def_readonly("recomputed_steps", &aca::SolveStats::recomputed_steps,
                     "ACA with a budget: forward steps recomputed (binomial checkpointing).")
       .def_readonly("replay_max_abs_diff", &aca::SolveStats::replay_max_abs_diff,
-                    "ACA: largest |replayed z_i - stored z_i| over the backward replays.")
+                    "ACA: largest |replayed z_i - stored z_i| over the backward replays; "
+                    "MALI: largest |replayed step - the state recovered by inversion|.")
       .def_property_readonly(
           "adjoint_reconstructed_z0",
           [](const aca::SolveStats& s) -> std::optional<Tensor> {
             if (!s.adjoint_reconstructed_z0.defined()) return std::nullopt;
             return s.adjoint_reconstructed_z0;
           },
-          "Adjoint: z(t[0]) as reconstructed by the backward solve (None otherwise).")
+          "Adjoint: z(t[0]) as reconstructed by the backward solve; MALI: as recovered by "
+          "inverting every step (None otherwise).")
       .def("__repr__", [](const aca::SolveStats& s) {
         std::ostringstream os;
         os << s;
@@ -163,7 +251,9 @@ void BindOdeint(py::module_& m) {
       .def_property_readonly("ts",
                              [](const Solution& s) { return py::array(py::cast(s.ts)); },
                              "The output times t.")
-      .def_readonly("stats", &Solution::stats)
+      .def_readonly("stats", &Solution::stats,
+                    "The SolveStats of the solve; its backward fields are filled in once "
+                    "backward() has run through it.")
       .def_property_readonly(
           "accepted_times",
           [](const Solution& s) { return py::array(py::cast(s.accepted_times)); },
@@ -180,8 +270,10 @@ void BindOdeint(py::module_& m) {
   m.def(
       "odeint_solve",
       [](const py::object& func, const Tensor& z0, const std::vector<double>& ts,
-         const std::vector<Tensor>& params, const aca::OdeintOptions& options) {
+         const std::vector<Tensor>& params, aca::OdeintOptions options,
+         const py::object& callback) {
         aca::DynamicsFn f = MakeDynamics(func);
+        if (!callback.is_none()) options.on_accepted_step = MakeStepCallback(callback);
         absl::StatusOr<aca::OdeintResult> result;
         {
           SigintScope sigint;              // Note [Interrupting a solve]
@@ -192,6 +284,7 @@ void BindOdeint(py::module_& m) {
         return Solution{result->ys, ts, result->stats, result->accepted_times};
       },
       py::arg("func"), py::arg("z0"), py::arg("t"), py::arg("params"), py::arg("options"),
+      py::arg("callback") = py::none(),
       "The solve behind acaode.odeint / acaode.solve (use those).");
 }
 

@@ -39,11 +39,21 @@ std::shared_ptr<T> Unwrap(absl::StatusOr<std::unique_ptr<T>> created) {
 void BindOptim(py::module_& root) {
   py::module_ m = root.def_submodule("optim", "Optimizers (acaode.optim).");
 
-  py::class_<optim::Optimizer, std::shared_ptr<optim::Optimizer>>(m, "Optimizer")
-      .def("step", &optim::Optimizer::Step, "One update of every parameter with a gradient.")
-      .def("zero_grad", &optim::Optimizer::ZeroGrad)
-      .def_property("lr", &optim::Optimizer::lr, &optim::Optimizer::set_lr)
-      .def_property_readonly("params", &optim::Optimizer::params);
+  py::class_<optim::Optimizer, std::shared_ptr<optim::Optimizer>>(
+      m, "Optimizer",
+      "Base class of SGD and Adam (not constructible itself). step() updates the parameters' "
+      "storage in place (no autograd) from their .grad, skipping those whose grad is None.")
+      .def("step", &optim::Optimizer::Step,
+           "One update of every parameter with a gradient (those whose grad is None are "
+           "skipped), in place and without autograd.")
+      .def("zero_grad", &optim::Optimizer::ZeroGrad,
+           "Resets every parameter's gradient to None (the next backward writes it afresh).")
+      .def_property("lr", &optim::Optimizer::lr, &optim::Optimizer::set_lr,
+                    "The learning rate used by the next step(); settable (not validated), as "
+                    "the lr_scheduler classes do.")
+      .def_property_readonly("params", &optim::Optimizer::params,
+                             "The parameters being optimized, in the order given: Tensor "
+                             "handles sharing their storage and gradients (not copies).");
 
   py::class_<optim::Sgd, optim::Optimizer, std::shared_ptr<optim::Sgd>>(
       m, "SGD", py::is_final(), "Stochastic gradient descent, exactly torch.optim.SGD's update.")
@@ -59,7 +69,13 @@ void BindOptim(py::module_& root) {
            }),
            py::arg("params"), py::arg("lr") = 0.01, py::arg("momentum") = 0.0,
            py::arg("dampening") = 0.0, py::arg("weight_decay") = 0.0,
-           py::arg("nesterov") = false);
+           py::arg("nesterov") = false,
+           "params: an iterable of leaf CPU Tensors that require grad (e.g. "
+           "module.parameters()). Per step: g = grad + weight_decay p; with momentum, b = g on "
+           "the first step, then b = momentum b + (1 - dampening) g, and g = g + momentum b "
+           "(nesterov) or b; p -= lr g. Needs lr > 0, momentum >= 0, dampening in [0, 1], "
+           "weight_decay >= 0, and nesterov only with momentum > 0 and dampening == 0. "
+           "ValueError naming the bad option or parameter; TypeError for a non-Tensor.");
 
   py::class_<optim::Adam, optim::Optimizer, std::shared_ptr<optim::Adam>>(
       m, "Adam", py::is_final(), "Adam (Kingma & Ba), exactly torch.optim.Adam's update.")
@@ -76,22 +92,36 @@ void BindOptim(py::module_& root) {
            }),
            py::arg("params"), py::arg("lr") = 1e-3,
            py::arg("betas") = std::make_pair(0.9, 0.999), py::arg("eps") = 1e-8,
-           py::arg("weight_decay") = 0.0);
+           py::arg("weight_decay") = 0.0,
+           "params: an iterable of leaf CPU Tensors that require grad (e.g. "
+           "module.parameters()). Per step t of a parameter: g = grad + weight_decay p, "
+           "m = beta1 m + (1 - beta1) g, v = beta2 v + (1 - beta2) g^2, p -= lr / (1 - beta1^t) "
+           "m / (sqrt(v) / sqrt(1 - beta2^t) + eps), with (beta1, beta2) = betas. Needs "
+           "lr > 0, betas in [0, 1), eps >= 0, weight_decay >= 0. ValueError naming the bad "
+           "option or parameter; TypeError for a non-Tensor.");
 
   py::module_ s = m.def_submodule("lr_scheduler", "Learning-rate schedules.");
-  py::class_<optim::LrScheduler, std::shared_ptr<optim::LrScheduler>>(s, "LRScheduler")
+  py::class_<optim::LrScheduler, std::shared_ptr<optim::LrScheduler>>(
+      s, "LRScheduler",
+      "Base class of the schedules (not constructible itself): a closed-form lr_at(epoch) "
+      "from base_lr, applied to the optimizer by step(), typically once per epoch.")
       .def("step", &optim::LrScheduler::Step,
            "Advances one epoch and sets the optimizer's lr to lr_at(epoch).")
-      .def("lr_at", &optim::LrScheduler::LrAt, py::arg("epoch"))
-      .def_property_readonly("epoch", &optim::LrScheduler::epoch)
-      .def_property_readonly("base_lr", &optim::LrScheduler::base_lr);
+      .def("lr_at", &optim::LrScheduler::LrAt, py::arg("epoch"),
+           "The learning rate of the given epoch by the closed form (changes nothing).")
+      .def_property_readonly("epoch", &optim::LrScheduler::epoch,
+                             "The number of step() calls so far (0 at creation).")
+      .def_property_readonly("base_lr", &optim::LrScheduler::base_lr,
+                             "The optimizer's lr when the scheduler was created.");
   py::class_<optim::StepLr, optim::LrScheduler, std::shared_ptr<optim::StepLr>>(
       s, "StepLR", py::is_final(), "lr = base * gamma^floor(epoch / step_size)")
       .def(py::init([](optim::Optimizer* optimizer, int64_t step_size, double gamma) {
              return Unwrap(optim::StepLr::Create(optimizer, step_size, gamma));
            }),
            py::arg("optimizer"), py::arg("step_size"), py::arg("gamma") = 0.1,
-           py::keep_alive<1, 2>());
+           py::keep_alive<1, 2>(),
+           "Multiplies optimizer's lr by gamma every step_size epochs. step_size >= 1, "
+           "gamma > 0 (ValueError otherwise); the optimizer is kept alive by the scheduler.");
   py::class_<optim::MultiStepLr, optim::LrScheduler, std::shared_ptr<optim::MultiStepLr>>(
       s, "MultiStepLR", py::is_final(), "lr = base * gamma^(number of milestones <= epoch)")
       .def(py::init([](optim::Optimizer* optimizer, std::vector<int64_t> milestones,
@@ -99,13 +129,18 @@ void BindOptim(py::module_& root) {
              return Unwrap(optim::MultiStepLr::Create(optimizer, std::move(milestones), gamma));
            }),
            py::arg("optimizer"), py::arg("milestones"), py::arg("gamma") = 0.1,
-           py::keep_alive<1, 2>());
+           py::keep_alive<1, 2>(),
+           "Multiplies optimizer's lr by gamma at each milestone epoch. milestones: strictly "
+           "increasing ints >= 1; gamma > 0 (ValueError otherwise); the optimizer is kept "
+           "alive by the scheduler.");
   py::class_<optim::ExponentialLr, optim::LrScheduler, std::shared_ptr<optim::ExponentialLr>>(
       s, "ExponentialLR", py::is_final(), "lr = base * gamma^epoch")
       .def(py::init([](optim::Optimizer* optimizer, double gamma) {
              return Unwrap(optim::ExponentialLr::Create(optimizer, gamma));
            }),
-           py::arg("optimizer"), py::arg("gamma"), py::keep_alive<1, 2>());
+           py::arg("optimizer"), py::arg("gamma"), py::keep_alive<1, 2>(),
+           "Multiplies optimizer's lr by gamma every epoch. gamma > 0 (ValueError otherwise); "
+           "the optimizer is kept alive by the scheduler.");
 }
 
 }  // namespace acaode::bindings

@@ -279,8 +279,9 @@ void BindTensor(py::module_& m) {
   py::class_<Generator>(m, "Generator", py::is_final(),
                         "A seeded random number generator (xoshiro256**); the same seed "
                         "gives the same numbers on every platform.")
-      .def(py::init<uint64_t>(), py::arg("seed"))
-      .def_property_readonly("seed", &Generator::seed)
+      .def(py::init<uint64_t>(), py::arg("seed"),
+           "A generator seeded with seed (an int in [0, 2^64)).")
+      .def_property_readonly("seed", &Generator::seed, "The seed this generator was created with.")
       .def("__repr__", [](const Generator& g) {
         return absl::StrCat("acaode.Generator(seed=", g.seed(), ")");
       });
@@ -298,27 +299,39 @@ void BindTensor(py::module_& m) {
             return WithGrad(ToTensor(data, ParseDType(dtype, "dtype"), "data").detach().clone(),
                             requires_grad);
           }),
-          py::arg("data"), py::arg("dtype") = py::none(), py::arg("requires_grad") = false);
+          py::arg("data"), py::arg("dtype") = py::none(), py::arg("requires_grad") = false,
+          "Same as acaode.tensor(data, dtype, requires_grad): a new leaf tensor holding a copy "
+          "of data (a NumPy array, nested lists, a number or a Tensor). dtype: float32 or "
+          "float64 (default: float32 for float32 arrays, else float64).");
 
   // --- metadata ---
-  cls.def_property_readonly("shape", [](const Tensor& t) { return ShapeTuple(t.shape()); })
-      .def_property_readonly("ndim", &Tensor::dim)
-      .def_property_readonly("dtype", [](const Tensor& t) { return NumpyDType(t.dtype()); })
-      .def_property_readonly("device",
-                             [](const Tensor& t) { return std::string(DeviceName(t.device())); })
-      .def("numel", &Tensor::numel)
+  cls.def_property_readonly(
+         "shape", [](const Tensor& t) { return ShapeTuple(t.shape()); },
+         "The size of every dim, as a tuple of ints (() for a 0-d tensor).")
+      .def_property_readonly("ndim", &Tensor::dim, "The number of dims (0 for a 0-d tensor).")
+      .def_property_readonly(
+          "dtype", [](const Tensor& t) { return NumpyDType(t.dtype()); },
+          "The element type as a numpy.dtype: float32 or float64.")
+      .def_property_readonly(
+          "device", [](const Tensor& t) { return std::string(DeviceName(t.device())); },
+          "Where the data lives: 'cpu' or 'cuda'.")
+      .def("numel", &Tensor::numel, "The number of elements (the product of the shape).")
       .def(
           "size",
           [](const Tensor& t, const py::object& dim) -> py::object {
             if (dim.is_none()) return ShapeTuple(t.shape());
             return py::int_(t.size(dim.cast<int64_t>()));
           },
-          py::arg("dim") = py::none())
-      .def("__len__",
-           [](const Tensor& t) {
-             if (t.dim() == 0) throw py::type_error("len() of a 0-d tensor");
-             return t.size(0);
-           })
+          py::arg("dim") = py::none(),
+          "The shape as a tuple when dim is None, else the size of dim (an int; negative "
+          "counts from the end; ValueError when out of range).")
+      .def(
+          "__len__",
+          [](const Tensor& t) {
+            if (t.dim() == 0) throw py::type_error("len() of a 0-d tensor");
+            return t.size(0);
+          },
+          "len(t): the size of dim 0 (TypeError for a 0-d tensor).")
       .def("__repr__", &Repr);
 
   // --- data ---
@@ -332,10 +345,18 @@ void BindTensor(py::module_& m) {
             if (!copy.is_none() && copy.cast<bool>()) a = a.attr("copy")();
             return a;
           },
-          py::arg("dtype") = py::none(), py::arg("copy") = py::none())
-      .def("item", &Tensor::item)
-      .def("__float__", &Tensor::item)
-      .def("tolist", [](const Tensor& t) { return TensorToNumpy(t).attr("tolist")(); })
+          py::arg("dtype") = py::none(), py::arg("copy") = py::none(),
+          "NumPy's array protocol (numpy.asarray(t)): the numpy() view, converted to dtype "
+          "and/or copied when asked. CPU tensors only (RuntimeError for CUDA).")
+      .def("item", &Tensor::item,
+           "The value of a one-element tensor as a Python float (copied from the GPU when "
+           "there). ValueError unless numel() == 1.")
+      .def("__float__", &Tensor::item,
+           "float(t): the value of a one-element tensor (ValueError unless numel() == 1).")
+      .def(
+          "tolist", [](const Tensor& t) { return TensorToNumpy(t).attr("tolist")(); },
+          "The data as nested Python lists of floats (a float for a 0-d tensor). CPU tensors "
+          "only (RuntimeError for CUDA).")
       .def(
           "copy_",
           [](Tensor& t, const py::object& src) -> Tensor& {
@@ -343,24 +364,33 @@ void BindTensor(py::module_& m) {
             return t;
           },
           py::arg("src"),
-          "Writes src's values into this tensor's storage (no autograd; inside no_grad() "
-          "when the tensor requires grad).")
+          "Writes src's values into this tensor's storage and returns this tensor. src: a "
+          "Tensor or array-like data of exactly this shape (converted to this dtype; "
+          "ValueError for another shape). No autograd: RuntimeError if this tensor requires "
+          "grad while grad mode is on (use it inside acaode.no_grad()).")
       .def(
           "fill_",
           [](Tensor& t, double value) -> Tensor& {
             FillInPlace(t, value);
             return t;
           },
-          py::arg("value"));
+          py::arg("value"),
+          "Sets every element to value in place and returns this tensor. No autograd: "
+          "RuntimeError if this tensor requires grad while grad mode is on (use it inside "
+          "acaode.no_grad()).");
 
   // --- autograd ---
   cls.def_property(
          "requires_grad", [](const Tensor& t) { return t.requires_grad(); },
-         [](Tensor& t, bool r) { t.set_requires_grad(r); })
+         [](Tensor& t, bool r) { t.set_requires_grad(r); },
+         "Whether autograd tracks this tensor: ops on it record a graph and backward() "
+         "accumulates into the .grad of such leaves. Settable on leaves only (ValueError on a "
+         "computed tensor: detach() it first).")
       .def(
-          "requires_grad_",
-          [](Tensor& t, bool r) -> Tensor& { return t.set_requires_grad(r); },
-          py::arg("requires_grad") = true)
+          "requires_grad_", [](Tensor& t, bool r) -> Tensor& { return t.set_requires_grad(r); },
+          py::arg("requires_grad") = true,
+          "Sets requires_grad in place and returns this tensor. Leaves only (ValueError on a "
+          "computed tensor).")
       .def_property(
           "grad",
           [](const Tensor& t) -> std::optional<Tensor> {
@@ -373,13 +403,23 @@ void BindTensor(py::module_& m) {
             } else {
               t.set_grad(ToTensor(g, t.dtype(), "grad"));
             }
-          })
-      .def_property_readonly("is_leaf", &Tensor::is_leaf)
-      .def_property_readonly("grad_fn",
-                             [](const Tensor& t) -> std::optional<std::string> {
-                               if (!t.grad_fn()) return std::nullopt;
-                               return t.grad_fn()->name();
-                             })
+          },
+          "The gradient accumulated (+=) by backward() into this leaf, a Tensor of its shape "
+          "and dtype, or None before any backward reached it. Assign None to reset it, or a "
+          "Tensor / array-like of this shape (converted to this dtype; ValueError for another "
+          "shape).")
+      .def_property_readonly("is_leaf", &Tensor::is_leaf,
+                             "True for a tensor not computed by a recorded op (created by the "
+                             "user, or under no_grad()); backward() writes the .grad of leaves "
+                             "only.")
+      .def_property_readonly(
+          "grad_fn",
+          [](const Tensor& t) -> std::optional<std::string> {
+            if (!t.grad_fn()) return std::nullopt;
+            return t.grad_fn()->name();
+          },
+          "The name of the recorded op that computed this tensor (e.g. 'MulBackward'), or None "
+          "for a leaf.")
       .def(
           "backward",
           [](const Tensor& t, const py::object& grad, bool retain_graph) {
@@ -397,34 +437,58 @@ void BindTensor(py::module_& m) {
           py::arg("grad") = py::none(), py::arg("retain_graph") = false,
           "Back-propagates from this tensor into the .grad of every leaf that requires "
           "grad. grad may be omitted for a one-element tensor. Runs without the GIL.")
-      .def("detach", &Tensor::detach)
-      .def("clone", &Tensor::clone)
+      .def("detach", &Tensor::detach,
+           "A view sharing this tensor's storage, with no graph and not requiring grad.")
+      .def("clone", &Tensor::clone,
+           "A copy with its own storage on the same device; differentiable (the gradient passes "
+           "through unchanged).")
       .def(
           "to",
           [](const Tensor& t, const py::object& dtype) {
             return t.to(*ParseDType(dtype, "dtype"));
           },
-          py::arg("dtype"));
+          py::arg("dtype"),
+          "A copy converted to dtype (float32 or float64); differentiable; this tensor itself "
+          "when it already has that dtype.");
 
   // --- shape and reductions as methods ---
-  cls.def("reshape", [](const Tensor& t, const py::args& shape) {
-       return t.reshape(ParseShape(shape));
-     })
-      .def("view", [](const Tensor& t, const py::args& shape) {
-        return t.reshape(ParseShape(shape));
-      })
-      .def("flatten", [](const Tensor& t, int64_t start_dim) { return Flatten(t, start_dim); },
-           py::arg("start_dim") = 0)
-      .def("transpose", &Transpose, py::arg("dim0"), py::arg("dim1"))
-      .def("permute", [](const Tensor& t, const py::args& dims) {
-        return Permute(t, ParseShape(dims));
-      })
-      .def("unsqueeze", &Unsqueeze, py::arg("dim"))
-      .def("squeeze", &Squeeze, py::arg("dim"))
-      .def_property_readonly("T", [](const Tensor& t) {
-        if (t.dim() != 2) throw py::value_error("T: the tensor must be 2-D");
-        return Transpose(t, 0, 1);
-      });
+  cls.def(
+         "reshape",
+         [](const Tensor& t, const py::args& shape) { return t.reshape(ParseShape(shape)); },
+         "The same data with a new shape, given as ints or one tuple/list (t.reshape(2, -1) or "
+         "t.reshape((2, -1)); one entry may be -1, inferred). A view sharing storage; "
+         "differentiable. ValueError if the element counts differ.")
+      .def(
+          "view",
+          [](const Tensor& t, const py::args& shape) { return t.reshape(ParseShape(shape)); },
+          "Same as reshape(*shape) (every tensor is contiguous, so it is always a view).")
+      .def(
+          "flatten", [](const Tensor& t, int64_t start_dim) { return Flatten(t, start_dim); },
+          py::arg("start_dim") = 0,
+          "Collapses dims start_dim..last into one (a 0-d tensor gives shape [1]). A view; "
+          "differentiable.")
+      .def("transpose", &Transpose, py::arg("dim0"), py::arg("dim1"),
+           "Swaps dims dim0 and dim1 (negative ones count from the end). Returns a copy, not a "
+           "view; differentiable.")
+      .def(
+          "permute",
+          [](const Tensor& t, const py::args& dims) { return Permute(t, ParseShape(dims)); },
+          "Reorders the dims, given as ints or one tuple/list: output dim i is dim dims[i]. "
+          "Returns a copy; differentiable. ValueError unless dims is a permutation.")
+      .def("unsqueeze", &Unsqueeze, py::arg("dim"),
+           "Inserts a dim of size 1 at position dim (in [-ndim - 1, ndim]). A view; "
+           "differentiable.")
+      .def("squeeze", &Squeeze, py::arg("dim"),
+           "Removes dim, which must have size 1 (dim is required; ValueError otherwise). A "
+           "view; differentiable.")
+      .def_property_readonly(
+          "T",
+          [](const Tensor& t) {
+            if (t.dim() != 2) throw py::value_error("T: the tensor must be 2-D");
+            return Transpose(t, 0, 1);
+          },
+          "The transpose of a 2-D tensor (a copy; differentiable). ValueError for other "
+          "ranks.");
   auto reduce = [](Tensor (*all)(const Tensor&),
                    Tensor (*over)(const Tensor&, const std::vector<int64_t>&, bool)) {
     return [all, over](const Tensor& t, const py::object& dim, bool keepdim) {
@@ -438,21 +502,62 @@ void BindTensor(py::module_& m) {
       return over(t, dim.cast<int64_t>(), keepdim);
     };
   };
-  cls.def("sum", reduce(&Sum, &Sum), py::arg("dim") = py::none(), py::arg("keepdim") = false)
-      .def("mean", reduce(&Mean, &Mean), py::arg("dim") = py::none(),
-           py::arg("keepdim") = false)
-      .def("max", extreme(&Max, &Max), py::arg("dim") = py::none(), py::arg("keepdim") = false)
-      .def("min", extreme(&Min, &Min), py::arg("dim") = py::none(), py::arg("keepdim") = false)
-      .def("norm", &Norm);
-  cls.def("exp", &Exp).def("log", &Log).def("sqrt", &Sqrt).def("abs", &Abs)
-      .def("square", &Square).def("tanh", &Tanh).def("sigmoid", &Sigmoid).def("relu", &Relu)
-      .def("sin", &Sin).def("cos", &Cos)
-      .def("pow", &Pow, py::arg("exponent"))
-      .def("clamp", &Clamp, py::arg("min"), py::arg("max"))
-      .def("matmul", &MatMul, py::arg("other"));
+  cls.def("sum", reduce(&Sum, &Sum), py::arg("dim") = py::none(), py::arg("keepdim") = false,
+          "Sum of all elements (0-d) when dim is None, else over dim: an int or a tuple/list "
+          "of distinct ints; keepdim=True keeps the reduced dims with size 1. Differentiable. "
+          "ValueError for a dim out of range or repeated.")
+      .def("mean", reduce(&Mean, &Mean), py::arg("dim") = py::none(), py::arg("keepdim") = false,
+           "Mean of all elements (0-d) when dim is None, else over dim: an int or a tuple/list "
+           "of distinct ints; keepdim=True keeps the reduced dims with size 1. Differentiable. "
+           "ValueError for a bad dim or a mean over zero elements.")
+      .def("max", extreme(&Max, &Max), py::arg("dim") = py::none(), py::arg("keepdim") = false,
+           "Largest value of all elements (0-d) when dim is None, else along dim (a single "
+           "int); values only, no indices. Differentiable: the gradient goes to the first "
+           "maximum. ValueError for an empty input or a dim out of range.")
+      .def("min", extreme(&Min, &Min), py::arg("dim") = py::none(), py::arg("keepdim") = false,
+           "Smallest value of all elements (0-d) when dim is None, else along dim (a single "
+           "int); values only, no indices. Differentiable: the gradient goes to the first "
+           "minimum. ValueError for an empty input or a dim out of range.")
+      .def("norm", &Norm,
+           "Euclidean (Frobenius) norm sqrt(sum(x^2)) over all elements, as a 0-d tensor. "
+           "Differentiable (gradient x / norm, 0 where the norm is 0). CPU tensors only "
+           "(RuntimeError for CUDA).");
+  cls.def("exp", &Exp, "e^x elementwise; differentiable (d/dx = e^x).")
+      .def("log", &Log,
+           "Natural logarithm elementwise (-inf at 0, NaN for x < 0); differentiable "
+           "(d/dx = 1/x).")
+      .def("sqrt", &Sqrt,
+           "Square root elementwise (NaN for x < 0); differentiable (d/dx = 1 / (2 sqrt(x))).")
+      .def("abs", &Abs, "|x| elementwise; differentiable with gradient sign(x) (0 at x == 0).")
+      .def("square", &Square, "x^2 elementwise; differentiable (d/dx = 2x).")
+      .def("tanh", &Tanh, "Hyperbolic tangent elementwise; differentiable (d/dx = 1 - tanh(x)^2).")
+      .def("sigmoid", &Sigmoid,
+           "1 / (1 + exp(-x)) elementwise, computed stably; differentiable "
+           "(d/dx = s (1 - s)).")
+      .def("relu", &Relu,
+           "max(x, 0) elementwise; differentiable with gradient 1 where x > 0, else 0.")
+      .def("sin", &Sin, "Sine elementwise (radians); differentiable (d/dx = cos(x)).")
+      .def("cos", &Cos, "Cosine elementwise (radians); differentiable (d/dx = -sin(x)).")
+      .def("pow", &Pow, py::arg("exponent"),
+           "x^p elementwise for a real number p (not a tensor); NaN where x < 0 and p is not an "
+           "integer. Differentiable (d/dx = p x^(p-1)).")
+      .def("clamp", &Clamp, py::arg("min"), py::arg("max"),
+           "min(max(x, min), max) elementwise; both bounds are required numbers. "
+           "Differentiable: the gradient passes where min <= x <= max (bounds included), 0 "
+           "outside. ValueError if min > max.")
+      .def("matmul", &MatMul, py::arg("other"),
+           "Matrix product with another Tensor of the same dtype (shapes as acaode.matmul: "
+           "[M, K] @ [K, N], batched with identical leading dims, 1-D operands as vectors). "
+           "Differentiable. ValueError for incompatible shapes or dtypes.");
 
   // --- indexing and operators ---
-  cls.def("__getitem__", &Index);
+  cls.def("__getitem__", &Index,
+          "t[key] for key an int, a slice, None (a new dim of size 1), ... (Ellipsis), a list "
+          "or 1-D integer array of indices (not a boolean mask), or a tuple of these. Ints and "
+          "step-1 slices share storage where the selection is contiguous (e.g. along dim 0); "
+          "stepped slices and index lists copy (CPU only). Differentiable. IndexError for an "
+          "int out of range or too many indices, ValueError for an index-list entry out of "
+          "range, TypeError for other keys.");
   using TT = Tensor (*)(const Tensor&, const Tensor&);
   using TS = Tensor (*)(const Tensor&, double);
   using ST = Tensor (*)(double, const Tensor&);
@@ -466,40 +571,66 @@ void BindTensor(py::module_& m) {
           [st](const Tensor& x, double y) { return st(y, x); });
     };
   };
-  cls.def("__add__", binary(&Add, &Add))
-      .def("__radd__", reflected(&Add, &Add))
-      .def("__sub__", binary(&Sub, &Sub))
-      .def("__rsub__", reflected(&Sub, &Sub))
-      .def("__mul__", binary(&Mul, &Mul))
-      .def("__rmul__", reflected(&Mul, &Mul))
-      .def("__truediv__", binary(&Div, &Div))
-      .def("__rtruediv__", reflected(&Div, &Div))
-      .def("__neg__", [](const Tensor& t) { return Neg(t); })
-      .def("__pos__", [](const Tensor& t) { return t; })
-      .def("__pow__",
-           [](const Tensor& t, const py::object& p) -> py::object {
-             if (!IsScalar(p)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-             return py::cast(Pow(t, p.cast<double>()));
-           })
-      .def("__rpow__",
-           [](const Tensor& t, const py::object& base) -> py::object {
-             if (!IsScalar(base)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-             const double b = base.cast<double>();
-             if (!(b > 0)) {
-               throw py::value_error(absl::StrCat("__rpow__: base ", b,
-                                                  " must be > 0 (b ** t = exp(t log b))"));
-             }
-             return py::cast(Exp(Mul(t, std::log(b))));  // d b^t = b^t log(b) dt
-           })
-      .def("__matmul__",
-           [](const Tensor& a, const py::object& b) -> py::object {
-             if (!IsArrayLike(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-             return py::cast(MatMul(a, AsOperand(b, a)));
-           })
-      .def("__rmatmul__", [](const Tensor& b, const py::object& a) -> py::object {
-        if (!IsArrayLike(a)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-        return py::cast(MatMul(AsOperand(a, b), b));
-      });
+  cls.def("__add__", binary(&Add, &Add),
+          "self + other with NumPy broadcasting. other: a Tensor of the same dtype, a number "
+          "(NumPy scalars included) or array-like data (converted to self's dtype); "
+          "NotImplemented for anything else. Differentiable.")
+      .def("__radd__", reflected(&Add, &Add),
+           "other + self for a number or array-like other (see __add__). Differentiable.")
+      .def("__sub__", binary(&Sub, &Sub),
+           "self - other with NumPy broadcasting; other as in __add__. Differentiable.")
+      .def("__rsub__", reflected(&Sub, &Sub),
+           "other - self for a number or array-like other (see __add__). Differentiable.")
+      .def("__mul__", binary(&Mul, &Mul),
+           "self * other elementwise with NumPy broadcasting; other as in __add__. "
+           "Differentiable.")
+      .def("__rmul__", reflected(&Mul, &Mul),
+           "other * self for a number or array-like other (see __add__). Differentiable.")
+      .def("__truediv__", binary(&Div, &Div),
+           "self / other elementwise with NumPy broadcasting; other as in __add__. "
+           "Differentiable.")
+      .def("__rtruediv__", reflected(&Div, &Div),
+           "other / self for a number or array-like other (see __add__). Differentiable.")
+      .def(
+          "__neg__", [](const Tensor& t) { return Neg(t); }, "-self elementwise; differentiable.")
+      .def(
+          "__pos__", [](const Tensor& t) { return t; }, "+self: returns this tensor itself.")
+      .def(
+          "__pow__",
+          [](const Tensor& t, const py::object& p) -> py::object {
+            if (!IsScalar(p)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+            return py::cast(Pow(t, p.cast<double>()));
+          },
+          "self ** p for a number p (NotImplemented for a tensor or array exponent): x^p "
+          "elementwise, differentiable in self (d/dx = p x^(p-1)).")
+      .def(
+          "__rpow__",
+          [](const Tensor& t, const py::object& base) -> py::object {
+            if (!IsScalar(base)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+            const double b = base.cast<double>();
+            if (!(b > 0)) {
+              throw py::value_error(
+                  absl::StrCat("__rpow__: base ", b, " must be > 0 (b ** t = exp(t log b))"));
+            }
+            return py::cast(Exp(Mul(t, std::log(b))));  // d b^t = b^t log(b) dt
+          },
+          "b ** self for a number b > 0, computed as exp(self * log(b)); differentiable. "
+          "ValueError for b <= 0; NotImplemented for a non-number base.")
+      .def(
+          "__matmul__",
+          [](const Tensor& a, const py::object& b) -> py::object {
+            if (!IsArrayLike(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+            return py::cast(MatMul(a, AsOperand(b, a)));
+          },
+          "self @ other: acaode.matmul with a Tensor or array-like other (converted to self's "
+          "dtype). Differentiable.")
+      .def(
+          "__rmatmul__",
+          [](const Tensor& b, const py::object& a) -> py::object {
+            if (!IsArrayLike(a)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+            return py::cast(MatMul(AsOperand(a, b), b));
+          },
+          "other @ self for array-like other (converted to self's dtype). Differentiable.");
 
   // --- creation ---
   m.def(
@@ -547,14 +678,20 @@ void BindTensor(py::module_& m) {
         return WithGrad(Zeros(ParseShape(shape), DTypeOr(dtype, "dtype", DType::kFloat64)),
                         requires_grad);
       },
-      py::arg("dtype") = py::none(), py::arg("requires_grad") = false);
+      py::arg("dtype") = py::none(), py::arg("requires_grad") = false,
+      "A new tensor of zeros. The shape is given as ints or one tuple/list (zeros(2, 3) or "
+      "zeros((2, 3)); no arguments: 0-d); dtype: float32 or float64 (default float64). "
+      "ValueError for a negative size.");
   m.def(
       "ones",
       [](const py::args& shape, const py::object& dtype, bool requires_grad) {
         return WithGrad(Ones(ParseShape(shape), DTypeOr(dtype, "dtype", DType::kFloat64)),
                         requires_grad);
       },
-      py::arg("dtype") = py::none(), py::arg("requires_grad") = false);
+      py::arg("dtype") = py::none(), py::arg("requires_grad") = false,
+      "A new tensor of ones. The shape is given as ints or one tuple/list (ones(2, 3) or "
+      "ones((2, 3))); dtype: float32 or float64 (default float64). ValueError for a negative "
+      "size.");
   m.def(
       "full",
       [](const py::object& shape, double value, const py::object& dtype, bool requires_grad) {
@@ -563,15 +700,22 @@ void BindTensor(py::module_& m) {
                         requires_grad);
       },
       py::arg("shape"), py::arg("fill_value"), py::arg("dtype") = py::none(),
-      py::arg("requires_grad") = false);
+      py::arg("requires_grad") = false,
+      "A new tensor of the given shape (an int or a tuple/list of ints) with every element "
+      "fill_value; dtype: float32 or float64 (default float64). ValueError for a negative "
+      "size.");
   m.def(
       "zeros_like",
       [](const Tensor& t, bool requires_grad) { return WithGrad(ZerosLike(t), requires_grad); },
-      py::arg("input"), py::arg("requires_grad") = false);
+      py::arg("input"), py::arg("requires_grad") = false,
+      "A new CPU tensor of zeros with input's shape and dtype (input must be on the CPU; "
+      "RuntimeError for CUDA).");
   m.def(
       "ones_like",
       [](const Tensor& t, bool requires_grad) { return WithGrad(OnesLike(t), requires_grad); },
-      py::arg("input"), py::arg("requires_grad") = false);
+      py::arg("input"), py::arg("requires_grad") = false,
+      "A new CPU tensor of ones with input's shape and dtype (input must be on the CPU; "
+      "RuntimeError for CUDA).");
   m.def(
       "arange",
       [](double start, const py::object& end, double step, const py::object& dtype) {
@@ -580,13 +724,20 @@ void BindTensor(py::module_& m) {
         return Arange(start, end.cast<double>(), step, d);
       },
       py::arg("start"), py::arg("end") = py::none(), py::arg("step") = 1.0,
-      py::arg("dtype") = py::none());
+      py::arg("dtype") = py::none(),
+      "The 1-D tensor start, start + step, ... of the values < end (> end for a negative "
+      "step), ceil((end - start) / step) of them (none when the step points away from end); "
+      "arange(n) is 0, 1, ..., n - 1. float64 unless dtype is float32. ValueError for a zero "
+      "step or a non-finite argument.");
   m.def(
       "linspace",
       [](double start, double end, int64_t steps, const py::object& dtype) {
         return Linspace(start, end, steps, DTypeOr(dtype, "dtype", DType::kFloat64));
       },
-      py::arg("start"), py::arg("end"), py::arg("steps"), py::arg("dtype") = py::none());
+      py::arg("start"), py::arg("end"), py::arg("steps"), py::arg("dtype") = py::none(),
+      "The 1-D tensor of steps evenly spaced values from start to end, both included (the "
+      "last value is exactly end; steps == 1 gives [start]); float64 unless dtype is float32. "
+      "ValueError for steps < 1.");
   m.def(
       "randn",
       [](const py::args& shape, const py::object& dtype, Generator* generator,
@@ -598,8 +749,10 @@ void BindTensor(py::module_& m) {
       },
       py::arg("dtype") = py::none(), py::arg("generator") = py::none(),
       py::arg("requires_grad") = false,
-      "Standard normal samples from `generator` (default: the one reseeded by "
-      "acaode.manual_seed).");
+      "A new tensor of standard normal samples (Box-Muller, computed in float64 and rounded "
+      "for float32) drawn from generator (default: the one reseeded by acaode.manual_seed), "
+      "which advances. The shape is given as ints or one tuple/list; dtype: float32 or "
+      "float64 (default float64).");
   m.def(
       "rand",
       [](const py::args& shape, const py::object& dtype, Generator* generator,
@@ -610,7 +763,10 @@ void BindTensor(py::module_& m) {
                         requires_grad);
       },
       py::arg("dtype") = py::none(), py::arg("generator") = py::none(),
-      py::arg("requires_grad") = false, "Uniform samples on [0, 1).");
+      py::arg("requires_grad") = false,
+      "A new tensor of samples uniform on [0, 1) drawn from generator (default: the one "
+      "reseeded by acaode.manual_seed), which advances. The shape is given as ints or one "
+      "tuple/list; dtype: float32 or float64 (default float64).");
 
   // --- grad mode ---
   auto ctx = py::class_<GradModeContext>(m, "_GradModeContext", py::is_final())
@@ -622,8 +778,12 @@ void BindTensor(py::module_& m) {
   m.def(
       "enable_grad", [] { return GradModeContext(true); },
       "Context manager: turns recording back on inside no_grad().");
-  m.def("is_grad_enabled", &IsGradEnabled);
-  m.def("set_grad_enabled", &SetGradEnabled, py::arg("mode"));
+  m.def("is_grad_enabled", &IsGradEnabled,
+        "Whether ops record the autograd graph in this thread (True unless inside no_grad() or "
+        "after set_grad_enabled(False)).");
+  m.def("set_grad_enabled", &SetGradEnabled, py::arg("mode"),
+        "Turns graph recording on (True) or off (False) for this thread until changed again; "
+        "the no_grad() / enable_grad() context managers restore the previous mode on exit.");
 }
 
 }  // namespace acaode::bindings

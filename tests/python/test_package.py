@@ -1,4 +1,5 @@
 """The package imports, reports its version and the build it came from."""
+import inspect
 import re
 import sys
 
@@ -50,6 +51,55 @@ def test_package_is_typed():
     assert os.path.exists(os.path.join(root, "py.typed"))
     assert os.path.exists(os.path.join(root, "_core", "__init__.pyi"))
     assert os.path.exists(os.path.join(root, "_core", "nn", "__init__.pyi"))
+
+
+def _doc_words(name, doc):
+    """The words of a docstring without the signature lines pybind11 puts into it.
+
+    pybind11 starts a function's docstring with `name(arg: type, ...) -> type`; an overloaded
+    function's with `name(*args, **kwargs)`, "Overloaded function." and one numbered
+    signature `N. name(...)` per overload.
+    """
+    lines = (doc or "").splitlines()
+    if lines and lines[0].startswith(name + "("):
+        lines = lines[1:]
+    numbered = re.compile(r"\s*\d+\. " + re.escape(name) + r"\(")
+    text = " ".join(line for line in lines
+                    if line.strip() != "Overloaded function." and not numbered.match(line))
+    return re.findall(r"[A-Za-z]{2,}", text)
+
+
+def _bound_callables():
+    """(qualified name, own name, docstring) of every public function, class, method and
+    property bound in the extension, and of the classes' constructors."""
+    from acaode import _core
+    modules = [_core, _core.nn, _core.nn.functional, _core.optim, _core.optim.lr_scheduler,
+               _core.cuda]
+    for module in modules:
+        for name, obj in sorted(vars(module).items()):
+            if name.startswith("_") or inspect.ismodule(obj):
+                continue
+            qualified = f"{module.__name__}.{name}"
+            if not inspect.isclass(obj):
+                if callable(obj):
+                    yield qualified, name, obj.__doc__
+                continue
+            yield qualified, name, obj.__doc__
+            is_enum = hasattr(obj, "__members__")  # pybind11 makes the enums' constructors
+            for attr, member in sorted(vars(obj).items()):
+                if attr == "__init__" and is_enum:
+                    continue
+                if attr.startswith("_") and attr != "__init__":
+                    continue
+                if isinstance(member, property) or callable(member):
+                    yield f"{qualified}.{attr}", attr, member.__doc__
+
+
+def test_every_bound_callable_has_a_docstring():
+    seen = list(_bound_callables())
+    assert len(seen) > 200  # the walk reaches the whole extension
+    missing = [qualified for qualified, name, doc in seen if len(_doc_words(name, doc)) < 3]
+    assert not missing, f"{len(missing)} without a docstring: {', '.join(missing)}"
 
 
 if __name__ == "__main__":
