@@ -40,12 +40,14 @@ bool AllZero(const Tensor& t) {
 ContinuousAdjointNode::ContinuousAdjointNode(solvers::DynamicsFn f, std::vector<Tensor> params,
                                              std::vector<double> ts, Tensor ys,
                                              solvers::IntegrateOptions backward_options,
+                                             AdjointNorm norm,
                                              std::shared_ptr<SolveStats> stats)
     : f_(std::move(f)),
       params_(std::move(params)),
       ts_(std::move(ts)),
       ys_(std::move(ys)),
       backward_options_(std::move(backward_options)),
+      norm_(norm),
       stats_(std::move(stats)) {}
 
 void ContinuousAdjointNode::ReleaseSavedState() {
@@ -73,6 +75,15 @@ std::vector<Tensor> ContinuousAdjointNode::Backward(const std::vector<Tensor>& g
     wanted_params.push_back(params_[j]);
     sizes.push_back(params_[j].numel());
     n_param_elems += params_[j].numel();
+  }
+
+  // The backward solve's error norm over the blocks of the layout above.
+  solvers::IntegrateOptions options = backward_options_;
+  if (norm_ != AdjointNorm::kRms) {
+    for (size_t b = 0; b < sizes.size(); ++b) {
+      options.norm_blocks.push_back(
+          solvers::NormBlock{sizes[b], b < 2 || norm_ == AdjointNorm::kMixed});
+    }
   }
 
   int64_t evals = 0;
@@ -119,7 +130,7 @@ std::vector<Tensor> ContinuousAdjointNode::Backward(const std::vector<Tensor>& g
   for (int64_t k = last; k >= 1; --k) {
     Tensor y0 = Concat({z.reshape({n}), a.reshape({n}), gp}, 0);
     absl::StatusOr<solvers::Solution> sol =
-        solvers::Integrate(aug, y0, {ts_[k], ts_[k - 1]}, backward_options_);
+        solvers::Integrate(aug, y0, {ts_[k], ts_[k - 1]}, options);
     if (absl::IsCancelled(sol.status())) throw Interrupted(std::string(sol.status().message()));
     if (!sol.ok()) {
       throw RuntimeError(absl::StrCat(
@@ -180,7 +191,8 @@ absl::StatusOr<OdeintResult> OdeintAdjoint(const solvers::DynamicsFn& f,
     return result;
   }
   auto node = std::make_shared<ContinuousAdjointNode>(
-      f, params, ts, sol.ys.detach(), AdjointIntegrateOptions(options), result.stats);
+      f, params, ts, sol.ys.detach(), AdjointIntegrateOptions(options), options.adjoint.norm,
+      result.stats);
   result.ys = ApplyFunction(node, inputs, {sol.ys})[0];
   return result;
 }

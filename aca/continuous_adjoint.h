@@ -45,7 +45,7 @@ class ContinuousAdjointNode final : public Node {
   // ys: the forward outputs (detached), [ts.size(), *z0.shape()].
   ContinuousAdjointNode(solvers::DynamicsFn f, std::vector<Tensor> params,
                         std::vector<double> ts, Tensor ys,
-                        solvers::IntegrateOptions backward_options,
+                        solvers::IntegrateOptions backward_options, AdjointNorm norm,
                         std::shared_ptr<SolveStats> stats);
 
   std::vector<Tensor> Backward(const std::vector<Tensor>& grad_outputs) override;
@@ -58,6 +58,7 @@ class ContinuousAdjointNode final : public Node {
   std::vector<double> ts_;
   Tensor ys_;
   solvers::IntegrateOptions backward_options_;
+  AdjointNorm norm_;
   std::shared_ptr<SolveStats> stats_;
 };
 

@@ -37,6 +37,18 @@ absl::Status CheckMethod(const std::string& field, const std::string& name,
 
 }  // namespace
 
+const char* AdjointNormName(AdjointNorm norm) {
+  switch (norm) {
+    case AdjointNorm::kRms:
+      return "rms";
+    case AdjointNorm::kMixed:
+      return "mixed";
+    case AdjointNorm::kSeminorm:
+      return "seminorm";
+  }
+  return "?";
+}
+
 const char* GradientMethodName(GradientMethod method) {
   switch (method) {
     case GradientMethod::kAca:

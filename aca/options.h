@@ -51,6 +51,22 @@ enum class GradientMethod {
 // "aca", "adjoint", "naive" or "mali".
 const char* GradientMethodName(GradientMethod method);
 
+// How the continuous adjoint's backward solve measures the error of its augmented state
+// [z, a, g_θ] (Note [Block error norms] in solvers/error_norm.h).
+enum class AdjointNorm {
+  // One RMS norm over the whole augmented state.
+  kRms,
+  // torchdiffeq's default: the largest of the RMS norms of z, of a, and of each
+  // parameter's gradient.
+  kMixed,
+  // torchdiffeq's "seminorm" (Kidger et al., 2021): the larger of the RMS norms of z and of
+  // a; the parameters' gradients do not steer the step size.
+  kSeminorm,
+};
+
+// "rms", "mixed" or "seminorm".
+const char* AdjointNormName(AdjointNorm norm);
+
 // Options of the continuous adjoint's backward solve. Unset fields (negative numbers, an
 // empty method) take the forward solve's value.
 struct AdjointOptions {
@@ -62,6 +78,8 @@ struct AdjointOptions {
   double atol = -1.0;
   // Maximum number of steps (accepted + rejected) of each backward interval; 0 = forward's.
   int64_t max_steps = 0;
+  // The error norm of the backward solve; see AdjointNorm.
+  AdjointNorm norm = AdjointNorm::kRms;
 };
 
 struct OdeintOptions {

@@ -90,13 +90,56 @@ void CheckSameShape(const Tensor& a, const Tensor& z, const char* name) {
   }
 }
 
+// Note [Block error norms]: the largest of the counted blocks' norms.
+double BlockNorm(const Tensor& e, const Tensor& e2, const Tensor& z, const Tensor& zn,
+                 const Tolerances& tol, const TolAccessor& rtol, const TolAccessor& atol) {
+  if (tol.rtol_tensor.defined() || tol.atol_tensor.defined()) {
+    throw ValueError("ErrorNorm: block norms take scalar tolerances only");
+  }
+  int64_t total = 0;
+  bool any = false;
+  for (const NormBlock& b : tol.blocks) {
+    if (b.size < 0) throw ValueError(absl::StrCat("ErrorNorm: a block of size ", b.size));
+    total += b.size;
+    any = any || b.counted;
+  }
+  if (total != z.numel() || !any) {
+    throw ValueError(absl::StrCat("ErrorNorm: the blocks cover ", total,
+                                  " elements of a state of ", z.numel(),
+                                  any ? "" : ", and none of them counts"));
+  }
+  double worst = 0;
+  int64_t offset = 0;
+  for (const NormBlock& b : tol.blocks) {
+    if (b.counted && b.size > 0) {
+      double v;
+      if (z.dtype() == DType::kFloat64) {
+        v = NormImpl<double>(e.data<double>() + offset,
+                             e2.defined() ? e2.data<double>() + offset : nullptr,
+                             z.data<double>() + offset,
+                             zn.defined() ? zn.data<double>() + offset : nullptr, b.size, rtol,
+                             atol);
+      } else {
+        v = NormImpl<float>(e.data<float>() + offset,
+                            e2.defined() ? e2.data<float>() + offset : nullptr,
+                            z.data<float>() + offset,
+                            zn.defined() ? zn.data<float>() + offset : nullptr, b.size, rtol,
+                            atol);
+      }
+      if (!(v <= worst)) worst = v;  // NaN propagates
+    }
+    offset += b.size;
+  }
+  return worst;
+}
+
 double Dispatch(const Tensor& e, const Tensor& e2, const Tensor& z, const Tensor& zn,
                 const Tolerances& tol) {
   if (z.defined() && z.device() != Device::kCpu) {
     // GPU state: one scalar comes back per step attempt where the tensor
     // form applies; otherwise the operands are copied to the host.
     if (zn.defined() && !e2.defined() && !tol.rtol_tensor.defined() &&
-        !tol.atol_tensor.defined()) {
+        !tol.atol_tensor.defined() && tol.blocks.empty()) {
       return ErrorNormTensor(e, e2, z, zn, tol).item();
     }
     auto host = [](const Tensor& t) { return t.defined() ? t.to(Device::kCpu) : t; };
@@ -109,6 +152,7 @@ double Dispatch(const Tensor& e, const Tensor& e2, const Tensor& z, const Tensor
   if (n == 0) return 0.0;
   const TolAccessor rtol(tol.rtol_tensor, tol.rtol, z.shape());
   const TolAccessor atol(tol.atol_tensor, tol.atol, z.shape());
+  if (!tol.blocks.empty()) return BlockNorm(e, e2, z, zn, tol, rtol, atol);
   if (z.dtype() == DType::kFloat64) {
     return NormImpl<double>(e.data<double>(), e2.defined() ? e2.data<double>() : nullptr,
                             z.data<double>(), zn.defined() ? zn.data<double>() : nullptr, n,
@@ -147,6 +191,25 @@ absl::Status Tolerances::Validate(const Tensor& z) const {
         return absl::InvalidArgumentError(absl::StrCat(
             item.name, " contains ", v, ": every tolerance must be finite and >= 0"));
       }
+    }
+  }
+  if (!blocks.empty()) {
+    int64_t total = 0;
+    bool any = false;
+    for (const NormBlock& b : blocks) {
+      if (b.size < 0) {
+        return absl::InvalidArgumentError(absl::StrCat("norm block of size ", b.size));
+      }
+      total += b.size;
+      any = any || b.counted;
+    }
+    if (!any) return absl::InvalidArgumentError("no norm block counts: the norm would be 0");
+    if (z.defined() && total != z.numel()) {
+      return absl::InvalidArgumentError(absl::StrCat("the norm blocks cover ", total,
+                                                     " elements of a state of ", z.numel()));
+    }
+    if (rtol_tensor.defined() || atol_tensor.defined()) {
+      return absl::InvalidArgumentError("norm blocks take scalar tolerances only");
     }
   }
   if (!rtol_tensor.defined() && !atol_tensor.defined() && rtol == 0 && atol == 0) {

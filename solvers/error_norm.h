@@ -21,11 +21,25 @@
 #ifndef ACAODE_SOLVERS_ERROR_NORM_H_
 #define ACAODE_SOLVERS_ERROR_NORM_H_
 
+#include <cstdint>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "autograd/tensor.h"
 
 namespace acaode {
 namespace solvers {
+
+// Note [Block error norms]: a state made of parts (the continuous adjoint's [z, a, g_θ])
+// may be measured part by part: the flattened state is cut into consecutive blocks, the
+// RMS norm above (or DOP853's) is taken within each counted block, and the step's norm is
+// the largest of them; blocks that are not counted do not steer the step size at all.
+// torchdiffeq's adjoint norms are of this form (its default "mixed" norm: z, a and each
+// parameter's gradient a block; its "seminorm": the parameters' gradients not counted).
+struct NormBlock {
+  int64_t size = 0;     // consecutive elements of the flattened state
+  bool counted = true;  // false: ignored by the norm (a seminorm)
+};
 
 // Relative and absolute tolerances. The per-component tensors, when defined, replace the
 // scalar of the same name; they must be broadcastable to z (same shape, one element, or
@@ -39,6 +53,11 @@ struct Tolerances {
   // ErrorNormTensor, whose ops do not mix dtypes).
   Tensor rtol_tensor;
   Tensor atol_tensor;
+  // Note [Block error norms]: empty = one block, the whole state. The sizes must add up to
+  // the state's numel, at least one block must count, and only scalar tolerances apply.
+  // ErrorNorm (the double form) honours them; ErrorNormTensor does not (naive never uses
+  // blocks).
+  std::vector<NormBlock> blocks;
 
   // InvalidArgument naming the field unless every tolerance is finite and ≥ 0, at least
   // one of rtol/atol is positive, and the tensors (if any) are broadcastable to z's shape

@@ -60,6 +60,9 @@ struct IntegrateOptions {
   // Optional per-component tolerances broadcastable to z0 (replace rtol / atol).
   Tensor rtol_tensor;
   Tensor atol_tensor;
+  // Note [Block error norms] (error_norm.h): the error norm part by part; empty = one RMS
+  // norm over the whole state.
+  std::vector<NormBlock> norm_blocks;
   // |first step|; 0 = automatic (Hairer, Nørsett & Wanner, II.4; initial_step.h).
   double first_step = 0.0;
   // > 0: fixed grid t0 + k·step_size (no error control); each output time also ends a
@@ -100,7 +103,9 @@ struct IntegrateOptions {
   // checked by Integrate / Stepper::Create).
   absl::Status Validate() const;
 
-  Tolerances tolerances() const { return Tolerances{rtol, atol, rtol_tensor, atol_tensor}; }
+  Tolerances tolerances() const {
+    return Tolerances{rtol, atol, rtol_tensor, atol_tensor, norm_blocks};
+  }
 };
 
 struct SolveStats {

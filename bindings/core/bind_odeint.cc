@@ -120,6 +120,23 @@ void BindOdeint(py::module_& m) {
           "value", [](aca::GradientMethod g) { return static_cast<int>(g); },
           "The member's integer value (aca 0, adjoint 1, naive 2, mali 3).");
 
+  py::enum_<aca::AdjointNorm>(m, "AdjointNorm",
+                              "The continuous adjoint's backward error norm (odeint's "
+                              "adjoint_norm= argument).")
+      .value("rms", aca::AdjointNorm::kRms, "One RMS norm over the whole [z, a, g_theta].")
+      .value("mixed", aca::AdjointNorm::kMixed,
+             "torchdiffeq's default: the largest of the RMS norms of z, of a and of each "
+             "parameter's gradient.")
+      .value("seminorm", aca::AdjointNorm::kSeminorm,
+             "torchdiffeq's seminorm: the larger of the RMS norms of z and a; the parameters' "
+             "gradients do not steer the step size.")
+      .def_property_readonly(
+          "name", [](aca::AdjointNorm n) { return std::string(aca::AdjointNormName(n)); },
+          "The member's name: 'rms', 'mixed' or 'seminorm'.")
+      .def_property_readonly(
+          "value", [](aca::AdjointNorm n) { return static_cast<int>(n); },
+          "The member's integer value (rms 0, mixed 1, seminorm 2).");
+
   py::class_<aca::AdjointOptions>(m, "AdjointOptions", py::is_final(),
                                   "The continuous adjoint's backward solve; unset fields "
                                   "(negative, empty) take the forward solve's value.")
@@ -134,7 +151,9 @@ void BindOdeint(py::module_& m) {
                      "forward's atol.")
       .def_readwrite("max_steps", &aca::AdjointOptions::max_steps,
                      "Most steps (accepted + rejected) of each backward interval; 0 (default): "
-                     "the forward's max_steps.");
+                     "the forward's max_steps.")
+      .def_readwrite("norm", &aca::AdjointOptions::norm,
+                     "The backward solve's error norm (AdjointNorm; default rms).");
 
   py::class_<aca::OdeintOptions>(m, "OdeintOptions", py::is_final(),
                                  "Options of a solve (aca/options.h), field by field.")

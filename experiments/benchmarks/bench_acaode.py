@@ -58,6 +58,9 @@ class Bench:
         gradient = variant.split("-")[0]
         self.kwargs = dict(method="alf" if gradient == "mali" else case.method,
                            rtol=case.rtol, atol=case.atol, gradient=gradient)
+        if gradient == "adjoint":
+            # torchdiffeq's default backward norm, so that the adjoints compare like for like.
+            self.kwargs["adjoint_norm"] = "mixed"
         if case.step_size is not None:
             self.kwargs["step_size"] = case.step_size
         if variant == "aca-budget-inf":

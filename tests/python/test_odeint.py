@@ -192,6 +192,32 @@ def test_memory_budget_gives_the_same_gradient_bit_for_bit(budget):
     assert "recomputed_steps" in repr(s)
 
 
+def test_adjoint_norms_agree_with_aca_and_seminorm_is_cheapest():
+    # adjoint_norm: "rms" (one norm over [z, a, g]), "mixed" (torchdiffeq's default: the
+    # largest per-part RMS norm, never below the others) and "seminorm" (z and a only).
+    seq = nn.Sequential(nn.Linear(2, 16, generator=acaode.Generator(3)), nn.Tanh(),
+                        nn.Linear(16, 2, generator=acaode.Generator(4)))
+    grads, steps = {}, {}
+    for gradient, norm in [("aca", "rms"), ("adjoint", "rms"), ("adjoint", "mixed"),
+                           ("adjoint", "seminorm")]:
+        z0 = acaode.tensor([[0.5, -1.0], [0.3, 0.2]], requires_grad=True)
+        seq.zero_grad()
+        sol = acaode.solve(seq, z0, [0.0, 2.0], rtol=1e-5, atol=1e-7, gradient=gradient,
+                           adjoint_norm=norm)
+        (sol.ys[-1] ** 2).sum().backward()
+        grads[gradient, norm] = np.concatenate([p.grad.numpy().ravel()
+                                                for p in seq.parameters()])
+        steps[gradient, norm] = sol.stats.backward_accepted_steps
+    exact = grads["aca", "rms"]
+    for norm in acaode.ADJOINT_NORMS:
+        err = np.linalg.norm(grads["adjoint", norm] - exact) / np.linalg.norm(exact)
+        assert err < 1e-4, (norm, err)
+    assert steps["adjoint", "mixed"] >= steps["adjoint", "rms"]
+    assert steps["adjoint", "mixed"] > steps["adjoint", "seminorm"]
+    with pytest.raises(ValueError, match="adjoint_norm"):
+        acaode.odeint(seq, z0, [0.0, 1.0], gradient="adjoint", adjoint_norm="max")
+
+
 @pytest.mark.parametrize("gradient", ["aca", "adjoint", "naive", "mali"])
 def test_callback_sees_every_accepted_step(gradient):
     seen = []

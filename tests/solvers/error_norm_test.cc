@@ -21,7 +21,7 @@ TEST(ErrorNormTest, HandComputedScalarTolerances) {
   const Tensor e = FromVector({1e-6, -2e-6}, {2});
   const Tensor z = FromVector({1.0, -3.0}, {2});
   const Tensor zn = FromVector({2.0, -1.0}, {2});
-  Tolerances tol{1e-3, 1e-6, Tensor(), Tensor()};
+  Tolerances tol{1e-3, 1e-6, Tensor(), Tensor(), {}};
   // scale = atol + rtol · max(|z|, |z_new|) = (0.002001, 0.003001).
   const double r0 = 1e-6 / 0.002001, r1 = -2e-6 / 0.003001;
   const double expected = std::sqrt((r0 * r0 + r1 * r1) / 2);
@@ -63,7 +63,7 @@ TEST(ErrorNormTest, Dop853CombinationOfTwoEstimates) {
   const Tensor e5 = FromVector({3e-7, -1e-7, 2e-7}, {3});
   const Tensor e3 = FromVector({4e-5, 1e-5, -2e-5}, {3});
   const Tensor z = FromVector({1.0, 2.0, -0.5}, {3});
-  Tolerances tol{1e-6, 1e-6, Tensor(), Tensor()};
+  Tolerances tol{1e-6, 1e-6, Tensor(), Tensor(), {}};
   double s5 = 0, s3 = 0;
   const double e5v[] = {3e-7, -1e-7, 2e-7}, e3v[] = {4e-5, 1e-5, -2e-5}, zv[] = {1, 2, -0.5};
   for (int i = 0; i < 3; ++i) {
@@ -84,7 +84,7 @@ TEST(ErrorNormTest, TensorFormIsDifferentiable) {
   const std::vector<double> ev = {1e-5, -3e-5, 2e-5};
   Tensor e = FromVector(ev, {3}).set_requires_grad(true);
   const Tensor z = FromVector({1.0, -2.0, 0.5}, {3});
-  Tolerances tol{1e-4, 1e-6, Tensor(), Tensor()};
+  Tolerances tol{1e-4, 1e-6, Tensor(), Tensor(), {}};
   Tensor norm = ErrorNormTensor(e, Tensor(), z, z, tol);
   norm.backward();
   const double n = norm.item();
@@ -102,15 +102,45 @@ TEST(ErrorNormTest, AllFinite) {
   EXPECT_FALSE(AllFinite(FromVector({-INFINITY}, {1}).to(DType::kFloat32)));
 }
 
+TEST(ErrorNormTest, BlockNormIsTheLargestCountedBlockRms) {
+  // Note [Block error norms]: z = 0 (so the scale is atol = 1), error = [3, 4 | 12 | 0, 0, 1].
+  const Tensor z = Zeros({6});
+  const Tensor e = FromVector({3.0, 4.0, 12.0, 0.0, 0.0, 1.0}, {6});
+  Tolerances tol{0.0, 1.0, Tensor(), Tensor(), {}};
+  const double rms_all = std::sqrt((9.0 + 16.0 + 144.0 + 1.0) / 6.0);
+  EXPECT_DOUBLE_EQ(ErrorNorm(e, Tensor(), z, z, tol), rms_all);
+  // Block RMS: sqrt(25 / 2), 12, sqrt(1 / 3).
+  tol.blocks = {{2, true}, {1, true}, {3, true}};
+  EXPECT_DOUBLE_EQ(ErrorNorm(e, Tensor(), z, z, tol), 12.0);
+  tol.blocks = {{2, true}, {1, false}, {3, true}};  // a seminorm: the 12 is ignored
+  EXPECT_DOUBLE_EQ(ErrorNorm(e, Tensor(), z, z, tol), std::sqrt(12.5));
+  tol.blocks = {{2, false}, {1, false}, {3, true}};
+  EXPECT_DOUBLE_EQ(ErrorNorm(e, Tensor(), z, z, tol), std::sqrt(1.0 / 3.0));
+  // Float32 states take the same path.
+  EXPECT_NEAR(ErrorNorm(e.to(DType::kFloat32), Tensor(), z.to(DType::kFloat32),
+                        z.to(DType::kFloat32), tol),
+              std::sqrt(1.0 / 3.0), 1e-7);
+  // The blocks must cover the state, count somewhere, and take scalar tolerances.
+  tol.blocks = {{2, true}, {3, true}};
+  EXPECT_THROW(ErrorNorm(e, Tensor(), z, z, tol), ValueError);
+  EXPECT_THAT(std::string(tol.Validate(z).message()), HasSubstr("cover 5 elements"));
+  tol.blocks = {{6, false}};
+  EXPECT_THAT(std::string(tol.Validate(z).message()), HasSubstr("no norm block counts"));
+  tol.blocks = {{6, true}};
+  tol.atol_tensor = FromVector({1.0}, {1});
+  EXPECT_THAT(std::string(tol.Validate(z).message()), HasSubstr("scalar tolerances only"));
+}
+
 TEST(TolerancesTest, Validate) {
   const Tensor z = Zeros({3});
-  EXPECT_TRUE((Tolerances{1e-6, 1e-9, Tensor(), Tensor()}).Validate(z).ok());
-  absl::Status s = Tolerances{-1, 1e-9, Tensor(), Tensor()}.Validate(z);
+  EXPECT_TRUE((Tolerances{1e-6, 1e-9, Tensor(), Tensor(), {}}).Validate(z).ok());
+  absl::Status s = Tolerances{-1, 1e-9, Tensor(), Tensor(), {}}.Validate(z);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(s.message()), HasSubstr("rtol = -1"));
-  s = Tolerances{1e-6, std::numeric_limits<double>::infinity(), Tensor(), Tensor()}.Validate(z);
+  s = Tolerances{1e-6, std::numeric_limits<double>::infinity(), Tensor(), Tensor(), {}}
+          .Validate(z);
   EXPECT_THAT(std::string(s.message()), HasSubstr("atol = inf"));
-  s = Tolerances{0, 0, Tensor(), Tensor()}.Validate(z);
+  s = Tolerances{0, 0, Tensor(), Tensor(), {}}.Validate(z);
   EXPECT_THAT(std::string(s.message()), HasSubstr("at least one tolerance"));
   Tolerances t;
   t.atol_tensor = FromVector({1e-6, std::nan(""), 1e-6}, {3});

@@ -25,7 +25,7 @@ TEST(InitialStepTest, MatchesScipy) {
     const Tensor z0 = p.z0();
     const Tensor f0 = p.f(p.t0, z0);
     int64_t evals = 0;
-    const Tolerances tol{1e-6, 1e-6, Tensor(), Tensor()};
+    const Tolerances tol{1e-6, 1e-6, Tensor(), Tensor(), {}};
     const double h = SelectInitialStep(p.f, p.t0, z0, f0, p.t1, 4, tol, kInf, &evals);
     EXPECT_NEAR(h, expected[i], 1e-12 * expected[i]) << p.name;
     EXPECT_EQ(evals, 1);
@@ -36,7 +36,7 @@ TEST(InitialStepTest, BoundsAndDirection) {
   const TestProblem p = GetProblem(Problem::kLinear);
   const Tensor z0 = p.z0();
   const Tensor f0 = p.f(0.0, z0);
-  const Tolerances tol{1e-6, 1e-6, Tensor(), Tensor()};
+  const Tolerances tol{1e-6, 1e-6, Tensor(), Tensor(), {}};
   EXPECT_EQ(SelectInitialStep(p.f, 0.0, z0, f0, 0.0, 4, tol, kInf, nullptr), 0.0);
   EXPECT_EQ(SelectInitialStep(p.f, 0.0, z0, f0, 10.0, 4, tol, 1e-3, nullptr), 1e-3);
   EXPECT_LE(SelectInitialStep(p.f, 0.0, z0, f0, 1e-4, 4, tol, kInf, nullptr), 1e-4);

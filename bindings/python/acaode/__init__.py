@@ -82,7 +82,7 @@ from acaode._core import (
     Solution,
     SolveStats,
 )
-from acaode._odeint import GRADIENTS, METHODS, odeint, solve
+from acaode._odeint import ADJOINT_NORMS, GRADIENTS, METHODS, odeint, solve
 from acaode import cuda, nn, optim
 
 float32 = _np.dtype("float32")
@@ -104,7 +104,7 @@ __all__ = [
     "permute", "relu", "reshape", "sigmoid", "sin", "softplus", "split", "sqrt", "square",
     "squeeze", "stack", "sub", "tanh", "transpose", "unsqueeze",
     # solves
-    "GRADIENTS", "METHODS", "odeint", "solve",
+    "ADJOINT_NORMS", "GRADIENTS", "METHODS", "odeint", "solve",
     # submodules and constants
     "cuda", "nn", "optim", "float32", "float64", "build_info",
 ]

@@ -17,11 +17,13 @@ from acaode import _core
 METHODS = tuple(_core.method_names())
 #: Gradient methods accepted by ``gradient``.
 GRADIENTS = ("aca", "adjoint", "naive", "mali")
+#: Error norms of the continuous adjoint's backward solve (``adjoint_norm``).
+ADJOINT_NORMS = ("rms", "mixed", "seminorm")
 
 _DEFAULTS = _core.OdeintOptions()
 _KEYWORDS = ("method", "rtol", "atol", "gradient", "step_size", "first_step", "max_steps",
-             "adjoint_rtol", "adjoint_atol", "adjoint_method", "mali_damping", "memory_budget",
-             "params", "callback")
+             "adjoint_rtol", "adjoint_atol", "adjoint_method", "adjoint_norm", "mali_damping",
+             "memory_budget", "params", "callback")
 
 
 class UnknownArgumentError(TypeError, ValueError):
@@ -96,8 +98,8 @@ def _memory_budget(budget, gradient):
 
 def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
           step_size=None, first_step=None, max_steps=100000, adjoint_rtol=None,
-          adjoint_atol=None, adjoint_method=None, mali_damping=0.0, memory_budget=None,
-          params=None, callback=None, **unknown):
+          adjoint_atol=None, adjoint_method=None, adjoint_norm="rms", mali_damping=0.0,
+          memory_budget=None, params=None, callback=None, **unknown):
     """Solves dz/dt = func(t, z) from t[0] through every t[k]; returns a Solution.
 
     Arguments are those of :func:`odeint`, and ``callback``: called as ``callback(t, z)``
@@ -137,6 +139,10 @@ def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
         adjoint.atol = _number("adjoint_atol", adjoint_atol, positive=True)
     if adjoint_method is not None:
         adjoint.method = _method("adjoint_method", adjoint_method)
+    if adjoint_norm not in ADJOINT_NORMS:
+        raise ValueError(f"adjoint_norm: {adjoint_norm!r} is not one of "
+                         f"{', '.join(ADJOINT_NORMS)}")
+    adjoint.norm = getattr(_core.AdjointNorm, adjoint_norm)
     options.adjoint = adjoint
     options.mali_damping = _number("mali_damping", mali_damping)
     options.memory_budget = _memory_budget(memory_budget, gradient)
@@ -160,8 +166,8 @@ def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
 
 def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
            step_size=None, first_step=None, max_steps=100000, adjoint_rtol=None,
-           adjoint_atol=None, adjoint_method=None, mali_damping=0.0, memory_budget=None,
-           params=None, **unknown):
+           adjoint_atol=None, adjoint_method=None, adjoint_norm="rms", mali_damping=0.0,
+           memory_budget=None, params=None, **unknown):
     """Solves dz/dt = func(t, z) and returns the states at t, shape [len(t), *z0.shape].
 
     func: an ``acaode.nn.Module`` whose ``forward(t, z)`` returns dz/dt (a module built
@@ -181,6 +187,10 @@ def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca"
     max_steps: the solve fails (acaode.SolverError) after this many step trials.
     adjoint_rtol, adjoint_atol, adjoint_method: the continuous adjoint's backward solve
         (None = the forward solve's).
+    adjoint_norm: the backward solve's error norm over the augmented state [z, a, g_theta]:
+        "rms" (one RMS norm over all of it), "mixed" (torchdiffeq's default: the largest of
+        the RMS norms of z, a and each parameter's gradient) or "seminorm" (z and a only;
+        the parameters' gradients do not steer the step size).
     mali_damping: gradient="mali" only: the ALF damping d in [0, 1), d != 0.5 (0 =
         undamped; the damped inversion loses digits at every step, see aca/reversible.h).
     memory_budget: gradient="aca" only: bytes ACA may hold between the forward and the
@@ -201,5 +211,6 @@ def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca"
     return solve(func, z0, t, method=method, rtol=rtol, atol=atol, gradient=gradient,
                  step_size=step_size, first_step=first_step, max_steps=max_steps,
                  adjoint_rtol=adjoint_rtol, adjoint_atol=adjoint_atol,
-                 adjoint_method=adjoint_method, mali_damping=mali_damping,
+                 adjoint_method=adjoint_method, adjoint_norm=adjoint_norm,
+                 mali_damping=mali_damping,
                  memory_budget=memory_budget, params=params, **unknown).ys

@@ -7,7 +7,7 @@ import typing
 from . import nn
 from . import optim
 from . import cuda
-__all__: list[str] = ['AdjointOptions', 'Generator', 'GradientMethod', 'OdeintOptions', 'Solution', 'SolveStats', 'SolverError', 'Tensor', 'abs', 'add', 'arange', 'argmax', 'broadcast_to', 'build_info', 'cat', 'clamp', 'cos', 'cuda', 'div', 'enable_grad', 'exp', 'flatten', 'from_numpy', 'full', 'index_select', 'is_grad_enabled', 'linspace', 'log', 'manual_seed', 'matmul', 'max', 'maximum', 'mean', 'method_names', 'min', 'minimum', 'mul', 'neg', 'nn', 'no_grad', 'norm', 'odeint_solve', 'ones', 'ones_like', 'optim', 'permute', 'pow', 'rand', 'randn', 'relu', 'reshape', 'set_grad_enabled', 'sigmoid', 'sin', 'softplus', 'split', 'sqrt', 'square', 'squeeze', 'stack', 'sub', 'sum', 'tanh', 'tensor', 'transpose', 'unsqueeze', 'zeros', 'zeros_like']
+__all__: list[str] = ['AdjointNorm', 'AdjointOptions', 'Generator', 'GradientMethod', 'OdeintOptions', 'Solution', 'SolveStats', 'SolverError', 'Tensor', 'abs', 'add', 'arange', 'argmax', 'broadcast_to', 'build_info', 'cat', 'clamp', 'cos', 'cuda', 'div', 'enable_grad', 'exp', 'flatten', 'from_numpy', 'full', 'index_select', 'is_grad_enabled', 'linspace', 'log', 'manual_seed', 'matmul', 'max', 'maximum', 'mean', 'method_names', 'min', 'minimum', 'mul', 'neg', 'nn', 'no_grad', 'norm', 'odeint_solve', 'ones', 'ones_like', 'optim', 'permute', 'pow', 'rand', 'randn', 'relu', 'reshape', 'set_grad_enabled', 'sigmoid', 'sin', 'softplus', 'split', 'sqrt', 'square', 'squeeze', 'stack', 'sub', 'sum', 'tanh', 'tensor', 'transpose', 'unsqueeze', 'zeros', 'zeros_like']
 class SolverError(RuntimeError):
     """
     A numerical failure of a solve (max_steps reached, step size underflow, non-finite state); a RuntimeError. The message says what happened and what to change.
@@ -371,6 +371,52 @@ class GradientMethod:
         """
         The member's integer value (aca 0, adjoint 1, naive 2, mali 3).
         """
+class AdjointNorm:
+    """
+    The continuous adjoint's backward error norm (odeint's adjoint_norm= argument).
+    
+    Members:
+    
+      rms : One RMS norm over the whole [z, a, g_theta].
+    
+      mixed : torchdiffeq's default: the largest of the RMS norms of z, of a and of each parameter's gradient.
+    
+      seminorm : torchdiffeq's seminorm: the larger of the RMS norms of z and a; the parameters' gradients do not steer the step size.
+    """
+    __members__: typing.ClassVar[dict[str, AdjointNorm]]
+    mixed: typing.ClassVar[AdjointNorm]
+    rms: typing.ClassVar[AdjointNorm]
+    seminorm: typing.ClassVar[AdjointNorm]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        """
+        The member's name: 'rms', 'mixed' or 'seminorm'.
+        """
+    @property
+    def value(self) -> int:
+        """
+        The member's integer value (rms 0, mixed 1, seminorm 2).
+        """
 class AdjointOptions:
     """
     The continuous adjoint's backward solve; unset fields (negative, empty) take the forward solve's value.
@@ -402,6 +448,14 @@ class AdjointOptions:
         """
     @method.setter
     def method(self, arg0: str) -> None:
+        ...
+    @property
+    def norm(self) -> AdjointNorm:
+        """
+        The backward solve's error norm (AdjointNorm; default rms).
+        """
+    @norm.setter
+    def norm(self, arg0: AdjointNorm) -> None:
         ...
     @property
     def rtol(self) -> float:
