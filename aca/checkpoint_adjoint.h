@@ -1,5 +1,5 @@
-// The adaptive checkpoint adjoint (ACA; Zhuang et al., ICML 2020, seed Appendix A) as an
-// autograd node.
+// The adaptive checkpoint adjoint (ACA; Zhuang et al., ICML 2020; the paper's Appendix A) as
+// an autograd node.
 //
 //   ASSIGN_OR_RETURN(OdeintResult r, OdeintAca(f, module->Parameters(), z0, ts, options));
 //   Sum(Square(r.ys)).backward();   // runs CheckpointAdjointNode::Backward
@@ -28,8 +28,8 @@
 // same bit for bit whatever the budget.
 //
 // The gradient is that of the discrete solution with the accepted step sizes held fixed:
-// exact up to round-off (DESIGN.md, "Gradient methods"). Memory without a budget: the N
-// checkpoints plus one step's graph.
+// exact up to round-off (the paper's Appendix A; docs/architecture.md, "Gradient methods").
+// Memory without a budget: the N checkpoints plus one step's graph.
 //
 // Lifetime: the node keeps f (and whatever f captures), the parameters and the
 // checkpoints until backward runs (or the output is destroyed); f's captures must stay

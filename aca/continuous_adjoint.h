@@ -1,5 +1,5 @@
 // The continuous adjoint method (Chen et al., "Neural Ordinary Differential Equations",
-// NeurIPS 2018; derivation in seed Appendix C) as an autograd node.
+// NeurIPS 2018; derivation in the ACA paper's Appendix C) as an autograd node.
 //
 //   options.gradient = GradientMethod::kAdjoint;
 //   options.adjoint.rtol = options.adjoint.atol = 1e-9;   // the backward solve's own
@@ -18,7 +18,7 @@
 // with respect to z and the parameters; no .grad is written until the node returns.
 //
 // z is reconstructed by integrating backward in time, which does not retrace the forward
-// trajectory (seed Appendix B): the gradient is not reverse-accurate.
+// trajectory (the ACA paper's Appendix B): the gradient is not reverse-accurate.
 // SolveStats::adjoint_reconstructed_z0 keeps the reconstruction of z(ts[0]).
 //
 // Lifetime: as for ACA, f's captures and the parameters must outlive the backward pass.

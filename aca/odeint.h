@@ -11,9 +11,10 @@
 //   loss.backward();                                // gradients reach z0 and mlp's params
 //   std::cout << *r.stats;                          // backward fields filled now
 //
-// The flow (DESIGN.md, "The flow of one training step"): options are validated, the
-// forward solve runs, and ys carries the chosen method's node (ACA: CheckpointAdjointNode,
-// adjoint: ContinuousAdjointNode; naive: the recorded solve itself).
+// The flow (docs/architecture.md, "The flow of one training step"): options are validated,
+// the forward solve runs, and ys carries the chosen method's node (ACA:
+// CheckpointAdjointNode; adjoint: ContinuousAdjointNode; MALI: ReversibleAdjointNode;
+// naive: the recorded solve itself).
 //
 // (aca/odeint_module.h takes an nn::OdeModule instead of f and params.)
 // `params` are the tensors f depends on that gradients should reach (e.g. a module's

@@ -27,16 +27,17 @@ namespace acaode {
 namespace aca {
 
 // How the gradient of the solution with respect to z0 and f's parameters is computed.
-// See DESIGN.md, "Gradient methods".
+// See docs/architecture.md, "Gradient methods".
 enum class GradientMethod {
-  // Adaptive checkpoint adjoint (Zhuang et al., ICML 2020, seed Appendix A): the forward
-  // solve runs untaped and keeps every accepted (t_i, z_i); backward replays each accepted
-  // step taped and back-propagates through it. Exact for the discrete solution; memory
-  // O(N_f + N_t).
+  // Adaptive checkpoint adjoint (Zhuang et al., ICML 2020; the paper's Appendix A): the
+  // forward solve runs untaped and keeps every accepted (t_i, z_i); backward replays each
+  // accepted step taped and back-propagates through it. Exact for the discrete solution;
+  // memory O(N_f + N_t).
   kAca,
-  // Continuous adjoint (Chen et al., NeurIPS 2018; seed Appendix C): backward solve of the
-  // augmented system [z, a, g_θ] from t_N to t_0 with `OdeintOptions::adjoint`. z is
-  // reconstructed backward in time, which is inexact (seed Appendix B). Memory O(N_f).
+  // Continuous adjoint (Chen et al., NeurIPS 2018; derived in the ACA paper's Appendix C):
+  // backward solve of the augmented system [z, a, g_θ] from t_N to t_0 with
+  // `OdeintOptions::adjoint`. z is reconstructed backward in time, which is inexact (the
+  // ACA paper's Appendix B). Memory O(N_f).
   kAdjoint,
   // Direct back-propagation through the whole taped solve, the step-size search
   // included (h is a taped function of the error estimate). Memory O(N_f · N_t · m).

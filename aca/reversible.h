@@ -44,13 +44,14 @@
 // Parameter gradients are returned to the engine, which writes .grad only after Backward
 // returned (nothing is written when f throws or the adjoint turns non-finite).
 // The gradient is that of the discrete ALF solution with the step sizes held fixed, exact
-// up to the round-off of the inversion (DESIGN.md, "Gradient methods"): the recovered
-// states differ from the forward ones by round-off, amplified by at most 1/|1 − 2η| per
-// step when damped. Backward checks the recovered z_0 against the true one and throws
-// acaode::RuntimeError (writing no .grad) when they differ by more than 1e-4 relative
-// (Note [Damped inversion check] in reversible.cc). Diagnostics filled by backward (SolveStats): adjoint_reconstructed_z0
-// = z_0 as recovered by inverting every step (compare with z0), replay_max_abs_diff = the
-// largest |replayed (z_i, v_i) − the state it was recovered from|.
+// up to the round-off of the inversion (docs/architecture.md, "Gradient methods"): the
+// recovered states differ from the forward ones by round-off, amplified by at most
+// 1/|1 − 2η| per step when damped. Backward checks the recovered z_0 against the true one
+// and throws acaode::RuntimeError (writing no .grad) when they differ by more than 1e-4
+// relative (Note [Damped inversion check] in reversible.cc). Diagnostics filled by backward
+// (SolveStats): adjoint_reconstructed_z0 = z_0 as recovered by inverting every step
+// (compare with z0), replay_max_abs_diff = the largest |replayed (z_i, v_i) − the state it
+// was recovered from|.
 //
 // Damping (OdeintOptions::mali_damping = d ∈ [0, 1), d ≠ 1/2): the ALF damping η = 1 − d
 // of solvers/alf.h (d = 0: η = 1, the undamped, second-order, perfectly conditioned step).

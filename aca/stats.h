@@ -59,7 +59,7 @@ struct SolveStats {
   // Whether a backward pass has run (and completed) through this solve.
   bool backward_done = false;
 
-  // Diagnostics of reverse accuracy (seed Appendix B), filled by backward:
+  // Diagnostics of reverse accuracy (the ACA paper's Appendix B), filled by backward:
   //  * ACA: the largest |replayed z_i − stored z_i| over all replayed steps (0 when the
   //    replay reproduces the forward states bitwise). MALI: the largest |replayed step −
   //    the state it was recovered from by inversion|. 0 for the other methods.

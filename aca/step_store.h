@@ -7,9 +7,9 @@
 //   if (store.HasTape(i)) { StepTape tape = store.TakeTape(i); ... Grad through it }
 //   else { Tensor z = store.StateBefore(i, advance); ... replay step i from z }
 //
-// Note [Memory budget]. ACA (seed Appendix A) keeps one checkpoint per accepted step and
-// replays every step in the backward pass. One budget B (bytes) chooses how much of the
-// forward solve is kept instead; S is the bytes of one state, and the bytes held are the
+// Note [Memory budget]. ACA (the paper's Appendix A) keeps one checkpoint per accepted
+// step and replays every step in the backward pass. One budget B (bytes) chooses how much
+// of the forward solve is kept instead; S is the bytes of one state, and the bytes held are the
 // kept states z_1..z_N plus the kept tapes (z_0 is the caller's input and not counted):
 //  * B < 0 (no budget): every state, no tape — the paper's ACA.
 //  * Tape retention, while the states fit: every accepted state is kept, and an accepted

@@ -14,7 +14,7 @@ Estimation in Neural ODE" (ICML 2020), with acaode's public API:
    solution, so its error is the solver's discretisation error only. The sweep over T is
    also run with alpha > 0 (growing forward, decaying backward), as the paper asks of
    both signs.
-2. The van der Pol oscillator of the seed's Appendix D.1, dy1/dt = y2,
+2. The van der Pol oscillator of the paper's Appendix D.1, dy1/dt = y2,
    dy2/dt = (0.15 - y1^2) y2 - y1, y(0) = (2, 0), solved forward to T with dopri5 at
    MATLAB ode45's default tolerances (rtol = 1e-3, atol = 1e-6); then the continuous
    adjoint's backward solve reconstructs z(0) from z(T) (inexact: the limit cycle attracts
@@ -47,7 +47,7 @@ ALPHA_GROWING = 0.5   # growing forward (the same sweep over T)
 Z0 = np.array([1.0, 2.0])
 VDP_MU = 0.15
 VDP_Y0 = np.array([2.0, 0.0])
-VDP_RTOL, VDP_ATOL = 1e-3, 1e-6  # ode45's defaults, as in the seed's Appendix D.1
+VDP_RTOL, VDP_ATOL = 1e-3, 1e-6  # ode45's defaults, as in the paper's Appendix D.1
 ATOL_OVER_RTOL = 1e-3            # atol = 1e-3 rtol in part 1 (z(T) gets small for large T)
 
 SETTINGS = {

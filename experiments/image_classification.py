@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Image classification: an ODE-Net trained with ACA vs a ResNet of the same shape, and
-their robustness to the test-time solver (seed Appendix D.2, Tables 1-2).
+their robustness to the test-time solver (the paper's Appendix D.2, Tables 1-2).
 
 The image-classification experiment of Zhuang et al., "Adaptive Checkpoint Adjoint Method
 for Gradient Estimation in Neural ODE" (ICML 2020), scaled to a CPU and to Fashion-MNIST
-(the seed used a NODE18 / ResNet18 on CIFAR-10), with acaode's public API:
+(the paper used a NODE18 / ResNet18 on CIFAR-10), with acaode's public API:
 
 - the network: a conv stem (1 -> C/2 channels at 14x14, -> C at 7x7, GroupNorm + ReLU), one
   ODE block dz/dt = f(z) = conv(ReLU(GroupNorm(conv(z)))) integrated over t in [0, 1], then
@@ -18,7 +18,7 @@ Both are trained the same way (Adam, cross entropy), then each is tested, withou
 retraining, with other solvers: euler / midpoint (RK2) / rk4 at step sizes 1, 0.5, 0.2, 0.1 and
 heun_euler / bosh3 (RK23) / dopri5 (RK45) at rtol = atol = 1e-1, 1e-2, 1e-3. The tables
 give the change in test error rate (percentage points) against the solver the model was
-trained with. The seed's finding: the ResNet's error grows by several points under other
+trained with. The paper's finding: the ResNet's error grows by several points under other
 solvers, the ODE-Net's by about one.
 
 The data: the Debian package dataset-fashion-mnist (idx files, gzipped, under

@@ -2,14 +2,14 @@
 """The three-body problem: learning dynamics from one trajectory, ACA vs adjoint vs naive.
 
 The fourth experiment of Zhuang et al., "Adaptive Checkpoint Adjoint Method for Gradient
-Estimation in Neural ODE" (ICML 2020; seed Appendix D.4 and Table 3), with acaode's public
+Estimation in Neural ODE" (ICML 2020; the paper's Appendix D.4 and Table 3), with acaode's public
 API. Three bodies with masses m = (1.1, 1.1, 0.9) start at r1 = (0, 0.2, 0),
 r2 = (0.5, 0, 0.5), r3 = (0, 0, 0.5) with velocities v1 = (0, 0.1, 0), v2 = (0, 0, 0.1),
 v3 = (0.1, 0, 0), and move by Newton's law of gravitation:
 
     dr_i/dt = K2 v_i,    dv_i/dt = K1 sum_{j != i} m_j (r_j - r_i) / |r_j - r_i|^3.
 
-Units: the seed states no gravitational constant. By default (``--units paper-code``) we
+Units: the paper states no gravitational constant. By default (``--units paper-code``) we
 use the non-dimensionalisation of the authors' reference code (torch_ACA's
 three_body_problem.py: Alpha Centauri masses, distances and period), K1 = 0.2005 and
 K2 = 7.239 (so G_eff = K1 K2 = 1.451 in r-v units); ``--units G1`` sets K1 = K2 = 1
@@ -17,7 +17,7 @@ K2 = 7.239 (so G_eff = K1 K2 = 1.451 in r-v units); ``--units G1`` sets K1 = K2 
 
 Ground truth: acaode's dopri8 at rtol = atol = 1e-10. Training data: the positions at N
 (1000) equally spaced points of [0, 1]; test: the positions on [0, 2] (twice as long).
-Models (seed Table 3: Adam, lr 0.1, lr decay 0.99 per epoch, 100 epochs, one full-batch
+Models (the paper's Table 3: Adam, lr 0.1, lr decay 0.99 per epoch, 100 epochs, one full-batch
 step per epoch; dopri5 at rtol = atol = 1e-5; 1 initial point fed at inference; from the
 authors' code, Adam betas (0.5, 0.5) and the training loss weighted by 0.01^t):
 
@@ -60,7 +60,7 @@ V0 = np.array([[0.0, 0.1, 0.0], [0.0, 0.0, 0.1], [0.1, 0.0, 0.0]])
 Z0 = np.concatenate([R0.ravel(), V0.ravel()])[None, :]  # the state [1, 18]: r then v
 UNITS = {"paper-code": (0.2005, 7.239), "G1": (1.0, 1.0)}  # (K1, K2)
 TRUTH_TOL = 1e-10
-# From the authors' reference code (the seed does not give them): Adam's betas, and the
+# From the authors' reference code (the paper does not give them): Adam's betas, and the
 # training loss's weight LOSS_DECAY^t on the squared error at time t. Without them the
 # learned masses wander off (the loss over the chaotic [0, 1] has poor local minima).
 ADAM_BETAS = (0.5, 0.5)
@@ -145,7 +145,7 @@ def position_mse(pred, truth):
 
 
 def train_ode_model(model, gradient, ts, target, s):
-    """Seed Table 3: Adam(lr), lr *= decay per epoch, one full-batch step per epoch; the loss
+    """The paper's Table 3: Adam(lr), lr *= decay per epoch, one full-batch step per epoch; the loss
     is the position MSE on [0, 1] weighted by LOSS_DECAY^t (the authors' code)."""
     opt = acaode.optim.Adam(model.parameters(), lr=s["lr"], betas=ADAM_BETAS)
     sched = acaode.optim.lr_scheduler.ExponentialLR(opt, s["decay"])

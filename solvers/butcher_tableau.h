@@ -314,8 +314,10 @@ constexpr ButcherTableau MakeTsit5() {
 // next step's k_1, as Hairer's code does). Error estimate: Hairer's combination of a
 // 5th-order (b_error) and a 3rd-order (b_error_secondary) embedded estimator, see
 // Note [DOP853 error norm] in error_norm.h; it behaves like h^8, so error_estimator_order = 7
-// (as dop853.f's expo1 = 1/8 and scipy's DOP853). Hairer's 16-stage dense output is not
-// implemented: dopri8 uses cubic Hermite dense output.
+// (as dop853.f's expo1 = 1/8 and scipy's DOP853). Dense output: Hairer's 7th-order
+// interpolant of DOP853 (dop853.f's CONTD8; InterpolantKind::kDop853 in dense_output.h),
+// which needs f(t + h, z_new) and 3 extra stages per step, evaluated only when dense output
+// is requested.
 constexpr ButcherTableau MakeDopri8() {
   ButcherTableau t;
   t.name = "dopri8";

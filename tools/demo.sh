@@ -6,8 +6,8 @@
 #
 # Builds the acaode wheel with Bazel, installs it into the project's .venv, then runs
 # experiments/gradient_accuracy.py (ACA vs adjoint vs naive against the analytic gradient,
-# and the van der Pol reverse-reconstruction error of seed Appendix D.1). Extra arguments
-# go to the script.
+# and the van der Pol reverse-reconstruction error of the ACA paper's Appendix D.1). Extra
+# arguments go to the script.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$repo/tools/setup.sh"

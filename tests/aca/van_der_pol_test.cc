@@ -1,7 +1,7 @@
-// Reverse accuracy on van der Pol (seed Appendix D.1): dy1/dt = y2,
+// Reverse accuracy on van der Pol (the ACA paper's Appendix D.1): dy1/dt = y2,
 // dy2/dt = (μ − y1²) y2 − y1, μ = 0.15, y(0) = (2, 0), T = 20.
 // The continuous adjoint reconstructs z(0) by integrating backward in time and misses it
-// (seed Appendix B); ACA's replay reproduces the forward states exactly.
+// (the ACA paper's Appendix B); ACA's replay reproduces the forward states exactly.
 #include <cmath>
 #include <cstdio>
 #include <vector>

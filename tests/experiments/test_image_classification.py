@@ -1,7 +1,7 @@
 """experiments/image_classification.py --quick: trains the ODE-Net (heun_euler, ACA) and
 the ResNet on 1000 Fashion-MNIST images, tests both with 21 other solvers, writes its PNG
 and JSON and prints the tables; the models beat chance, the training solver's own entry is
-exactly 0, and the ODE-Net is the more robust to the test solver (the seed's Tables 1-2).
+exactly 0, and the ODE-Net is the more robust to the test solver (the ACA paper's Tables 1-2).
 Also: the idx reader against hand-made files, and the error when the data is missing."""
 import gzip
 import importlib.util

@@ -343,8 +343,8 @@ def test_solver_failures_raise_solver_error():
 
 
 def test_backward_solver_failure_raises_solver_error():
-    # van der Pol (seed D.1) is unstable backward in time: the adjoint's backward solve of
-    # the augmented system fails at ode45's tolerances for T = 10.
+    # van der Pol (the ACA paper's Appendix D.1) is unstable backward in time: the adjoint's
+    # backward solve of the augmented system fails at ode45's tolerances for T = 10.
     def vdp(t, y):
         y1, y2 = y[0:1], y[1:2]
         return acaode.cat([y2, (0.15 - y1 * y1) * y2 - y1])
