@@ -13,35 +13,14 @@
 #include <vector>
 
 #include "autograd/cpu/isa/isa.h"
+#include "autograd/benchmarks/timing.h"
 #include "autograd/cpu/isa/kernels.h"
 
 namespace acaode {
 namespace {
 
-double ThreadSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
 // Microseconds per call of fn.
-double TimeUs(const std::function<void()>& fn) {
-  for (int i = 0; i < 20; ++i) fn();
-  int iters = 1;
-  while (true) {
-    const double t0 = ThreadSeconds();
-    for (int i = 0; i < iters; ++i) fn();
-    if (ThreadSeconds() - t0 > 0.02) break;
-    iters *= 2;
-  }
-  double best = 1e30;
-  for (int r = 0; r < 7; ++r) {
-    const double t0 = ThreadSeconds();
-    for (int i = 0; i < iters; ++i) fn();
-    best = std::min(best, (ThreadSeconds() - t0) / iters);
-  }
-  return best * 1e6;
-}
+double TimeUs(const std::function<void()>& fn) { return bench::TimeUs(fn, 0.15, 7); }
 
 void Run(cpu::Isa isa) {
   const cpu::KernelsOf<double>& k = cpu::KernelsFor(isa).f64;

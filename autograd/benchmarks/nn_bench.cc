@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "autograd/autograd.h"
+#include "autograd/benchmarks/timing.h"
 #include "autograd/cpu/parallel.h"
 #include "autograd/nn/activation.h"
 #include "autograd/nn/conv.h"
@@ -51,32 +52,7 @@
 namespace acaode {
 namespace {
 
-// Minimum over `repeats` of the mean time of one call, in microseconds;
-// each repeat runs about seconds / repeats.
-double ThreadSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-double TimeUs(const std::function<void()>& fn, double seconds, int repeats = 11) {
-  for (int i = 0; i < 5; ++i) fn();  // warm up (allocator caches, etc.)
-  const double t0 = ThreadSeconds();
-  int calib = 0;
-  while (ThreadSeconds() - t0 < 0.05) {
-    fn();
-    ++calib;
-  }
-  const double per = 0.05 / calib;
-  const int iters = std::max(1, static_cast<int>(seconds / repeats / per));
-  std::vector<double> us;
-  for (int r = 0; r < repeats; ++r) {
-    const double a = ThreadSeconds();
-    for (int i = 0; i < iters; ++i) fn();
-    us.push_back((ThreadSeconds() - a) * 1e6 / iters);
-  }
-  return *std::min_element(us.begin(), us.end());
-}
+using bench::TimeUs;
 
 int Main(int argc, char** argv) {
   double seconds = 1.0;

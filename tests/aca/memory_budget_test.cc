@@ -19,6 +19,7 @@
 #include "autograd/ops.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/aca/revolve_oracle.h"
 #include "tests/aca/test_mlp.h"
 #include "util/status_matchers.h"
 
@@ -84,18 +85,7 @@ void ExpectBitIdentical(const BudgetRun& a, const BudgetRun& b, const std::strin
   }
 }
 
-// Revolve's recursion by brute force (the oracle for the recompute count).
-int64_t BruteRevolve(int64_t l, int64_t s, std::map<std::pair<int64_t, int64_t>, int64_t>* memo) {
-  if (l <= 1) return 0;
-  if (s == 0) return l * (l - 1) / 2;
-  auto it = memo->find({l, s});
-  if (it != memo->end()) return it->second;
-  int64_t best = INT64_MAX;
-  for (int64_t m = 1; m < l; ++m) {
-    best = std::min(best, m + BruteRevolve(l - m, s - 1, memo) + BruteRevolve(m, s, memo));
-  }
-  return (*memo)[{l, s}] = best;
-}
+using testing::BruteRevolve;
 
 // The recomputations Note [Memory budget] prescribes for n steps and c slots: the forward
 // keeps the states at multiples of the least power of two d with ⌊n / d⌋ ≤ c; backward,
@@ -105,12 +95,12 @@ int64_t ExpectedRecomputations(int64_t n, int64_t c) {
   while (n / d > c) d *= 2;
   std::vector<int64_t> kept = {0};
   for (int64_t i = d; i < n; i += d) kept.push_back(i);  // z_n itself is never needed
-  std::map<std::pair<int64_t, int64_t>, int64_t> memo;
+  BruteRevolve brute;
   int64_t total = 0;
   int64_t end = n;
   for (size_t m = kept.size(); m-- > 0;) {
     const int64_t held = static_cast<int64_t>(m);  // kept[1..m] (z_0 is not counted)
-    total += BruteRevolve(end - kept[m], c - held, &memo);
+    total += brute(end - kept[m], c - held);
     end = kept[m];
   }
   return total;
@@ -160,8 +150,7 @@ void CheckAllBudgets(const Problem& p) {
     EXPECT_EQ(few.stats.recomputed_steps, ExpectedRecomputations(n, c)) << c << " slots";
     // Offline revolve knowing n in advance: C(n, c) advances, of which its first sweep
     // (n − 1 of them, c ≥ 1) is what the forward pass does anyway.
-    std::map<std::pair<int64_t, int64_t>, int64_t> memo;
-    const int64_t offline = BruteRevolve(n, c, &memo) - (c >= 1 ? n - 1 : 0);
+    const int64_t offline = BruteRevolve()(n, c) - (c >= 1 ? n - 1 : 0);
     std::printf("  %lld slots: %lld steps recomputed online (offline revolve: %lld)\n",
                 static_cast<long long>(c), static_cast<long long>(few.stats.recomputed_steps),
                 static_cast<long long>(offline));

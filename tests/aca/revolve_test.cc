@@ -3,47 +3,33 @@
 #include "aca/revolve.h"
 
 #include <cstdint>
-#include <map>
-#include <utility>
 
 #include "gtest/gtest.h"
+#include "tests/aca/revolve_oracle.h"
 
 namespace acaode {
 namespace aca {
 namespace {
 
-// C(L, s) = min_m m + C(L − m, s − 1) + C(m, s); C(1, s) = 0; C(L, 0) = L(L − 1)/2.
-int64_t BruteCost(int64_t l, int64_t s, std::map<std::pair<int64_t, int64_t>, int64_t>* memo) {
-  if (l <= 1) return 0;
-  if (s == 0) return l * (l - 1) / 2;
-  auto it = memo->find({l, s});
-  if (it != memo->end()) return it->second;
-  int64_t best = INT64_MAX;
-  for (int64_t m = 1; m < l; ++m) {
-    best = std::min(best, m + BruteCost(l - m, s - 1, memo) + BruteCost(m, s, memo));
-  }
-  (*memo)[{l, s}] = best;
-  return best;
-}
+using testing::BruteRevolve;
 
 TEST(RevolveTest, CostMatchesTheRecursion) {
-  std::map<std::pair<int64_t, int64_t>, int64_t> memo;
+  BruteRevolve brute;
   for (int64_t s = 0; s <= 8; ++s) {
     for (int64_t l = 0; l <= 120; ++l) {
-      ASSERT_EQ(RevolveCost(l, s), BruteCost(l, s, &memo)) << "L = " << l << ", s = " << s;
+      ASSERT_EQ(RevolveCost(l, s), brute(l, s)) << "L = " << l << ", s = " << s;
     }
   }
 }
 
 TEST(RevolveTest, SplitAttainsTheMinimum) {
-  std::map<std::pair<int64_t, int64_t>, int64_t> memo;
+  BruteRevolve brute;
   for (int64_t s = 1; s <= 8; ++s) {
     for (int64_t l = 2; l <= 120; ++l) {
       const int64_t m = RevolveSplit(l, s);
       ASSERT_GE(m, 1);
       ASSERT_LT(m, l);
-      EXPECT_EQ(m + BruteCost(l - m, s - 1, &memo) + BruteCost(m, s, &memo),
-                BruteCost(l, s, &memo))
+      EXPECT_EQ(m + brute(l - m, s - 1) + brute(m, s), brute(l, s))
           << "L = " << l << ", s = " << s << ", m = " << m;
     }
   }
