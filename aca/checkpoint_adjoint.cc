@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "aca/internal/adjoint_math.h"
 #include "autograd/creation.h"
 #include "autograd/engine.h"
 #include "autograd/error.h"
@@ -21,58 +22,9 @@
 
 namespace acaode {
 namespace aca {
-namespace {
-
-// max_i |a_i − b_i| (untaped; a and b of the same shape and dtype).
-template <class T>
-double MaxAbsDiffT(const Tensor& a, const Tensor& b) {
-  const T* pa = a.data<T>();
-  const T* pb = b.data<T>();
-  double worst = 0;
-  for (int64_t i = 0; i < a.numel(); ++i) {
-    const double d = std::abs(static_cast<double>(pa[i]) - static_cast<double>(pb[i]));
-    if (!(d <= worst)) worst = d;  // NaN propagates
-  }
-  return worst;
-}
-
-double MaxAbsDiff(const Tensor& a, const Tensor& b) {
-  if (a.device() != Device::kCpu) {
-    return MaxAbsDiff(a.to(Device::kCpu), b.to(Device::kCpu));
-  }
-  return a.dtype() == DType::kFloat32 ? MaxAbsDiffT<float>(a, b) : MaxAbsDiffT<double>(a, b);
-}
-
-template <class T>
-bool AllZeroT(const Tensor& t) {
-  const T* p = t.data<T>();
-  for (int64_t i = 0; i < t.numel(); ++i) {
-    if (p[i] != 0) return false;
-  }
-  return true;
-}
-
-bool AllZero(const Tensor& t) {
-  // |t| summed is 0 exactly when all are 0 (nan and inf give nonzero).
-  if (t.device() != Device::kCpu) return Sum(Abs(t)).item() == 0.0;
-  return t.dtype() == DType::kFloat32 ? AllZeroT<float>(t) : AllZeroT<double>(t);
-}
-
-Tensor AddOrSet(const Tensor& acc, const Tensor& x) {
-  if (!x.defined()) return acc;
-  if (!acc.defined()) return x;
-  return Add(acc, x);
-}
-
-// Adds dL/dz(t_k) to the adjoint; an adjoint that is still zero stays undefined while the
-// added gradient is zero (a loss on earlier outputs only), so the steps after the last
-// output with a nonzero gradient are not replayed.
-Tensor AddOutputGrad(const Tensor& lambda, const Tensor& g_k) {
-  if (!lambda.defined() && AllZero(g_k)) return lambda;
-  return AddOrSet(lambda, g_k);
-}
-
-}  // namespace
+using detail::AddOrSet;
+using detail::AddOutputGrad;
+using detail::MaxAbsDiff;
 
 CheckpointAdjointNode::CheckpointAdjointNode(solvers::DynamicsFn f,
                                              const solvers::ButcherTableau& tableau,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "aca/internal/adjoint_math.h"
 #include "autograd/creation.h"
 #include "autograd/engine.h"
 #include "autograd/error.h"
@@ -18,24 +19,7 @@
 
 namespace acaode {
 namespace aca {
-namespace {
-
-template <class T>
-bool AllZeroT(const Tensor& t) {
-  const T* p = t.data<T>();
-  for (int64_t i = 0; i < t.numel(); ++i) {
-    if (p[i] != 0) return false;
-  }
-  return true;
-}
-
-bool AllZero(const Tensor& t) {
-  // |t| summed is 0 exactly when all are 0 (nan and inf give nonzero).
-  if (t.device() != Device::kCpu) return Sum(Abs(t)).item() == 0.0;
-  return t.dtype() == DType::kFloat32 ? AllZeroT<float>(t) : AllZeroT<double>(t);
-}
-
-}  // namespace
+using detail::AllZero;
 
 ContinuousAdjointNode::ContinuousAdjointNode(solvers::DynamicsFn f, std::vector<Tensor> params,
                                              std::vector<double> ts, Tensor ys,

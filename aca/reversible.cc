@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "aca/internal/adjoint_math.h"
 #include "autograd/creation.h"
 #include "autograd/engine.h"
 #include "autograd/error.h"
@@ -30,38 +31,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // Note [Damped inversion check].
 constexpr double kMaxReconstructionError = 1e-4;
 
-// max_i |a_i − b_i| (untaped; same shape and dtype).
-double MaxAbsDiff(const Tensor& a, const Tensor& b) {
-  const std::vector<double> va = ToVector(a);
-  const std::vector<double> vb = ToVector(b);
-  double worst = 0;
-  for (size_t i = 0; i < va.size(); ++i) {
-    const double d = std::abs(va[i] - vb[i]);
-    if (!(d <= worst)) worst = d;  // NaN propagates
-  }
-  return worst;
-}
-
-bool AllZero(const Tensor& t) {
-  for (double x : ToVector(t)) {
-    if (x != 0) return false;
-  }
-  return true;
-}
-
-Tensor AddOrSet(const Tensor& acc, const Tensor& x) {
-  if (!x.defined()) return acc;
-  if (!acc.defined()) return x;
-  return Add(acc, x);
-}
-
-// As in checkpoint_adjoint.cc: an adjoint that is still zero stays undefined while the
-// added output gradient is zero, so steps after the last output with a nonzero gradient
-// are not replayed (they are still inverted, to recover the earlier states).
-Tensor AddOutputGrad(const Tensor& lambda, const Tensor& g_k) {
-  if (!lambda.defined() && AllZero(g_k)) return lambda;
-  return AddOrSet(lambda, g_k);
-}
+using detail::AddOrSet;
+using detail::AddOutputGrad;
+using detail::MaxAbsDiff;
 
 // The untaped ALF forward solve: only the current state is kept.
 struct ForwardResult {

@@ -1,0 +1,32 @@
+// Small tensor helpers shared by the gradient methods' backward passes (not API).
+//
+//   lambda = AddOutputGrad(lambda, g[k]);   // the adjoint plus dL/dz(t_k), staying "zero"
+//   if (!lambda.defined()) continue;        // no loss downstream: skip the step
+#ifndef ACAODE_ACA_INTERNAL_ADJOINT_MATH_H_
+#define ACAODE_ACA_INTERNAL_ADJOINT_MATH_H_
+
+#include "autograd/tensor.h"
+
+namespace acaode {
+namespace aca {
+namespace detail {
+
+// Whether every element of t is 0 (NaN and ±inf are not). CPU or CUDA tensors.
+bool AllZero(const Tensor& t);
+
+// max_i |a_i − b_i| (untaped; same shape and dtype; NaN propagates). CPU or CUDA tensors.
+double MaxAbsDiff(const Tensor& a, const Tensor& b);
+
+// acc + x, where an undefined tensor stands for 0.
+Tensor AddOrSet(const Tensor& acc, const Tensor& x);
+
+// The adjoint λ plus an output's gradient g_k, where an undefined λ stands for 0 and stays
+// undefined while the added gradients are zero (a loss on earlier outputs only), so that
+// the steps after the last output with a nonzero gradient are not replayed.
+Tensor AddOutputGrad(const Tensor& lambda, const Tensor& g_k);
+
+}  // namespace detail
+}  // namespace aca
+}  // namespace acaode
+
+#endif  // ACAODE_ACA_INTERNAL_ADJOINT_MATH_H_
