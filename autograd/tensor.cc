@@ -43,6 +43,15 @@ void ThrowUndefinedArg(const char* op, const char* arg) {
   throw ValueError(std::string(op) + ": " + arg + " is undefined");
 }
 
+int64_t NormalizeDim(int64_t d, int64_t ndim, const char* op) {
+  const int64_t r = d < 0 ? d + ndim : d;
+  if (r < 0 || r >= ndim) {
+    throw ValueError(std::string(op) + ": dim " + std::to_string(d) +
+                     " out of range for a tensor with " + std::to_string(ndim) + " dims");
+  }
+  return r;
+}
+
 }  // namespace internal
 
 namespace {
@@ -51,15 +60,7 @@ void CheckDefined(const Tensor& t, const char* what) {
   if (!t.defined()) internal::ThrowUndefined(what);
 }
 
-// Normalises a dim index (negative counts from the end) for `ndim` dims.
-int64_t NormDim(int64_t d, int64_t ndim, const char* op) {
-  const int64_t r = d < 0 ? d + ndim : d;
-  if (r < 0 || r >= ndim) {
-    throw ValueError(std::string(op) + ": dim " + std::to_string(d) +
-                     " out of range for a tensor with " + std::to_string(ndim) + " dims");
-  }
-  return r;
-}
+using internal::NormalizeDim;
 
 // A tensor viewing t's storage at element `offset` (relative to t's data)
 // with `shape`; no autograd.
@@ -113,7 +114,7 @@ Tensor Empty(const Shape& shape, DType dtype, Device device) {
 
 int64_t Tensor::size(int64_t d) const {
   CheckDefined(*this, "Tensor::size");
-  return shape()[NormDim(d, dim(), "Tensor::size")];
+  return shape()[NormalizeDim(d, dim(), "Tensor::size")];
 }
 
 double Tensor::item() const {
@@ -293,7 +294,7 @@ Tensor Tensor::operator[](int64_t i) const {
 
 Tensor Tensor::slice(int64_t d, int64_t start, int64_t end) const {
   CheckDefined(*this, "Slice");
-  const int64_t dd = NormDim(d, dim(), "Slice");
+  const int64_t dd = NormalizeDim(d, dim(), "Slice");
   const int64_t n = shape()[dd];
   const int64_t s = start < 0 ? start + n : start;
   const int64_t e = end < 0 ? end + n : end;

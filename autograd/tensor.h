@@ -211,6 +211,9 @@ namespace internal {
 // Throws ValueError("<what>: tensor has dtype X, accessed as Y").
 [[noreturn]] void ThrowDTypeMismatch(const Tensor& t, DType requested);
 [[noreturn]] void ThrowUndefined(const char* what);
+// A dim index normalised for `ndim` dims (negative counts from the end); ValueError
+// "<op>: dim d out of range for a tensor with n dims" otherwise.
+int64_t NormalizeDim(int64_t d, int64_t ndim, const char* op);
 }  // namespace internal
 
 template <class T>

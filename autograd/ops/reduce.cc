@@ -18,19 +18,12 @@
 namespace acaode {
 namespace {
 
-int64_t NormDim(int64_t d, int64_t ndim, const char* op) {
-  const int64_t r = d < 0 ? d + ndim : d;
-  if (r < 0 || r >= ndim) {
-    throw ValueError(std::string(op) + ": dim " + std::to_string(d) +
-                     " out of range for a tensor with " + std::to_string(ndim) + " dims");
-  }
-  return r;
-}
+using internal::NormalizeDim;
 
 // Sorted, distinct, normalised dims (ValueError otherwise).
 std::vector<int64_t> NormDims(const std::vector<int64_t>& dims, int64_t ndim, const char* op) {
   std::vector<int64_t> out;
-  for (int64_t d : dims) out.push_back(NormDim(d, ndim, op));
+  for (int64_t d : dims) out.push_back(NormalizeDim(d, ndim, op));
   std::sort(out.begin(), out.end());
   if (std::adjacent_find(out.begin(), out.end()) != out.end()) {
     throw ValueError(std::string(op) + ": repeated dim in the reduction dims");
@@ -155,7 +148,7 @@ std::vector<int64_t> AllDims(int64_t n) {
 Tensor Extremum(const Tensor& t, int64_t dim, bool keepdim, bool is_max) {
   const char* op = is_max ? "Max" : "Min";
   if (!t.defined()) internal::ThrowUndefinedArg(op, "tensor");
-  const int64_t d = NormDim(dim, t.dim(), op);
+  const int64_t d = NormalizeDim(dim, t.dim(), op);
   std::vector<int64_t> arg;
   Tensor y = ExtremumKernel(t, d, is_max, &arg, op);
   if (!keepdim) y = y.reshape(DropDimShape(t.shape(), {d}));
@@ -227,7 +220,7 @@ Tensor Min(const Tensor& t, int64_t dim, bool keepdim) { return Extremum(t, dim,
 
 Tensor ArgMax(const Tensor& t, int64_t dim, bool keepdim) {
   if (!t.defined()) internal::ThrowUndefinedArg("ArgMax", "tensor");
-  const int64_t d = NormDim(dim, t.dim(), "ArgMax");
+  const int64_t d = NormalizeDim(dim, t.dim(), "ArgMax");
   if (t.device() == Device::kCuda) {
     Tensor argt;
     cuda::Reduce(cuda::ReduceOp::kMax, t, {d}, &argt);

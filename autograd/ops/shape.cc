@@ -16,14 +16,7 @@
 namespace acaode {
 namespace {
 
-int64_t NormDim(int64_t d, int64_t ndim, const char* op) {
-  const int64_t r = d < 0 ? d + ndim : d;
-  if (r < 0 || r >= ndim) {
-    throw ValueError(std::string(op) + ": dim " + std::to_string(d) +
-                     " out of range for a tensor with " + std::to_string(ndim) + " dims");
-  }
-  return r;
-}
+using internal::NormalizeDim;
 
 int64_t Prod(const Shape& s, size_t b, size_t e) {
   int64_t p = 1;
@@ -53,7 +46,7 @@ Tensor Permute(const Tensor& t, const std::vector<int64_t>& dims) {
   std::vector<int64_t> perm(dims.size());
   std::vector<bool> seen(dims.size(), false);
   for (size_t i = 0; i < dims.size(); ++i) {
-    perm[i] = NormDim(dims[i], nd, "Permute");
+    perm[i] = NormalizeDim(dims[i], nd, "Permute");
     if (seen[perm[i]]) {
       throw ValueError("Permute: dims are not a permutation (repeated dim " +
                        std::to_string(dims[i]) + ")");
@@ -82,8 +75,8 @@ Tensor Permute(const Tensor& t, const std::vector<int64_t>& dims) {
 
 Tensor Transpose(const Tensor& t, int64_t d0, int64_t d1) {
   if (!t.defined()) internal::ThrowUndefinedArg("Transpose", "tensor");
-  const int64_t a = NormDim(d0, t.dim(), "Transpose");
-  const int64_t b = NormDim(d1, t.dim(), "Transpose");
+  const int64_t a = NormalizeDim(d0, t.dim(), "Transpose");
+  const int64_t b = NormalizeDim(d1, t.dim(), "Transpose");
   std::vector<int64_t> perm(static_cast<size_t>(t.dim()));
   for (int64_t i = 0; i < t.dim(); ++i) perm[i] = i;
   std::swap(perm[a], perm[b]);
@@ -92,7 +85,7 @@ Tensor Transpose(const Tensor& t, int64_t d0, int64_t d1) {
 
 Tensor IndexSelect(const Tensor& t, int64_t dim, const std::vector<int64_t>& indices) {
   CheckCpu("IndexSelect", t);
-  const int64_t d = NormDim(dim, t.dim(), "IndexSelect");
+  const int64_t d = NormalizeDim(dim, t.dim(), "IndexSelect");
   const int64_t n = t.shape()[d];
   std::vector<int64_t> idx(indices.size());
   for (size_t i = 0; i < indices.size(); ++i) {
@@ -158,7 +151,7 @@ Tensor Concat(const std::vector<Tensor>& tensors, int64_t dim) {
     }
   }
   const Tensor& first = tensors[0];
-  const int64_t d = NormDim(dim, first.dim(), "Concat");
+  const int64_t d = NormalizeDim(dim, first.dim(), "Concat");
   Shape out_shape = first.shape();
   out_shape[d] = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
@@ -224,7 +217,7 @@ Tensor Concat(const std::vector<Tensor>& tensors, int64_t dim) {
 
 Tensor Unsqueeze(const Tensor& t, int64_t dim) {
   if (!t.defined()) internal::ThrowUndefinedArg("Unsqueeze", "tensor");
-  const int64_t d = NormDim(dim, t.dim() + 1, "Unsqueeze");
+  const int64_t d = NormalizeDim(dim, t.dim() + 1, "Unsqueeze");
   Shape s = t.shape();
   s.insert(s.begin() + d, 1);
   return t.reshape(s);
@@ -232,7 +225,7 @@ Tensor Unsqueeze(const Tensor& t, int64_t dim) {
 
 Tensor Squeeze(const Tensor& t, int64_t dim) {
   if (!t.defined()) internal::ThrowUndefinedArg("Squeeze", "tensor");
-  const int64_t d = NormDim(dim, t.dim(), "Squeeze");
+  const int64_t d = NormalizeDim(dim, t.dim(), "Squeeze");
   if (t.shape()[d] != 1) {
     throw ValueError("Squeeze: dim " + std::to_string(dim) + " of shape " +
                      ShapeToString(t.shape()) + " has size " + std::to_string(t.shape()[d]) +
@@ -246,7 +239,7 @@ Tensor Squeeze(const Tensor& t, int64_t dim) {
 Tensor Flatten(const Tensor& t, int64_t start_dim) {
   if (!t.defined()) internal::ThrowUndefinedArg("Flatten", "tensor");
   if (t.dim() == 0) return t.reshape({1});
-  const int64_t d = NormDim(start_dim, t.dim(), "Flatten");
+  const int64_t d = NormalizeDim(start_dim, t.dim(), "Flatten");
   Shape s(t.shape().begin(), t.shape().begin() + d);
   s.push_back(Prod(t.shape(), d, t.shape().size()));
   return t.reshape(s);
@@ -264,7 +257,7 @@ Tensor Stack(const std::vector<Tensor>& tensors, int64_t dim) {
                        ShapeToString(tensors[0].shape()));
     }
   }
-  const int64_t d = NormDim(dim, tensors[0].dim() + 1, "Stack");
+  const int64_t d = NormalizeDim(dim, tensors[0].dim() + 1, "Stack");
   std::vector<Tensor> parts;
   parts.reserve(tensors.size());
   for (const Tensor& t : tensors) parts.push_back(Unsqueeze(t, d));
@@ -273,7 +266,7 @@ Tensor Stack(const std::vector<Tensor>& tensors, int64_t dim) {
 
 std::vector<Tensor> Split(const Tensor& t, const std::vector<int64_t>& sizes, int64_t dim) {
   if (!t.defined()) internal::ThrowUndefinedArg("Split", "tensor");
-  const int64_t d = NormDim(dim, t.dim(), "Split");
+  const int64_t d = NormalizeDim(dim, t.dim(), "Split");
   int64_t total = 0;
   for (int64_t s : sizes) {
     if (s < 0) throw ValueError("Split: negative size " + std::to_string(s));
