@@ -28,8 +28,7 @@ using detail::MaxAbsDiff;
 
 CheckpointAdjointNode::CheckpointAdjointNode(solvers::DynamicsFn f,
                                              const solvers::ButcherTableau& tableau,
-                                             std::vector<Tensor> params,
-                                             std::vector<double> times,
+                                             std::vector<Tensor> params, std::vector<double> times,
                                              std::unique_ptr<StepStore> store, Tensor z_last,
                                              std::vector<int64_t> output_index,
                                              std::shared_ptr<SolveStats> stats)
@@ -152,8 +151,9 @@ std::vector<Tensor> CheckpointAdjointNode::Backward(const std::vector<Tensor>& g
     if (!solvers::AllFinite(lambda)) {
       throw RuntimeError(absl::StrCat(
           "CheckpointAdjointBackward: the adjoint dL/dz became non-finite (NaN or inf) while "
-          "back-propagating through step ", i, " of ", n_steps, " from t = ", t0, " to t = ",
-          times_[i], "; check f's derivatives and the loss (no parameter gradient was written)"));
+          "back-propagating through step ",
+          i, " of ", n_steps, " from t = ", t0, " to t = ", times_[i],
+          "; check f's derivatives and the loss (no parameter gradient was written)"));
     }
   }
   while (k >= 0 && output_index_[k] == 0) lambda = AddOutputGrad(lambda, g[k--]);

@@ -85,8 +85,7 @@ class CheckpointAdjointNode final : public Node {
 // Expects validated options (Odeint validates).
 absl::StatusOr<OdeintResult> OdeintAca(const solvers::DynamicsFn& f,
                                        const std::vector<Tensor>& params, const Tensor& z0,
-                                       const std::vector<double>& ts,
-                                       const OdeintOptions& options);
+                                       const std::vector<double>& ts, const OdeintOptions& options);
 
 }  // namespace aca
 }  // namespace acaode

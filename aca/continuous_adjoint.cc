@@ -24,8 +24,7 @@ using detail::AllZero;
 ContinuousAdjointNode::ContinuousAdjointNode(solvers::DynamicsFn f, std::vector<Tensor> params,
                                              std::vector<double> ts, Tensor ys,
                                              solvers::IntegrateOptions backward_options,
-                                             AdjointNorm norm,
-                                             std::shared_ptr<SolveStats> stats)
+                                             AdjointNorm norm, std::shared_ptr<SolveStats> stats)
     : f_(std::move(f)),
       params_(std::move(params)),
       ts_(std::move(ts)),
@@ -119,8 +118,8 @@ std::vector<Tensor> ContinuousAdjointNode::Backward(const std::vector<Tensor>& g
     if (!sol.ok()) {
       throw RuntimeError(absl::StrCat(
           "ContinuousAdjointBackward: the backward solve of the augmented system [z, a, "
-          "g_theta] from t = ", ts_[k], " to t = ", ts_[k - 1], " failed: ",
-          sol.status().message(),
+          "g_theta] from t = ",
+          ts_[k], " to t = ", ts_[k - 1], " failed: ", sol.status().message(),
           " (set OdeintOptions.adjoint to change its solver; no parameter gradient was "
           "written)"));
     }
@@ -152,8 +151,8 @@ std::vector<Tensor> ContinuousAdjointNode::Backward(const std::vector<Tensor>& g
 }
 
 absl::StatusOr<OdeintResult> OdeintAdjoint(const solvers::DynamicsFn& f,
-                                           const std::vector<Tensor>& params,
-                                           const Tensor& z0, const std::vector<double>& ts,
+                                           const std::vector<Tensor>& params, const Tensor& z0,
+                                           const std::vector<double>& ts,
                                            const OdeintOptions& options) {
   OdeintResult result;
   result.stats = std::make_shared<SolveStats>();
@@ -174,9 +173,9 @@ absl::StatusOr<OdeintResult> OdeintAdjoint(const solvers::DynamicsFn& f,
     result.ys = sol.ys;
     return result;
   }
-  auto node = std::make_shared<ContinuousAdjointNode>(
-      f, params, ts, sol.ys.detach(), AdjointIntegrateOptions(options), options.adjoint.norm,
-      result.stats);
+  auto node = std::make_shared<ContinuousAdjointNode>(f, params, ts, sol.ys.detach(),
+                                                      AdjointIntegrateOptions(options),
+                                                      options.adjoint.norm, result.stats);
   result.ys = ApplyFunction(node, inputs, {sol.ys})[0];
   return result;
 }

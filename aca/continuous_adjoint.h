@@ -43,9 +43,8 @@ namespace aca {
 class ContinuousAdjointNode final : public Node {
  public:
   // ys: the forward outputs (detached), [ts.size(), *z0.shape()].
-  ContinuousAdjointNode(solvers::DynamicsFn f, std::vector<Tensor> params,
-                        std::vector<double> ts, Tensor ys,
-                        solvers::IntegrateOptions backward_options, AdjointNorm norm,
+  ContinuousAdjointNode(solvers::DynamicsFn f, std::vector<Tensor> params, std::vector<double> ts,
+                        Tensor ys, solvers::IntegrateOptions backward_options, AdjointNorm norm,
                         std::shared_ptr<SolveStats> stats);
 
   std::vector<Tensor> Backward(const std::vector<Tensor>& grad_outputs) override;
@@ -65,8 +64,8 @@ class ContinuousAdjointNode final : public Node {
 // The continuous adjoint: untaped forward, ys connected through a ContinuousAdjointNode.
 // Expects validated options.
 absl::StatusOr<OdeintResult> OdeintAdjoint(const solvers::DynamicsFn& f,
-                                           const std::vector<Tensor>& params,
-                                           const Tensor& z0, const std::vector<double>& ts,
+                                           const std::vector<Tensor>& params, const Tensor& z0,
+                                           const std::vector<double>& ts,
                                            const OdeintOptions& options);
 
 }  // namespace aca

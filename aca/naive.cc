@@ -84,9 +84,9 @@ absl::Status SolveTaped(const solvers::DynamicsFn& f, const Tensor& z0,
       }
       if (stats->accepted_steps + stats->rejected_steps >= options.max_steps) {
         return absl::ResourceExhaustedError(absl::StrCat(
-            "max_steps = ", options.max_steps, " reached at t = ", t, " before t = ", target,
-            " (", stats->accepted_steps, " accepted and ", stats->rejected_steps,
-            " rejected steps with ", tab.name,
+            "max_steps = ", options.max_steps, " reached at t = ", t, " before t = ", target, " (",
+            stats->accepted_steps, " accepted and ", stats->rejected_steps, " rejected steps with ",
+            tab.name,
             ", naive method); increase max_steps, loosen rtol/atol, or check whether the "
             "problem is stiff"));
       }
@@ -99,11 +99,11 @@ absl::Status SolveTaped(const solvers::DynamicsFn& f, const Tensor& z0,
               ": every trial step from there, down to |h| = ", h_abs,
               ", produced NaN or inf; check f for overflow or a singularity near this time"));
         }
-        return absl::FailedPreconditionError(absl::StrCat(
-            "step size underflow at t = ", t, ": |h| = ", h_abs, " is below max(dt_min = ",
-            options.dt_min, ", 10 ulp(t) = ", ulp_step, ") (", tab.name, ", rtol = ",
-            options.rtol, ", atol = ", options.atol,
-            "); loosen rtol/atol or lower dt_min; the problem may be stiff here"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("step size underflow at t = ", t, ": |h| = ", h_abs,
+                         " is below max(dt_min = ", options.dt_min, ", 10 ulp(t) = ", ulp_step,
+                         ") (", tab.name, ", rtol = ", options.rtol, ", atol = ", options.atol,
+                         "); loosen rtol/atol or lower dt_min; the problem may be stiff here"));
       }
       const double remaining = std::abs(target - t);
       const bool clipped = h_abs >= remaining;
@@ -175,9 +175,9 @@ absl::StatusOr<OdeintResult> OdeintNaive(const solvers::DynamicsFn& f,
     ys = sol.ys;
   } else {
     if (!solvers::AllFinite(z0)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "z0 contains a non-finite value (NaN or inf) at t = ", ts.front(),
-          ": pass a finite state"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("z0 contains a non-finite value (NaN or inf) at t = ", ts.front(),
+                       ": pass a finite state"));
     }
     std::vector<Tensor> outs;
     RETURN_IF_ERROR(SolveTaped(f, z0, ts, options, &outs, &result.accepted_times, &stats));

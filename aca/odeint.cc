@@ -28,9 +28,9 @@ absl::StatusOr<OdeintResult> Odeint(const DynamicsFn& f, const std::vector<Tenso
       return absl::InvalidArgumentError(absl::StrCat("Odeint: params[", j, "] is undefined"));
     }
     if (params[j].dtype() != z0.dtype()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Odeint: params[", j, "] has dtype ", DTypeName(params[j].dtype()),
-          " but z0 has dtype ", DTypeName(z0.dtype()), "; they must match"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("Odeint: params[", j, "] has dtype ", DTypeName(params[j].dtype()),
+                       " but z0 has dtype ", DTypeName(z0.dtype()), "; they must match"));
     }
   }
   switch (options.gradient) {

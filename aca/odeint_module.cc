@@ -8,8 +8,7 @@ namespace acaode {
 namespace aca {
 
 absl::StatusOr<OdeintResult> Odeint(std::shared_ptr<nn::OdeModule> func, const Tensor& z0,
-                                    const std::vector<double>& ts,
-                                    const OdeintOptions& options) {
+                                    const std::vector<double>& ts, const OdeintOptions& options) {
   if (!func) return absl::InvalidArgumentError("Odeint: func (an nn::OdeModule) is null");
   const std::vector<Tensor> params = func->Parameters();
   // The lambda owns a reference to the module: the gradient node keeps it alive.

@@ -18,13 +18,12 @@ absl::Status Invalid(const std::string& field, double value, const std::string& 
 }
 
 // The named method exists and, unless a fixed grid is used, has an error estimate.
-absl::Status CheckMethod(const std::string& field, const std::string& name,
-                         bool fixed_grid) {
+absl::Status CheckMethod(const std::string& field, const std::string& name, bool fixed_grid) {
   absl::StatusOr<const solvers::ButcherTableau*> tableau = solvers::FindTableau(name);
   if (!tableau.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("OdeintOptions.", field, " = \"", name,
-                                                   "\": unknown method; valid: ",
-                                                   solvers::ValidMethodNames()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("OdeintOptions.", field, " = \"", name,
+                     "\": unknown method; valid: ", solvers::ValidMethodNames()));
   }
   if (!fixed_grid && !(*tableau)->embedded()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -75,8 +74,7 @@ absl::Status OdeintOptions::Validate() const {
         ": the reversible ALF solver (method \"alf\") goes with gradient kMali (\"mali\") "
         "and only with it"));
   }
-  absl::Status method_status =
-      mali ? absl::OkStatus() : CheckMethod("method", method, fixed_grid);
+  absl::Status method_status = mali ? absl::OkStatus() : CheckMethod("method", method, fixed_grid);
   if (!method_status.ok()) return method_status;
   if (!std::isfinite(mali_damping) || mali_damping < 0 || mali_damping >= 1) {
     return Invalid("mali_damping", mali_damping, "in [0, 1) (0 = undamped ALF)");
@@ -95,8 +93,7 @@ absl::Status OdeintOptions::Validate() const {
   }
   if (!std::isfinite(rtol) || rtol < 0) return Invalid("rtol", rtol, "finite and >= 0");
   if (!std::isfinite(atol) || atol < 0) return Invalid("atol", atol, "finite and >= 0");
-  if (!fixed_grid && rtol == 0 && atol == 0 && !rtol_tensor.defined() &&
-      !atol_tensor.defined()) {
+  if (!fixed_grid && rtol == 0 && atol == 0 && !rtol_tensor.defined() && !atol_tensor.defined()) {
     return Invalid("atol", atol, "> 0 when rtol is 0 (adaptive stepping needs a tolerance)");
   }
   if (rtol_tensor.defined() || atol_tensor.defined()) {

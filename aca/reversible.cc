@@ -56,9 +56,9 @@ class AlfSolver {
   absl::StatusOr<ForwardResult> Solve(const Tensor& z0, const std::vector<double>& ts) {
     RETURN_IF_ERROR(tol_.Validate(z0));
     if (!solvers::AllFinite(z0)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "z0 contains a non-finite value (NaN or inf) at t = ", ts.front(),
-          ": pass a finite state"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("z0 contains a non-finite value (NaN or inf) at t = ", ts.front(),
+                       ": pass a finite state"));
     }
     t0_ = ts.front();
     direction_ = ts.back() >= ts.front() ? 1.0 : -1.0;
@@ -73,16 +73,15 @@ class AlfSolver {
                        DTypeName(z0.dtype()), " (the ALF velocity v0 = f(t0, z0))"));
     }
     if (!solvers::AllFinite(s_.v)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "non-finite derivative: f(t, z0) contains NaN or inf at t = ", t0_,
-          " (the initial state); check f and z0"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("non-finite derivative: f(t, z0) contains NaN or inf at t = ", t0_,
+                       " (the initial state); check f and z0"));
     }
     if (options_.step_size <= 0 && ts.size() > 1) {
-      h_abs_ = options_.first_step > 0
-                   ? std::min(options_.first_step, options_.dt_max)
-                   : solvers::SelectInitialStep(f_, t0_, z0, s_.v, ts.back(),
-                                                kAlfErrorEstimatorOrder, tol_, options_.dt_max,
-                                                &stats_->forward_f_evals);
+      h_abs_ = options_.first_step > 0 ? std::min(options_.first_step, options_.dt_max)
+                                       : solvers::SelectInitialStep(
+                                             f_, t0_, z0, s_.v, ts.back(), kAlfErrorEstimatorOrder,
+                                             tol_, options_.dt_max, &stats_->forward_f_evals);
     }
     out.rows.push_back(z0);
     out.times.push_back(t0_);
@@ -130,11 +129,11 @@ class AlfSolver {
     }
     solvers::AlfState next = Trial(t_new);
     if (!solvers::AllFinite(next.z) || !solvers::AllFinite(next.v)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "non-finite state (NaN or inf) at t = ", t_new, " after a fixed ALF step of h = ",
-          t_new - s_.t, " from t = ", s_.t,
-          "; reduce step_size, set mali_damping (undamped ALF is unstable on decaying "
-          "dynamics), or check f for overflow"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("non-finite state (NaN or inf) at t = ", t_new,
+                       " after a fixed ALF step of h = ", t_new - s_.t, " from t = ", s_.t,
+                       "; reduce step_size, set mali_damping (undamped ALF is unstable on decaying "
+                       "dynamics), or check f for overflow"));
     }
     if (on_grid) ++grid_index_;
     s_ = std::move(next);
@@ -148,8 +147,8 @@ class AlfSolver {
     while (true) {
       if (stats_->accepted_steps + stats_->rejected_steps >= options_.max_steps) {
         return absl::ResourceExhaustedError(absl::StrCat(
-            "max_steps = ", options_.max_steps, " reached at t = ", s_.t, " before t = ",
-            t_stop, " (", stats_->accepted_steps, " accepted and ", stats_->rejected_steps,
+            "max_steps = ", options_.max_steps, " reached at t = ", s_.t, " before t = ", t_stop,
+            " (", stats_->accepted_steps, " accepted and ", stats_->rejected_steps,
             " rejected ALF steps, last |h| = ", h_abs,
             "); increase max_steps, loosen rtol/atol, or set mali_damping if the dynamics "
             "decay (undamped ALF is unstable there)"));
@@ -162,12 +161,12 @@ class AlfSolver {
               ": every ALF trial step from there, down to |h| = ", h_abs,
               ", produced NaN or inf; check f for overflow or a singularity near this time"));
         }
-        return absl::FailedPreconditionError(absl::StrCat(
-            "step size underflow at t = ", s_.t, ": |h| = ", h_abs, " is below max(dt_min = ",
-            options_.dt_min, ", 10 ulp(t) = ", ulp_step, ") (ALF, rtol = ", tol_.rtol,
-            ", atol = ", tol_.atol,
-            "); loosen rtol/atol or lower dt_min; undamped ALF cannot follow decaying "
-            "dynamics (set mali_damping)"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("step size underflow at t = ", s_.t, ": |h| = ", h_abs,
+                         " is below max(dt_min = ", options_.dt_min, ", 10 ulp(t) = ", ulp_step,
+                         ") (ALF, rtol = ", tol_.rtol, ", atol = ", tol_.atol,
+                         "); loosen rtol/atol or lower dt_min; undamped ALF cannot follow decaying "
+                         "dynamics (set mali_damping)"));
       }
       const double remaining = std::abs(t_stop - s_.t);
       const bool clipped = h_abs >= remaining;
@@ -217,9 +216,8 @@ solvers::AlfOptions MaliAlfOptions(const OdeintOptions& options) {
 }
 
 ReversibleAdjointNode::ReversibleAdjointNode(solvers::DynamicsFn f, solvers::AlfOptions alf,
-                                             std::vector<Tensor> params,
-                                             std::vector<double> times, Tensor z0,
-                                             solvers::AlfState end,
+                                             std::vector<Tensor> params, std::vector<double> times,
+                                             Tensor z0, solvers::AlfState end,
                                              std::vector<int64_t> output_index,
                                              std::shared_ptr<SolveStats> stats)
     : f_(std::move(f)),
@@ -308,8 +306,8 @@ std::vector<Tensor> ReversibleAdjointNode::Backward(const std::vector<Tensor>& g
     if (!solvers::AllFinite(lambda_z) || !solvers::AllFinite(lambda_v)) {
       throw RuntimeError(absl::StrCat(
           "ReversibleAdjointBackward: the adjoint (dL/dz, dL/dv) became non-finite (NaN or "
-          "inf) while replaying ALF step ", i, " of ", n_steps, " from t = ", t_prev,
-          " to t = ", times_[i],
+          "inf) while replaying ALF step ",
+          i, " of ", n_steps, " from t = ", t_prev, " to t = ", times_[i],
           "; check f's derivatives, the loss, and the step's stability (mali_damping) (no "
           "parameter gradient was written)"));
     }
@@ -348,8 +346,10 @@ std::vector<Tensor> ReversibleAdjointNode::Backward(const std::vector<Tensor>& g
   stats_->adjoint_reconstructed_z0 = cur.z;
   if (!(miss <= kMaxReconstructionError * scale)) {
     throw RuntimeError(absl::StrCat(
-        "ReversibleAdjointBackward: inverting the ", n_steps, " ALF steps recovered z0 with "
-        "max |error| = ", miss, " (allowed ", kMaxReconstructionError * scale,
+        "ReversibleAdjointBackward: inverting the ", n_steps,
+        " ALF steps recovered z0 with "
+        "max |error| = ",
+        miss, " (allowed ", kMaxReconstructionError * scale,
         "): the inversion amplifies round-off (by 1/|1 - 2 eta| = ",
         1.0 / std::abs(1.0 - 2.0 * alf_.eta),
         " per step when damped); lower mali_damping, take fewer steps, or use gradient "
@@ -396,8 +396,8 @@ absl::StatusOr<OdeintResult> OdeintMali(const solvers::DynamicsFn& f,
     return result;
   }
   auto node = std::make_shared<ReversibleAdjointNode>(
-      f, MaliAlfOptions(options), params, std::move(fwd.times), z0.detach(),
-      std::move(fwd.end), std::move(fwd.output_index), result.stats);
+      f, MaliAlfOptions(options), params, std::move(fwd.times), z0.detach(), std::move(fwd.end),
+      std::move(fwd.output_index), result.stats);
   result.ys = ApplyFunction(node, inputs, {ys})[0];
   return result;
 }

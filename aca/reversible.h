@@ -98,10 +98,9 @@ class ReversibleAdjointNode final : public Node {
  public:
   // times: t_0..t_N; z0: the input z_0; end: (t_N, z_N, v_N); output_index[k]: the i with
   // t_i = ts[k]; params: the tensors the node's inputs 1.. are (input 0 is z0).
-  ReversibleAdjointNode(solvers::DynamicsFn f, solvers::AlfOptions alf,
-                        std::vector<Tensor> params, std::vector<double> times, Tensor z0,
-                        solvers::AlfState end, std::vector<int64_t> output_index,
-                        std::shared_ptr<SolveStats> stats);
+  ReversibleAdjointNode(solvers::DynamicsFn f, solvers::AlfOptions alf, std::vector<Tensor> params,
+                        std::vector<double> times, Tensor z0, solvers::AlfState end,
+                        std::vector<int64_t> output_index, std::shared_ptr<SolveStats> stats);
 
   // grad_outputs[0]: dL/dys, shape [ts.size(), *z0.shape()]. Returns {dL/dz0, dL/dθ_j...}.
   std::vector<Tensor> Backward(const std::vector<Tensor>& grad_outputs) override;

@@ -21,8 +21,7 @@ std::ostream& operator<<(std::ostream& os, const SolveStats& s) {
        << ", retained_steps=" << s.retained_steps << ", replayed_steps=" << s.replayed_steps
        << ", recomputed_steps=" << s.recomputed_steps;
   }
-  os
-     << ", backward_done=" << (s.backward_done ? "true" : "false") << "}";
+  os << ", backward_done=" << (s.backward_done ? "true" : "false") << "}";
   return os;
 }
 

@@ -104,7 +104,7 @@ class StepStore {
   int64_t slots_ = 0;
   int64_t stride_ = 1;
   int64_t steps_ = 0;
-  std::map<int64_t, Tensor> states_;  // index → z_index; always holds 0
+  std::map<int64_t, Tensor> states_;   // index → z_index; always holds 0
   std::map<int64_t, StepTape> tapes_;  // index → tape of that step
   size_t held_ = 0;
   size_t peak_ = 0;

@@ -165,7 +165,8 @@ void RegisterDeviceKernels(const DeviceKernels* kernels) { registered_device_ker
 
 const DeviceKernels& GetDeviceKernels(const char* what) {
   if (registered_device_kernels == nullptr) {
-    throw RuntimeError(std::string(what) + ": no kernels for device cuda (this build has no CUDA "
+    throw RuntimeError(std::string(what) +
+                       ": no kernels for device cuda (this build has no CUDA "
                        "backend)");
   }
   return *registered_device_kernels;

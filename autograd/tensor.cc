@@ -200,13 +200,14 @@ Tensor Tensor::to(DType dtype) const {
   Tensor out = Empty(shape(), dtype, device());
   if (device() != Device::kCpu) {
     GetDeviceKernels("Tensor::to").cast(this->dtype(), dtype, numel(), raw_data(), out.raw_data());
-  } else DispatchFloat(this->dtype(), [&](auto src_tag) {
-    using S = decltype(src_tag);
-    DispatchFloat(dtype, [&](auto dst_tag) {
-      using D = decltype(dst_tag);
-      cpu::CastCopy(data<S>(), out.data<D>(), numel());
+  } else
+    DispatchFloat(this->dtype(), [&](auto src_tag) {
+      using S = decltype(src_tag);
+      DispatchFloat(dtype, [&](auto dst_tag) {
+        using D = decltype(dst_tag);
+        cpu::CastCopy(data<S>(), out.data<D>(), numel());
+      });
     });
-  });
   // d cast(x) = cast back(dx)
   if (NeedsGrad(*this)) {
     Record("ToBackward", {*this}, {out},

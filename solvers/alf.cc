@@ -16,9 +16,8 @@ absl::Status AlfOptions::Validate() const {
         absl::StrCat("alf.eta = ", eta, " is invalid: need 0 < eta <= 1"));
   }
   if (std::abs(eta - 0.5) <= 1e-6) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("alf.eta = ", eta,
-                     " is invalid: at eta = 1/2 the ALF step forgets v and has no inverse"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "alf.eta = ", eta, " is invalid: at eta = 1/2 the ALF step forgets v and has no inverse"));
   }
   return absl::OkStatus();
 }
@@ -37,8 +36,7 @@ AlfState AlfStep(const DynamicsFn& f, const AlfState& s, double h, const AlfOpti
   return out;
 }
 
-AlfState AlfInverse(const DynamicsFn& f, const AlfState& s, double h,
-                    const AlfOptions& options) {
+AlfState AlfInverse(const DynamicsFn& f, const AlfState& s, double h, const AlfOptions& options) {
   const double eta = options.eta;
   const double s1 = s.t - h / 2;
   const Tensor k1 = LinearCombination(s.z, {-h / 2}, {s.v});  // z' − v' h/2

@@ -39,8 +39,7 @@ constexpr std::pair<const char*, const char*> kAliases[] = {
 
 const std::vector<const ButcherTableau*>& AllTableaux() {
   static const std::vector<const ButcherTableau*> kAll = {
-      &kEuler, &kMidpoint, &kHeun,  &kRk4,   &kHeunEuler,
-      &kBosh3, &kDopri5,   &kTsit5, &kDopri8,
+      &kEuler, &kMidpoint, &kHeun, &kRk4, &kHeunEuler, &kBosh3, &kDopri5, &kTsit5, &kDopri8,
   };
   return kAll;
 }
@@ -77,8 +76,7 @@ absl::StatusOr<const ButcherTableau*> FindTableau(std::string_view name) {
   }
   return absl::InvalidArgumentError(absl::StrCat("method: unknown method \"",
                                                  absl::string_view(name.data(), name.size()),
-                                                 "\"; valid methods are ",
-                                                 ValidMethodNames()));
+                                                 "\"; valid methods are ", ValidMethodNames()));
 }
 
 }  // namespace solvers

@@ -15,12 +15,12 @@ absl::Status ControllerOptions::Validate() const {
         absl::StrCat("controller.safety = ", safety, " is invalid: need 0 < safety <= 1"));
   }
   if (!(std::isfinite(min_factor) && min_factor > 0 && min_factor <= 1)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "controller.min_factor = ", min_factor, " is invalid: need 0 < min_factor <= 1"));
+    return absl::InvalidArgumentError(absl::StrCat("controller.min_factor = ", min_factor,
+                                                   " is invalid: need 0 < min_factor <= 1"));
   }
   if (!(std::isfinite(max_factor) && max_factor >= 1)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "controller.max_factor = ", max_factor, " is invalid: need finite max_factor >= 1"));
+    return absl::InvalidArgumentError(absl::StrCat("controller.max_factor = ", max_factor,
+                                                   " is invalid: need finite max_factor >= 1"));
   }
   if (!(pi_beta >= 0 && pi_beta < 0.2)) {
     return absl::InvalidArgumentError(
@@ -29,8 +29,7 @@ absl::Status ControllerOptions::Validate() const {
   return absl::OkStatus();
 }
 
-StepSizeController::StepSizeController(const ControllerOptions& options,
-                                       int error_estimator_order)
+StepSizeController::StepSizeController(const ControllerOptions& options, int error_estimator_order)
     : options_(options), exponent_(1.0 / (std::max(error_estimator_order, 1) + 1)) {}
 
 void StepSizeController::Reset() {

@@ -71,7 +71,7 @@ class StepSizeController {
 
  private:
   ControllerOptions options_;
-  double exponent_;       // 1/(q+1)
+  double exponent_;        // 1/(q+1)
   bool rejected_ = false;  // the current step already had a rejected trial
   double previous_error_ = 1e-4;
 };

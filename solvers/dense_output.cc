@@ -15,13 +15,10 @@ namespace {
 
 // Shampine's dense output for dopri5: w_i(θ) = Σ_j P[i][j] θ^(j+1) (rows: stages 1..7).
 constexpr double kDopri5P[7][4] = {
-    {1.0, -8048581381.0 / 2820520608, 8663915743.0 / 2820520608,
-     -12715105075.0 / 11282082432},
+    {1.0, -8048581381.0 / 2820520608, 8663915743.0 / 2820520608, -12715105075.0 / 11282082432},
     {0.0, 0.0, 0.0, 0.0},
-    {0.0, 131558114200.0 / 32700410799, -68118460800.0 / 10900136933,
-     87487479700.0 / 32700410799},
-    {0.0, -1754552775.0 / 470086768, 14199869525.0 / 1410260304,
-     -10690763975.0 / 1880347072},
+    {0.0, 131558114200.0 / 32700410799, -68118460800.0 / 10900136933, 87487479700.0 / 32700410799},
+    {0.0, -1754552775.0 / 470086768, 14199869525.0 / 1410260304, -10690763975.0 / 1880347072},
     {0.0, 127303824393.0 / 49829197408, -318862633887.0 / 49829197408,
      701980252875.0 / 199316789632},
     {0.0, -282668133.0 / 205662961, 2019193451.0 / 616988883, -1453857185.0 / 822651844},
@@ -66,8 +63,10 @@ InterpolantKind InterpolantFor(const ButcherTableau& tableau) {
 void Dop853ExtendStages(const DynamicsFn& f, double t0, double t1, const Tensor& z0,
                         const Tensor& f_end, std::vector<Tensor>* k) {
   if (k->size() != 12) {
-    throw ValueError(absl::StrCat("Dop853ExtendStages: expected the 12 stages of a dopri8 "
-                                  "step, got ", k->size()));
+    throw ValueError(
+        absl::StrCat("Dop853ExtendStages: expected the 12 stages of a dopri8 "
+                     "step, got ",
+                     k->size()));
   }
   const double h = t1 - t0;
   k->push_back(f_end);
@@ -121,7 +120,7 @@ Tensor InterpolateSegment(InterpolantKind kind, const DenseSegment& s, double t)
       // z0 + x(F0 + (1−x)(F1 + x(F2 + (1−x)(F3 + x(F4 + (1−x)(F5 + x F6)))))) with
       // F0 = Δz, F1 = h k1 − Δz, F2 = 2Δz − h(k1 + f_end), F(3+j) = h Σ_i D[j][i] k_i.
       const double y = 1 - x;
-      const double w[7] = {x,          x * y,          x2 * y,         x2 * y * y,
+      const double w[7] = {x,          x * y,          x2 * y,        x2 * y * y,
                            x3 * y * y, x3 * y * y * y, x4 * y * y * y};
       const double c_dz = w[0] - w[1] + 2 * w[2];  // weight of Δz = z1 − z0
       std::vector<double> coeffs = {-c_dz, c_dz};
@@ -160,15 +159,13 @@ absl::StatusOr<Tensor> DenseOutput::Evaluate(double t) const {
   const double b = segments_.back().t1;
   const double dir = b >= a ? 1.0 : -1.0;
   if (!(dir * (t - a) >= 0 && dir * (b - t) >= 0)) {
-    return absl::OutOfRangeError(absl::StrCat("dense output: t = ", t,
-                                              " is outside the integrated interval [", a,
-                                              ", ", b, "]"));
+    return absl::OutOfRangeError(absl::StrCat(
+        "dense output: t = ", t, " is outside the integrated interval [", a, ", ", b, "]"));
   }
   // First segment whose end is at or beyond t (in the direction of integration).
-  auto it = std::lower_bound(segments_.begin(), segments_.end(), t,
-                             [dir](const DenseSegment& s, double value) {
-                               return dir * (s.t1 - value) < 0;
-                             });
+  auto it = std::lower_bound(
+      segments_.begin(), segments_.end(), t,
+      [dir](const DenseSegment& s, double value) { return dir * (s.t1 - value) < 0; });
   if (it == segments_.end()) --it;
   // Step end points are returned exactly (the interpolant reproduces them only to
   // round-off).

@@ -66,8 +66,8 @@ double NormImpl(const T* e, const T* e2, const T* z, const T* zn, int64_t n,
                 const TolAccessor& rtol, const TolAccessor& atol) {
   double s5 = 0, s3 = 0;
   for (int64_t i = 0; i < n; ++i) {
-    const double mag = zn ? std::max(std::abs(double(z[i])), std::abs(double(zn[i])))
-                          : std::abs(double(z[i]));
+    const double mag =
+        zn ? std::max(std::abs(double(z[i])), std::abs(double(zn[i]))) : std::abs(double(z[i]));
     const double scale = atol(i) + rtol(i) * mag;
     const double r = double(e[i]) / scale;
     s5 += r * r;
@@ -104,9 +104,8 @@ double BlockNorm(const Tensor& e, const Tensor& e2, const Tensor& z, const Tenso
     any = any || b.counted;
   }
   if (total != z.numel() || !any) {
-    throw ValueError(absl::StrCat("ErrorNorm: the blocks cover ", total,
-                                  " elements of a state of ", z.numel(),
-                                  any ? "" : ", and none of them counts"));
+    throw ValueError(absl::StrCat("ErrorNorm: the blocks cover ", total, " elements of a state of ",
+                                  z.numel(), any ? "" : ", and none of them counts"));
   }
   double worst = 0;
   int64_t offset = 0;
@@ -114,17 +113,15 @@ double BlockNorm(const Tensor& e, const Tensor& e2, const Tensor& z, const Tenso
     if (b.counted && b.size > 0) {
       double v;
       if (z.dtype() == DType::kFloat64) {
-        v = NormImpl<double>(e.data<double>() + offset,
-                             e2.defined() ? e2.data<double>() + offset : nullptr,
-                             z.data<double>() + offset,
-                             zn.defined() ? zn.data<double>() + offset : nullptr, b.size, rtol,
-                             atol);
+        v = NormImpl<double>(
+            e.data<double>() + offset, e2.defined() ? e2.data<double>() + offset : nullptr,
+            z.data<double>() + offset, zn.defined() ? zn.data<double>() + offset : nullptr, b.size,
+            rtol, atol);
       } else {
         v = NormImpl<float>(e.data<float>() + offset,
                             e2.defined() ? e2.data<float>() + offset : nullptr,
                             z.data<float>() + offset,
-                            zn.defined() ? zn.data<float>() + offset : nullptr, b.size, rtol,
-                            atol);
+                            zn.defined() ? zn.data<float>() + offset : nullptr, b.size, rtol, atol);
       }
       if (!(v <= worst)) worst = v;  // NaN propagates
     }
@@ -138,8 +135,8 @@ double Dispatch(const Tensor& e, const Tensor& e2, const Tensor& z, const Tensor
   if (z.defined() && z.device() != Device::kCpu) {
     // GPU state: one scalar comes back per step attempt where the tensor
     // form applies; otherwise the operands are copied to the host.
-    if (zn.defined() && !e2.defined() && !tol.rtol_tensor.defined() &&
-        !tol.atol_tensor.defined() && tol.blocks.empty()) {
+    if (zn.defined() && !e2.defined() && !tol.rtol_tensor.defined() && !tol.atol_tensor.defined() &&
+        tol.blocks.empty()) {
       return ErrorNormTensor(e, e2, z, zn, tol).item();
     }
     auto host = [](const Tensor& t) { return t.defined() ? t.to(Device::kCpu) : t; };
@@ -155,12 +152,11 @@ double Dispatch(const Tensor& e, const Tensor& e2, const Tensor& z, const Tensor
   if (!tol.blocks.empty()) return BlockNorm(e, e2, z, zn, tol, rtol, atol);
   if (z.dtype() == DType::kFloat64) {
     return NormImpl<double>(e.data<double>(), e2.defined() ? e2.data<double>() : nullptr,
-                            z.data<double>(), zn.defined() ? zn.data<double>() : nullptr, n,
-                            rtol, atol);
+                            z.data<double>(), zn.defined() ? zn.data<double>() : nullptr, n, rtol,
+                            atol);
   }
   return NormImpl<float>(e.data<float>(), e2.defined() ? e2.data<float>() : nullptr,
-                         z.data<float>(), zn.defined() ? zn.data<float>() : nullptr, n, rtol,
-                         atol);
+                         z.data<float>(), zn.defined() ? zn.data<float>() : nullptr, n, rtol, atol);
 }
 
 }  // namespace
@@ -188,8 +184,8 @@ absl::Status Tolerances::Validate(const Tensor& z) const {
     }
     for (double v : ToVector(item.t)) {
       if (bad(v)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            item.name, " contains ", v, ": every tolerance must be finite and >= 0"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(item.name, " contains ", v, ": every tolerance must be finite and >= 0"));
       }
     }
   }
@@ -205,8 +201,8 @@ absl::Status Tolerances::Validate(const Tensor& z) const {
     }
     if (!any) return absl::InvalidArgumentError("no norm block counts: the norm would be 0");
     if (z.defined() && total != z.numel()) {
-      return absl::InvalidArgumentError(absl::StrCat("the norm blocks cover ", total,
-                                                     " elements of a state of ", z.numel()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("the norm blocks cover ", total, " elements of a state of ", z.numel()));
     }
     if (rtol_tensor.defined() || atol_tensor.defined()) {
       return absl::InvalidArgumentError("norm blocks take scalar tolerances only");

@@ -34,8 +34,8 @@ Tensor ExplicitRk::Combine(const Tensor& base, const double* w, double scale,
   return terms_.empty() ? first : LinearCombination(first, coeffs_, terms_);
 }
 
-void ExplicitRk::Step(const DynamicsFn& f, double t, const Tensor& z, double h,
-                      const Tensor& k1, RkStep* out, bool compute_error) {
+void ExplicitRk::Step(const DynamicsFn& f, double t, const Tensor& z, double h, const Tensor& k1,
+                      RkStep* out, bool compute_error) {
   StepImpl(f, t, t + h, z, h, k1, out, compute_error);
 }
 
@@ -44,8 +44,8 @@ void ExplicitRk::StepTo(const DynamicsFn& f, double t0, double t1, const Tensor&
   StepImpl(f, t0, t1, z, t1 - t0, k1, out, compute_error);
 }
 
-void ExplicitRk::StepImpl(const DynamicsFn& f, double t, double t_end, const Tensor& z,
-                          double h, const Tensor& k1, RkStep* out, bool compute_error) {
+void ExplicitRk::StepImpl(const DynamicsFn& f, double t, double t_end, const Tensor& z, double h,
+                          const Tensor& k1, RkStep* out, bool compute_error) {
   const ButcherTableau& tab = *tableau_;
   const int s = tab.stages;
   const bool fsal = tab.fsal();

@@ -69,8 +69,8 @@ class ExplicitRk {
   // Tensor to have it evaluated. With `compute_error` false the error tensors are left
   // undefined (fixed-grid runs skip that work). The error of this (double h) form is
   // never recorded on the tape: it only steers the step size, which is a plain double.
-  void Step(const DynamicsFn& f, double t, const Tensor& z, double h, const Tensor& k1,
-            RkStep* out, bool compute_error = true);
+  void Step(const DynamicsFn& f, double t, const Tensor& z, double h, const Tensor& k1, RkStep* out,
+            bool compute_error = true);
 
   // The step from t0 to t1 (h = t1 − t0), with the stages at c_i = 1 evaluated at exactly
   // t1. See Note [Step end time]: drivers that store accepted times (Stepper, ACA's

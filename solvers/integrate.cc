@@ -22,8 +22,7 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 absl::Status Invalid(absl::string_view field, double value, absl::string_view constraint) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, " = ", value, " is invalid: ", constraint));
+  return absl::InvalidArgumentError(absl::StrCat(field, " = ", value, " is invalid: ", constraint));
 }
 
 std::string AdaptiveMethodNames() {
@@ -56,15 +55,16 @@ absl::Status IntegrateOptions::Validate() const {
     return Invalid("dt_max", dt_max, "need dt_max > 0 (infinity = unbounded)");
   }
   if (dt_min > dt_max) {
-    return absl::InvalidArgumentError(absl::StrCat("dt_min = ", dt_min, " exceeds dt_max = ",
-                                                   dt_max, ": need dt_min <= dt_max"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("dt_min = ", dt_min, " exceeds dt_max = ", dt_max, ": need dt_min <= dt_max"));
   }
   RETURN_IF_ERROR(controller.Validate());
   if (step_size == 0 && !tableau->embedded()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "method \"", method, "\" has no error estimate, so it cannot choose its own steps: "
-        "set step_size > 0 for a fixed grid, or use an adaptive method (",
-        AdaptiveMethodNames(), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("method \"", method,
+                     "\" has no error estimate, so it cannot choose its own steps: "
+                     "set step_size > 0 for a fixed grid, or use an adaptive method (",
+                     AdaptiveMethodNames(), ")"));
   }
   return absl::OkStatus();
 }
@@ -76,8 +76,7 @@ absl::Status ValidateTimes(const std::vector<double>& ts) {
   }
   for (size_t i = 0; i < ts.size(); ++i) {
     if (!std::isfinite(ts[i])) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ts[", i, "] = ", ts[i], " is not finite"));
+      return absl::InvalidArgumentError(absl::StrCat("ts[", i, "] = ", ts[i], " is not finite"));
     }
   }
   if (ts.size() < 2) return absl::OkStatus();
@@ -85,10 +84,10 @@ absl::Status ValidateTimes(const std::vector<double>& ts) {
   for (size_t i = 1; i < ts.size(); ++i) {
     const bool ok = forward ? ts[i] > ts[i - 1] : ts[i] < ts[i - 1];
     if (!ok) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "ts must be strictly ", forward ? "increasing" : "decreasing",
-          " (forward or backward in time), but ts[", i - 1, "] = ", ts[i - 1], " and ts[", i,
-          "] = ", ts[i]));
+      return absl::InvalidArgumentError(
+          absl::StrCat("ts must be strictly ", forward ? "increasing" : "decreasing",
+                       " (forward or backward in time), but ts[", i - 1, "] = ", ts[i - 1],
+                       " and ts[", i, "] = ", ts[i]));
     }
   }
   return absl::OkStatus();
@@ -141,14 +140,14 @@ absl::StatusOr<std::unique_ptr<Stepper>> Stepper::Create(const DynamicsFn& f, do
   ++s->stats_.f_evals;
   if (!s->k1_.defined() || s->k1_.shape() != z0.shape() || s->k1_.dtype() != z0.dtype()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "f(t0, z0) must return a tensor of z0's shape ", ShapeToString(z0.shape()),
-        " and dtype ", DTypeName(z0.dtype()), ", got ",
+        "f(t0, z0) must return a tensor of z0's shape ", ShapeToString(z0.shape()), " and dtype ",
+        DTypeName(z0.dtype()), ", got ",
         s->k1_.defined() ? ShapeToString(s->k1_.shape()) : std::string("an undefined tensor")));
   }
   if (!AllFinite(s->k1_)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "non-finite derivative: f(t, z0) contains NaN or inf at t = ", t0,
-        " (the initial state); check f and z0"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("non-finite derivative: f(t, z0) contains NaN or inf at t = ", t0,
+                     " (the initial state); check f and z0"));
   }
   if (s->step_size_ > 0) {
     s->h_abs_ = s->step_size_;
@@ -156,8 +155,8 @@ absl::StatusOr<std::unique_ptr<Stepper>> Stepper::Create(const DynamicsFn& f, do
     s->h_abs_ = std::min(options.first_step, options.dt_max);
   } else {
     NoGradGuard untaped;  // a plain double
-    s->h_abs_ = SelectInitialStep(f, t0, z0, s->k1_, t_end, tableau->error_estimator_order,
-                                  s->tol_, options.dt_max, &s->stats_.f_evals);
+    s->h_abs_ = SelectInitialStep(f, t0, z0, s->k1_, t_end, tableau->error_estimator_order, s->tol_,
+                                  options.dt_max, &s->stats_.f_evals);
   }
   return s;
 }
@@ -178,13 +177,13 @@ absl::Status Stepper::AdvanceTo(double t_stop, const StepObserver& observer) {
 absl::Status Stepper::Step(double t_stop, const StepObserver& observer) {
   if (t_ == t_stop) return absl::OkStatus();
   if (InterruptRequested()) {  // Note [Interrupting a solve]
-    return InterruptedStatus(absl::StrCat("the solve at t = ", t_, " (", rk_.tableau().name,
-                                          ", ", stats_.accepted_steps, " steps taken)"));
+    return InterruptedStatus(absl::StrCat("the solve at t = ", t_, " (", rk_.tableau().name, ", ",
+                                          stats_.accepted_steps, " steps taken)"));
   }
   if (!std::isfinite(t_stop) || direction_ * (t_stop - t_) < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cannot step from t = ", t_, " to t = ", t_stop, ": the solve runs ",
-        direction_ > 0 ? "forward" : "backward", " in time"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot step from t = ", t_, " to t = ", t_stop, ": the solve runs ",
+                     direction_ > 0 ? "forward" : "backward", " in time"));
   }
   if (taping_ && !options_.tape_step()) {
     taping_ = false;
@@ -237,8 +236,7 @@ absl::Status Stepper::StepFixed(double t_stop, const StepObserver& observer) {
   if (stats_.accepted_steps >= options_.max_steps) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "max_steps = ", options_.max_steps, " reached at t = ", t_, " before t = ", t_stop,
-        " with the fixed step_size = ", step_size_,
-        "; increase max_steps or step_size"));
+        " with the fixed step_size = ", step_size_, "; increase max_steps or step_size"));
   }
   // The next grid point ahead of t_; an output time before it (or within 1e-10 steps of
   // it) ends this step instead.
@@ -277,9 +275,9 @@ absl::Status Stepper::StepAdaptive(double t_stop, const StepObserver& observer) 
   while (true) {
     if (stats_.accepted_steps + stats_.rejected_steps >= options_.max_steps) {
       return absl::ResourceExhaustedError(absl::StrCat(
-          "max_steps = ", options_.max_steps, " reached at t = ", t_, " before t = ", t_stop,
-          " (", stats_.accepted_steps, " accepted and ", stats_.rejected_steps,
-          " rejected steps with ", tab.name, ", last |h| = ", h_abs,
+          "max_steps = ", options_.max_steps, " reached at t = ", t_, " before t = ", t_stop, " (",
+          stats_.accepted_steps, " accepted and ", stats_.rejected_steps, " rejected steps with ",
+          tab.name, ", last |h| = ", h_abs,
           "); increase max_steps, loosen rtol/atol, or check whether the problem is stiff"));
     }
     const double ulp_step = 10 * std::abs(std::nextafter(t_, direction_ * kInf) - t_);
@@ -292,14 +290,13 @@ absl::Status Stepper::StepAdaptive(double t_stop, const StepObserver& observer) 
       }
       if (h_abs < ulp_step) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "step size underflow at t = ", t_, ": |h| = ", h_abs,
-            " is below 10 ulp(t) = ", ulp_step, " (", tab.name, ", rtol = ", tol_.rtol,
-            ", atol = ", tol_.atol,
+            "step size underflow at t = ", t_, ": |h| = ", h_abs, " is below 10 ulp(t) = ",
+            ulp_step, " (", tab.name, ", rtol = ", tol_.rtol, ", atol = ", tol_.atol,
             "); the solution may blow up or the problem be stiff here; loosen rtol/atol"));
       }
       return absl::FailedPreconditionError(absl::StrCat(
-          "step size |h| = ", h_abs, " fell below dt_min = ", options_.dt_min, " at t = ", t_,
-          " (", tab.name, ", rtol = ", tol_.rtol, ", atol = ", tol_.atol,
+          "step size |h| = ", h_abs, " fell below dt_min = ", options_.dt_min, " at t = ", t_, " (",
+          tab.name, ", rtol = ", tol_.rtol, ", atol = ", tol_.atol,
           "); lower dt_min or loosen rtol/atol; the problem may be stiff here"));
     }
     const double remaining = std::abs(t_stop - t_);
@@ -333,14 +330,12 @@ absl::Status Stepper::StepAdaptive(double t_stop, const StepObserver& observer) 
 // Integrate
 
 absl::StatusOr<Solution> Integrate(const DynamicsFn& f, const Tensor& z0,
-                                   const std::vector<double>& ts,
-                                   const IntegrateOptions& options) {
+                                   const std::vector<double>& ts, const IntegrateOptions& options) {
   return Integrate(f, z0, ts, options, nullptr);
 }
 
 absl::StatusOr<Solution> Integrate(const DynamicsFn& f, const Tensor& z0,
-                                   const std::vector<double>& ts,
-                                   const IntegrateOptions& options,
+                                   const std::vector<double>& ts, const IntegrateOptions& options,
                                    const StepObserver& observer) {
   RETURN_IF_ERROR(ValidateTimes(ts));
   ASSIGN_OR_RETURN(std::unique_ptr<Stepper> stepper,

@@ -109,7 +109,7 @@ struct IntegrateOptions {
 };
 
 struct SolveStats {
-  int64_t f_evals = 0;         // evaluations of f (stages, first step, Hermite end point)
+  int64_t f_evals = 0;  // evaluations of f (stages, first step, Hermite end point)
   int64_t accepted_steps = 0;
   int64_t rejected_steps = 0;
 };
@@ -117,7 +117,7 @@ struct SolveStats {
 // One accepted step, as reported to a StepObserver (references valid during the call).
 // The observer runs after the Stepper has moved to (t1, z1).
 struct AcceptedStep {
-  int64_t index;       // 0, 1, ... in order of acceptance
+  int64_t index;  // 0, 1, ... in order of acceptance
   double t0;
   double t1;           // t0 + h, exactly an output time when the step was clipped to it
   const Tensor& z0;    // the state at t0
@@ -178,7 +178,7 @@ class Stepper {
   IntegrateOptions options_;
   double direction_;
   double t0_;
-  double step_size_;   // fixed grid spacing (> 0) or 0
+  double step_size_;        // fixed grid spacing (> 0) or 0
   int64_t grid_index_ = 0;  // fixed grid: t() is at or after grid point grid_index_
   double t_;
   Tensor z_;
@@ -186,8 +186,8 @@ class Stepper {
   double h_abs_ = 0;
   SolveStats stats_;
   RkStep step_;
-  bool taping_ = false;      // IntegrateOptions::tape_step answered true so far
-  size_t trial_bytes_ = 0;   // of the last trial, when taping
+  bool taping_ = false;     // IntegrateOptions::tape_step answered true so far
+  size_t trial_bytes_ = 0;  // of the last trial, when taping
 };
 
 struct Solution {
@@ -213,13 +213,11 @@ struct Solution {
 // Solves from ts[0] (state z0) through ts[1], ts[2], ... (strictly monotone: all
 // increasing or all decreasing; a single time gives ys = [z0]).
 absl::StatusOr<Solution> Integrate(const DynamicsFn& f, const Tensor& z0,
-                                   const std::vector<double>& ts,
-                                   const IntegrateOptions& options);
+                                   const std::vector<double>& ts, const IntegrateOptions& options);
 
 // The same, calling `observer` after every accepted step.
 absl::StatusOr<Solution> Integrate(const DynamicsFn& f, const Tensor& z0,
-                                   const std::vector<double>& ts,
-                                   const IntegrateOptions& options,
+                                   const std::vector<double>& ts, const IntegrateOptions& options,
                                    const StepObserver& observer);
 
 // InvalidArgument unless ts is nonempty, finite and strictly monotone.

@@ -22,10 +22,10 @@
 #define ACAODE_STATUS_CONCAT_INNER_(a, b) a##b
 #define ACAODE_STATUS_CONCAT_(a, b) ACAODE_STATUS_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    const ::absl::Status acaode_status_ = (expr);      \
-    if (!acaode_status_.ok()) return acaode_status_;   \
+#define RETURN_IF_ERROR(expr)                        \
+  do {                                               \
+    const ::absl::Status acaode_status_ = (expr);    \
+    if (!acaode_status_.ok()) return acaode_status_; \
   } while (false)
 
 #define ASSIGN_OR_RETURN(lhs, expr) \

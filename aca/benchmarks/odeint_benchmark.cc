@@ -80,20 +80,19 @@ void RunConfig(int64_t d, int64_t hidden, int64_t batch, int repeats, std::strin
   Generator gen(7);
   Tensor z0 = RandNormal({batch, d}, 0.0, 1.0, gen).set_requires_grad(true);
   DynamicsFn f = [&mlp](double t, const Tensor& z) { return mlp(t, z); };
-  std::printf("\nMLP %lld -> %lld -> %lld, batch %lld, dopri5, rtol = atol = 1e-6, float64, "
-              "t in [0, 1]; median of %d runs\n",
-              static_cast<long long>(d), static_cast<long long>(hidden),
-              static_cast<long long>(d), static_cast<long long>(batch), repeats);
-  std::printf("%-8s %10s %10s %10s %8s %8s %12s %12s %12s\n", "method", "fwd+bwd ms",
-              "f fwd", "f bwd", "accepted", "rejected", "tape bytes", "ckpt bytes",
-              "grad vs aca");
+  std::printf(
+      "\nMLP %lld -> %lld -> %lld, batch %lld, dopri5, rtol = atol = 1e-6, float64, "
+      "t in [0, 1]; median of %d runs\n",
+      static_cast<long long>(d), static_cast<long long>(hidden), static_cast<long long>(d),
+      static_cast<long long>(batch), repeats);
+  std::printf("%-8s %10s %10s %10s %8s %8s %12s %12s %12s\n", "method", "fwd+bwd ms", "f fwd",
+              "f bwd", "accepted", "rejected", "tape bytes", "ckpt bytes", "grad vs aca");
   std::vector<Tensor> aca_grads;
   std::ostringstream js;
   js << "{\"d\": " << d << ", \"hidden\": " << hidden << ", \"batch\": " << batch
      << ", \"rtol\": 1e-6, \"atol\": 1e-6, \"t\": [0.0, 1.0], \"w1\": " << Json(mlp.w1)
-     << ", \"b1\": " << Json(mlp.b1) << ", \"w2\": " << Json(mlp.w2)
-     << ", \"b2\": " << Json(mlp.b2) << ", \"z0\": " << Json(z0.detach())
-     << ", \"methods\": {";
+     << ", \"b1\": " << Json(mlp.b1) << ", \"w2\": " << Json(mlp.w2) << ", \"b2\": " << Json(mlp.b2)
+     << ", \"z0\": " << Json(z0.detach()) << ", \"methods\": {";
   bool first_method = true;
   for (GradientMethod method :
        {GradientMethod::kAca, GradientMethod::kAdjoint, GradientMethod::kNaive}) {
@@ -122,17 +121,15 @@ void RunConfig(int64_t d, int64_t hidden, int64_t batch, int repeats, std::strin
     for (const Tensor& p : mlp.parameters()) grads.push_back(p.grad().clone());
     if (method == GradientMethod::kAca) aca_grads = grads;
     std::sort(times.begin(), times.end());
-    std::printf("%-8s %10.2f %10lld %10lld %8lld %8lld %12zu %12zu %12.2e\n",
-                GradientMethodName(method), times[times.size() / 2],
-                static_cast<long long>(stats.forward_f_evals),
-                static_cast<long long>(stats.backward_f_evals),
-                static_cast<long long>(stats.accepted_steps),
-                static_cast<long long>(stats.rejected_steps), stats.peak_tape_bytes,
-                stats.checkpoint_bytes, MaxRelDiff(grads, aca_grads));
+    std::printf(
+        "%-8s %10.2f %10lld %10lld %8lld %8lld %12zu %12zu %12.2e\n", GradientMethodName(method),
+        times[times.size() / 2], static_cast<long long>(stats.forward_f_evals),
+        static_cast<long long>(stats.backward_f_evals),
+        static_cast<long long>(stats.accepted_steps), static_cast<long long>(stats.rejected_steps),
+        stats.peak_tape_bytes, stats.checkpoint_bytes, MaxRelDiff(grads, aca_grads));
     js << (first_method ? "" : ", ") << "\"" << GradientMethodName(method)
-       << "\": {\"ms\": " << times[times.size() / 2]
-       << ", \"f_fwd\": " << stats.forward_f_evals << ", \"f_bwd\": " << stats.backward_f_evals
-       << ", \"grads\": [";
+       << "\": {\"ms\": " << times[times.size() / 2] << ", \"f_fwd\": " << stats.forward_f_evals
+       << ", \"f_bwd\": " << stats.backward_f_evals << ", \"grads\": [";
     for (size_t i = 0; i < grads.size(); ++i) js << (i ? ", " : "") << Json(grads[i]);
     js << "]}";
     first_method = false;

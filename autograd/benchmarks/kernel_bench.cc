@@ -12,8 +12,8 @@
 #include <functional>
 #include <vector>
 
-#include "autograd/cpu/isa/isa.h"
 #include "autograd/benchmarks/timing.h"
+#include "autograd/cpu/isa/isa.h"
 #include "autograd/cpu/isa/kernels.h"
 
 namespace acaode {
@@ -41,9 +41,8 @@ void Run(cpu::Isa isa) {
   std::vector<double> bias(256, 0.1);
   for (auto [rows, cols] : {std::pair<int64_t, int64_t>{128, 64}, {256, 128}}) {
     std::copy(x.begin(), x.begin() + rows * cols, y.begin());
-    const double us = TimeUs([&] {
-      k.bias_activation(y.data(), bias.data(), rows, cols, cpu::Activation::kTanh);
-    });
+    const double us = TimeUs(
+        [&] { k.bias_activation(y.data(), bias.data(), rows, cols, cpu::Activation::kTanh); });
     std::printf("bias+tanh %lldx%lld %8.2f us  %6.3f ns/elem\n", static_cast<long long>(rows),
                 static_cast<long long>(cols), us, 1e3 * us / (rows * cols));
   }
@@ -53,11 +52,11 @@ void Run(cpu::Isa isa) {
     const char* what;
   };
   const Shape shapes[] = {
-      {128, 64, 2, false, true, "2->64 fwd x W1^T"},     {128, 2, 64, false, true, "64->2 fwd h W2^T"},
-      {128, 64, 2, false, false, "dh = dy W2"},          {2, 64, 128, true, false, "dW2 = dy^T h"},
-      {128, 2, 64, false, false, "dx = dp W1"},          {64, 2, 128, true, false, "dW1 = dp^T x"},
-      {256, 128, 32, false, true, "32->128 fwd"},         {256, 32, 128, false, true, "128->32 fwd"},
-      {256, 32, 128, false, false, "dx 128->32"},         {128, 32, 256, true, false, "dW 32->128"},
+      {128, 64, 2, false, true, "2->64 fwd x W1^T"}, {128, 2, 64, false, true, "64->2 fwd h W2^T"},
+      {128, 64, 2, false, false, "dh = dy W2"},      {2, 64, 128, true, false, "dW2 = dy^T h"},
+      {128, 2, 64, false, false, "dx = dp W1"},      {64, 2, 128, true, false, "dW1 = dp^T x"},
+      {256, 128, 32, false, true, "32->128 fwd"},    {256, 32, 128, false, true, "128->32 fwd"},
+      {256, 32, 128, false, false, "dx 128->32"},    {128, 32, 256, true, false, "dW 32->128"},
   };
   std::vector<double> a(65536), b(65536), c(65536);
   for (size_t i = 0; i < a.size(); ++i) a[i] = b[i] = std::cos(0.1 * i);

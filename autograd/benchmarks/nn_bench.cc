@@ -31,10 +31,10 @@
 // writes packed B panels directly (and a 2-D tile that also packs A less).
 
 #include <algorithm>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <string>

@@ -87,10 +87,9 @@ void NormApply(const T* x, const NormLayout& l, const std::vector<double>& mean,
 // whether mean/rstd were computed from x (then their dependence on x is
 // differentiated) or were fixed (BatchNorm eval).
 template <class T>
-void NormBackward(const T* x, const T* dy, const NormLayout& l,
-                  const std::vector<double>& mean,
-                  const std::vector<double>& rstd, const T* w, bool batch_stats,
-                  T* dx, T* dw, T* db) {
+void NormBackward(const T* x, const T* dy, const NormLayout& l, const std::vector<double>& mean,
+                  const std::vector<double>& rstd, const T* w, bool batch_stats, T* dx, T* dw,
+                  T* db) {
   const int64_t k_n = l.num_stats();
   std::vector<double> sum_dxhat(k_n, 0.0), sum_dxhat_xhat(k_n, 0.0);
   std::vector<double> acc_dw(l.c, 0.0), acc_db(l.c, 0.0);

@@ -12,11 +12,11 @@ namespace acaode {
 namespace cpu {
 namespace {
 
-constexpr int kMr = 8;          // rows of the register tile
-constexpr int kNr = 32;         // columns of the register tile (2 zmm)
-constexpr int64_t kKc = 256;    // depth of a packed block
-constexpr int64_t kMc = 128;    // rows of a packed A block (fits L2)
-constexpr int64_t kNc = 4096;   // columns of a packed B block
+constexpr int kMr = 8;         // rows of the register tile
+constexpr int kNr = 32;        // columns of the register tile (2 zmm)
+constexpr int64_t kKc = 256;   // depth of a packed block
+constexpr int64_t kMc = 128;   // rows of a packed A block (fits L2)
+constexpr int64_t kNc = 4096;  // columns of a packed B block
 
 struct AlignedFree {
   void operator()(float* p) const { std::free(p); }
@@ -37,8 +37,8 @@ float* Scratch(int which, int64_t floats) {
 
 // Packs op(A)[i0 : i0+mc, p0 : p0+kc] into panels of kMr rows, each stored
 // k-major (kc x kMr), zero-padded to a multiple of kMr rows.
-void PackA(bool ta, const float* a, int64_t lda, int64_t i0, int64_t mc,
-           int64_t p0, int64_t kc, float* out) {
+void PackA(bool ta, const float* a, int64_t lda, int64_t i0, int64_t mc, int64_t p0, int64_t kc,
+           float* out) {
   for (int64_t ir = 0; ir < mc; ir += kMr) {
     const int64_t mr = mc - ir < kMr ? mc - ir : kMr;
     for (int64_t p = 0; p < kc; ++p) {
@@ -56,9 +56,8 @@ void PackA(bool ta, const float* a, int64_t lda, int64_t i0, int64_t mc,
 // stored k-major (kc x kNr), zero-padded to a multiple of kNr columns.
 // Full panels use AVX-512 moves (plain B) or gathers (transposed B): the
 // packed matrix is as large as the im2col matrix, so this is hot.
-__attribute__((target("avx512f"))) void PackB(bool tb, const float* b, int64_t ldb,
-                                               int64_t p0, int64_t kc, int64_t j0,
-                                               int64_t nc, float* out) {
+__attribute__((target("avx512f"))) void PackB(bool tb, const float* b, int64_t ldb, int64_t p0,
+                                              int64_t kc, int64_t j0, int64_t nc, float* out) {
   // Gathers index with 32-bit offsets j * ldb, j < kNr.
   const bool can_gather = ldb < (int64_t{1} << 31) / kNr;
   for (int64_t jr = 0; jr < nc; jr += kNr) {
@@ -81,9 +80,9 @@ __attribute__((target("avx512f"))) void PackB(bool tb, const float* b, int64_t l
       }
     } else if (nr == kNr && can_gather) {
       // Column p of the 32 source rows: two 16-lane gathers.
-      const __m512i step = _mm512_mullo_epi32(
-          _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-          _mm512_set1_epi32(static_cast<int>(ldb)));
+      const __m512i step =
+          _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                             _mm512_set1_epi32(static_cast<int>(ldb)));
       const float* src0 = b + (j0 + jr) * ldb + p0;
       const float* src1 = src0 + 16 * ldb;
       // (The masked form with an explicit zero source: GCC 12 warns that
@@ -107,10 +106,9 @@ __attribute__((target("avx512f"))) void PackB(bool tb, const float* b, int64_t l
 }
 
 // C tile (mr x nr at c, row stride ldc) (=|+=) Ap (kc x kMr) * Bp (kc x kNr).
-__attribute__((target("avx512f"))) void MicroKernel(int64_t kc, const float* ap,
-                                                     const float* bp, float* c,
-                                                     int64_t ldc, int64_t mr,
-                                                     int64_t nr, bool add) {
+__attribute__((target("avx512f"))) void MicroKernel(int64_t kc, const float* ap, const float* bp,
+                                                    float* c, int64_t ldc, int64_t mr, int64_t nr,
+                                                    bool add) {
   __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps();
   __m512 c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps();
   __m512 c20 = _mm512_setzero_ps(), c21 = _mm512_setzero_ps();
@@ -123,6 +121,8 @@ __attribute__((target("avx512f"))) void MicroKernel(int64_t kc, const float* ap,
     const __m512 b0 = _mm512_loadu_ps(bp);
     const __m512 b1 = _mm512_loadu_ps(bp + 16);
     __m512 a;
+    // One row of the register tile per line.
+    // clang-format off
     a = _mm512_set1_ps(ap[0]); c00 = _mm512_fmadd_ps(a, b0, c00); c01 = _mm512_fmadd_ps(a, b1, c01);
     a = _mm512_set1_ps(ap[1]); c10 = _mm512_fmadd_ps(a, b0, c10); c11 = _mm512_fmadd_ps(a, b1, c11);
     a = _mm512_set1_ps(ap[2]); c20 = _mm512_fmadd_ps(a, b0, c20); c21 = _mm512_fmadd_ps(a, b1, c21);
@@ -131,10 +131,12 @@ __attribute__((target("avx512f"))) void MicroKernel(int64_t kc, const float* ap,
     a = _mm512_set1_ps(ap[5]); c50 = _mm512_fmadd_ps(a, b0, c50); c51 = _mm512_fmadd_ps(a, b1, c51);
     a = _mm512_set1_ps(ap[6]); c60 = _mm512_fmadd_ps(a, b0, c60); c61 = _mm512_fmadd_ps(a, b1, c61);
     a = _mm512_set1_ps(ap[7]); c70 = _mm512_fmadd_ps(a, b0, c70); c71 = _mm512_fmadd_ps(a, b1, c71);
+    // clang-format on
     ap += kMr;
     bp += kNr;
   }
   alignas(64) float tile[kMr * kNr];
+  // clang-format off
   _mm512_store_ps(tile + 0 * kNr, c00); _mm512_store_ps(tile + 0 * kNr + 16, c01);
   _mm512_store_ps(tile + 1 * kNr, c10); _mm512_store_ps(tile + 1 * kNr + 16, c11);
   _mm512_store_ps(tile + 2 * kNr, c20); _mm512_store_ps(tile + 2 * kNr + 16, c21);
@@ -143,6 +145,7 @@ __attribute__((target("avx512f"))) void MicroKernel(int64_t kc, const float* ap,
   _mm512_store_ps(tile + 5 * kNr, c50); _mm512_store_ps(tile + 5 * kNr + 16, c51);
   _mm512_store_ps(tile + 6 * kNr, c60); _mm512_store_ps(tile + 6 * kNr + 16, c61);
   _mm512_store_ps(tile + 7 * kNr, c70); _mm512_store_ps(tile + 7 * kNr + 16, c71);
+  // clang-format on
   if (nr == kNr) {
     for (int64_t i = 0; i < mr; ++i) {
       float* row = c + i * ldc;
@@ -168,8 +171,8 @@ __attribute__((target("avx512f"))) void MicroKernel(int64_t kc, const float* ap,
 
 bool HasAvx512() { return ActiveIsa() == Isa::kAvx512; }
 
-void SgemmAvx512(bool ta, bool tb, int64_t m, int64_t n, int64_t k,
-                 const float* a, const float* b, float* c, bool accumulate) {
+void SgemmAvx512(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, const float* b,
+                 float* c, bool accumulate) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate) std::memset(c, 0, sizeof(float) * m * n);
@@ -194,8 +197,8 @@ void SgemmAvx512(bool ta, bool tb, int64_t m, int64_t n, int64_t k,
           const int64_t nr = nc - jr < kNr ? nc - jr : kNr;
           for (int64_t ir = 0; ir < mc; ir += kMr) {
             const int64_t mr = mc - ir < kMr ? mc - ir : kMr;
-            MicroKernel(kc, apack + ir * kc, bpack + jr * kc,
-                        c + (ic + ir) * n + jc + jr, n, mr, nr, add);
+            MicroKernel(kc, apack + ir * kc, bpack + jr * kc, c + (ic + ir) * n + jc + jr, n, mr,
+                        nr, add);
           }
         }
       }

@@ -28,8 +28,8 @@ namespace cpu {
 // ACAODE_CPU_ISA=avx2 makes it false (for comparisons).
 bool HasAvx512();
 
-void SgemmAvx512(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
-                 const float* a, const float* b, float* c, bool accumulate);
+void SgemmAvx512(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
+                 const float* b, float* c, bool accumulate);
 
 }  // namespace cpu
 }  // namespace acaode

@@ -46,8 +46,8 @@ Block CachingDeviceAllocator::AllocateOnStream(size_t nbytes, Stream stream) {
       ptr = backend_->Malloc(size);
     }
     if (ptr == nullptr) {
-      throw RuntimeError("cuda: out of memory allocating " + std::to_string(nbytes) +
-                         " bytes (" + std::to_string(stats_.bytes_in_use) +
+      throw RuntimeError("cuda: out of memory allocating " + std::to_string(nbytes) + " bytes (" +
+                         std::to_string(stats_.bytes_in_use) +
                          " bytes in use by tensors; cache already released)");
     }
   }

@@ -38,7 +38,8 @@ void Cast(DType src_dtype, DType dst_dtype, int64_t n, const void* src, void* ds
     LaunchCast<double, float>(n, static_cast<const double*>(src), static_cast<float*>(dst),
                               CurrentStream());
   } else {
-    CopyBytes(dst, Device::kCuda, src, Device::kCuda, static_cast<size_t>(n) * DTypeSize(src_dtype));
+    CopyBytes(dst, Device::kCuda, src, Device::kCuda,
+              static_cast<size_t>(n) * DTypeSize(src_dtype));
   }
 }
 

@@ -18,26 +18,46 @@ __device__ __forceinline__ T SigmoidOf(T v) {
 template <class T>
 __device__ __forceinline__ T ApplyUnary(UnaryOp op, T v, T p0, T p1) {
   switch (op) {
-    case UnaryOp::kNeg: return -v;
-    case UnaryOp::kExp: return exp(v);
-    case UnaryOp::kLog: return log(v);
-    case UnaryOp::kSqrt: return sqrt(v);
-    case UnaryOp::kAbs: return fabs(v);
-    case UnaryOp::kSquare: return v * v;
-    case UnaryOp::kTanh: return tanh(v);
-    case UnaryOp::kSigmoid: return SigmoidOf(v);
-    case UnaryOp::kRelu: return v > T(0) ? v : T(0);
-    case UnaryOp::kSoftplus: return (v > T(0) ? v : T(0)) + log1p(exp(-fabs(v)));
-    case UnaryOp::kSin: return sin(v);
-    case UnaryOp::kCos: return cos(v);
-    case UnaryOp::kPow: return pow(v, p0);
-    case UnaryOp::kClamp: return fmin(fmax(v, p0), p1);
-    case UnaryOp::kAddScalar: return v + p0;
-    case UnaryOp::kMulScalar: return v * p0;
-    case UnaryOp::kDivScalar: return v / p0;
-    case UnaryOp::kRSubScalar: return p0 - v;
-    case UnaryOp::kRDivScalar: return p0 / v;
-    case UnaryOp::kFill: return p0;
+    case UnaryOp::kNeg:
+      return -v;
+    case UnaryOp::kExp:
+      return exp(v);
+    case UnaryOp::kLog:
+      return log(v);
+    case UnaryOp::kSqrt:
+      return sqrt(v);
+    case UnaryOp::kAbs:
+      return fabs(v);
+    case UnaryOp::kSquare:
+      return v * v;
+    case UnaryOp::kTanh:
+      return tanh(v);
+    case UnaryOp::kSigmoid:
+      return SigmoidOf(v);
+    case UnaryOp::kRelu:
+      return v > T(0) ? v : T(0);
+    case UnaryOp::kSoftplus:
+      return (v > T(0) ? v : T(0)) + log1p(exp(-fabs(v)));
+    case UnaryOp::kSin:
+      return sin(v);
+    case UnaryOp::kCos:
+      return cos(v);
+    case UnaryOp::kPow:
+      return pow(v, p0);
+    case UnaryOp::kClamp:
+      return fmin(fmax(v, p0), p1);
+    case UnaryOp::kAddScalar:
+      return v + p0;
+    case UnaryOp::kMulScalar:
+      return v * p0;
+    case UnaryOp::kDivScalar:
+      return v / p0;
+    case UnaryOp::kRSubScalar:
+      return p0 - v;
+    case UnaryOp::kRDivScalar:
+      return p0 / v;
+    case UnaryOp::kFill:
+      return p0;
   }
   return v;
 }
@@ -50,20 +70,34 @@ __global__ void UnaryKernel(UnaryOp op, int64_t n, const T* x, T* y, T p0, T p1)
 template <class T>
 __device__ __forceinline__ T ApplyUnaryGrad(UnaryGradOp op, T g, T s, T p0, T p1) {
   switch (op) {
-    case UnaryGradOp::kPow: return p0 == T(0) ? T(0) : g * p0 * pow(s, p0 - T(1));
-    case UnaryGradOp::kExp: return g * s;
-    case UnaryGradOp::kLog: return g / s;
-    case UnaryGradOp::kSqrt: return g / (s + s);
-    case UnaryGradOp::kAbs: return s > T(0) ? g : (s < T(0) ? -g : T(0));
-    case UnaryGradOp::kSquare: return (g + g) * s;
-    case UnaryGradOp::kTanh: return g * (T(1) - s * s);
-    case UnaryGradOp::kSigmoid: return g * s * (T(1) - s);
-    case UnaryGradOp::kRelu: return s > T(0) ? g : T(0);
-    case UnaryGradOp::kSoftplus: return g * SigmoidOf(s);
-    case UnaryGradOp::kSin: return g * cos(s);
-    case UnaryGradOp::kCos: return -g * sin(s);
-    case UnaryGradOp::kClamp: return (s >= p0 && s <= p1) ? g : T(0);
-    case UnaryGradOp::kRDivScalar: return -p0 * g / (s * s);
+    case UnaryGradOp::kPow:
+      return p0 == T(0) ? T(0) : g * p0 * pow(s, p0 - T(1));
+    case UnaryGradOp::kExp:
+      return g * s;
+    case UnaryGradOp::kLog:
+      return g / s;
+    case UnaryGradOp::kSqrt:
+      return g / (s + s);
+    case UnaryGradOp::kAbs:
+      return s > T(0) ? g : (s < T(0) ? -g : T(0));
+    case UnaryGradOp::kSquare:
+      return (g + g) * s;
+    case UnaryGradOp::kTanh:
+      return g * (T(1) - s * s);
+    case UnaryGradOp::kSigmoid:
+      return g * s * (T(1) - s);
+    case UnaryGradOp::kRelu:
+      return s > T(0) ? g : T(0);
+    case UnaryGradOp::kSoftplus:
+      return g * SigmoidOf(s);
+    case UnaryGradOp::kSin:
+      return g * cos(s);
+    case UnaryGradOp::kCos:
+      return -g * sin(s);
+    case UnaryGradOp::kClamp:
+      return (s >= p0 && s <= p1) ? g : T(0);
+    case UnaryGradOp::kRDivScalar:
+      return -p0 * g / (s * s);
   }
   return g;
 }
@@ -77,14 +111,22 @@ __global__ void UnaryGradKernel(UnaryGradOp op, int64_t n, const T* dy, const T*
 template <class T>
 __device__ __forceinline__ T ApplyBinary(BinaryOp op, T p, T q) {
   switch (op) {
-    case BinaryOp::kAdd: return p + q;
-    case BinaryOp::kSub: return p - q;
-    case BinaryOp::kMul: return p * q;
-    case BinaryOp::kDiv: return p / q;
-    case BinaryOp::kMaximum: return p > q ? p : q;
-    case BinaryOp::kMinimum: return p < q ? p : q;
-    case BinaryOp::kMaxMask: return p == q ? T(0.5) : (p > q ? T(1) : T(0));
-    case BinaryOp::kMinMask: return p == q ? T(0.5) : (p < q ? T(1) : T(0));
+    case BinaryOp::kAdd:
+      return p + q;
+    case BinaryOp::kSub:
+      return p - q;
+    case BinaryOp::kMul:
+      return p * q;
+    case BinaryOp::kDiv:
+      return p / q;
+    case BinaryOp::kMaximum:
+      return p > q ? p : q;
+    case BinaryOp::kMinimum:
+      return p < q ? p : q;
+    case BinaryOp::kMaxMask:
+      return p == q ? T(0.5) : (p > q ? T(1) : T(0));
+    case BinaryOp::kMinMask:
+      return p == q ? T(0.5) : (p < q ? T(1) : T(0));
   }
   return p;
 }
@@ -95,8 +137,8 @@ __global__ void BinarySameKernel(BinaryOp op, int64_t n, const T* a, const T* b,
 }
 
 template <class T>
-__global__ void BinaryStridedKernel(BinaryOp op, StridedIndex ix, int64_t n, const T* a,
-                                    const T* b, T* out) {
+__global__ void BinaryStridedKernel(BinaryOp op, StridedIndex ix, int64_t n, const T* a, const T* b,
+                                    T* out) {
   ACAODE_GRID_LOOP(i, n) {
     int64_t oa, ob;
     ix.Offsets(i, &oa, &ob);
@@ -146,7 +188,7 @@ template <class T>
 void LaunchUnary(UnaryOp op, int64_t n, const T* x, T* y, UnaryParams p, Stream stream) {
   if (n == 0) return;
   UnaryKernel<T><<<GridFor(n), kThreads, 0, stream>>>(op, n, x, y, static_cast<T>(p.p0),
-                                                       static_cast<T>(p.p1));
+                                                      static_cast<T>(p.p1));
   CheckLaunch("cuda::LaunchUnary");
 }
 
@@ -154,9 +196,8 @@ template <class T>
 void LaunchUnaryGrad(UnaryGradOp op, int64_t n, const T* dy, const T* saved, T* dx, UnaryParams p,
                      Stream stream) {
   if (n == 0) return;
-  UnaryGradKernel<T><<<GridFor(n), kThreads, 0, stream>>>(op, n, dy, saved, dx,
-                                                           static_cast<T>(p.p0),
-                                                           static_cast<T>(p.p1));
+  UnaryGradKernel<T><<<GridFor(n), kThreads, 0, stream>>>(
+      op, n, dy, saved, dx, static_cast<T>(p.p0), static_cast<T>(p.p1));
   CheckLaunch("cuda::LaunchUnaryGrad");
 }
 
@@ -177,9 +218,8 @@ template <class T>
 void LaunchLinearCombination(int64_t n, const T* base, int num_terms, const double* coeffs,
                              const T* const* terms, T* out, Stream stream) {
   if (num_terms > kMaxLinearTerms) {
-    throw RuntimeError("cuda::LaunchLinearCombination: at most " +
-                       std::to_string(kMaxLinearTerms) + " terms, got " +
-                       std::to_string(num_terms));
+    throw RuntimeError("cuda::LaunchLinearCombination: at most " + std::to_string(kMaxLinearTerms) +
+                       " terms, got " + std::to_string(num_terms));
   }
   if (n == 0) return;
   LinCombArgs<T> args{};
@@ -221,16 +261,16 @@ void LaunchCast(int64_t n, const Src* x, Dst* y, Stream stream) {
   CheckLaunch("cuda::LaunchCast");
 }
 
-#define ACAODE_INSTANTIATE(T)                                                                  \
-  template void LaunchUnary<T>(UnaryOp, int64_t, const T*, T*, UnaryParams, Stream);          \
-  template void LaunchUnaryGrad<T>(UnaryGradOp, int64_t, const T*, const T*, T*, UnaryParams, \
-                                   Stream);                                                    \
-  template void LaunchBinary<T>(BinaryOp, const StridedIndex&, int64_t, const T*, const T*, T*, \
-                                Stream);                                                       \
-  template void LaunchLinearCombination<T>(int64_t, const T*, int, const double*,             \
-                                           const T* const*, T*, Stream);                       \
-  template void LaunchAxpy<T>(int64_t, double, const T*, T*, Stream);                          \
-  template void LaunchGather<T>(const StridedIndex&, int64_t, const T*, T*, Stream);           \
+#define ACAODE_INSTANTIATE(T)                                                                      \
+  template void LaunchUnary<T>(UnaryOp, int64_t, const T*, T*, UnaryParams, Stream);               \
+  template void LaunchUnaryGrad<T>(UnaryGradOp, int64_t, const T*, const T*, T*, UnaryParams,      \
+                                   Stream);                                                        \
+  template void LaunchBinary<T>(BinaryOp, const StridedIndex&, int64_t, const T*, const T*, T*,    \
+                                Stream);                                                           \
+  template void LaunchLinearCombination<T>(int64_t, const T*, int, const double*, const T* const*, \
+                                           T*, Stream);                                            \
+  template void LaunchAxpy<T>(int64_t, double, const T*, T*, Stream);                              \
+  template void LaunchGather<T>(const StridedIndex&, int64_t, const T*, T*, Stream);               \
   template void LaunchScatter<T>(const StridedIndex&, int64_t, const T*, T*, Stream);
 ACAODE_INSTANTIATE(float)
 ACAODE_INSTANTIATE(double)

@@ -77,8 +77,8 @@ enum class UnaryGradOp : int {
 };
 
 template <class T>
-void LaunchUnaryGrad(UnaryGradOp op, int64_t n, const T* dy, const T* saved, T* dx,
-                     UnaryParams p, Stream stream);
+void LaunchUnaryGrad(UnaryGradOp op, int64_t n, const T* dy, const T* saved, T* dx, UnaryParams p,
+                     Stream stream);
 
 enum class BinaryOp : int {
   kAdd,

@@ -1,5 +1,5 @@
-// cuBLAS GEMM (see gemm.h; cuBLAS is loaded at run time, cublas_loader.h); gemm_nocuda.cc replaces this file where no
-// toolkit exists.
+// cuBLAS GEMM (see gemm.h; cuBLAS is loaded at run time, cublas_loader.h); gemm_nocuda.cc replaces
+// this file where no toolkit exists.
 #include "autograd/cuda/gemm.h"
 
 #include <cuda_runtime.h>
@@ -53,16 +53,16 @@ cublasStatus_t Call(cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb
                     long long sc, int batch) {
   if (batch == 1) return Cublas().sgemm(h, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   return Cublas().sgemm_strided_batched(h, ta, tb, m, n, k, alpha, a, lda, sa, b, ldb, sb, beta, c,
-                                   ldc, sc, batch);
+                                        ldc, sc, batch);
 }
 
 cublasStatus_t Call(cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb, int m, int n,
                     int k, const double* alpha, const double* a, int lda, long long sa,
-                    const double* b, int ldb, long long sb, const double* beta, double* c,
-                    int ldc, long long sc, int batch) {
+                    const double* b, int ldb, long long sb, const double* beta, double* c, int ldc,
+                    long long sc, int batch) {
   if (batch == 1) return Cublas().dgemm(h, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   return Cublas().dgemm_strided_batched(h, ta, tb, m, n, k, alpha, a, lda, sa, b, ldb, sb, beta, c,
-                                   ldc, sc, batch);
+                                        ldc, sc, batch);
 }
 
 }  // namespace
@@ -97,21 +97,21 @@ void GemmStridedBatched(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_
 }
 
 template <class T>
-void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, const T* b,
-          T* c, bool accumulate, Stream stream) {
+void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, const T* b, T* c,
+          bool accumulate, Stream stream) {
   GemmStridedBatched<T>(trans_a, trans_b, m, n, k, a, 0, b, 0, c, 0, 1, accumulate, stream);
 }
 
-template void Gemm<float>(bool, bool, int64_t, int64_t, int64_t, const float*, const float*,
-                          float*, bool, Stream);
+template void Gemm<float>(bool, bool, int64_t, int64_t, int64_t, const float*, const float*, float*,
+                          bool, Stream);
 template void Gemm<double>(bool, bool, int64_t, int64_t, int64_t, const double*, const double*,
                            double*, bool, Stream);
 template void GemmStridedBatched<float>(bool, bool, int64_t, int64_t, int64_t, const float*,
                                         int64_t, const float*, int64_t, float*, int64_t, int64_t,
                                         bool, Stream);
 template void GemmStridedBatched<double>(bool, bool, int64_t, int64_t, int64_t, const double*,
-                                         int64_t, const double*, int64_t, double*, int64_t,
-                                         int64_t, bool, Stream);
+                                         int64_t, const double*, int64_t, double*, int64_t, int64_t,
+                                         bool, Stream);
 
 }  // namespace cuda
 }  // namespace acaode

@@ -24,8 +24,8 @@ namespace acaode {
 namespace cuda {
 
 template <class T>
-void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, const T* b,
-          T* c, bool accumulate, Stream stream);
+void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, const T* b, T* c,
+          bool accumulate, Stream stream);
 
 // `batch` independent GEMMs; matrix i starts at a + i * stride_a (likewise b,
 // c; a stride of 0 reuses one matrix for every batch entry).

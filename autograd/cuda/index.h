@@ -101,14 +101,13 @@ inline StridedIndex MergeDims(int nd, const int64_t* size, const int64_t* sa, co
 inline void CheckDims(const char* op, size_t nd) {
   if (nd > static_cast<size_t>(kMaxDims)) {
     throw ValueError(std::string(op) + ": at most " + std::to_string(kMaxDims) +
-                                " dims supported on cuda, got " + std::to_string(nd));
+                     " dims supported on cuda, got " + std::to_string(nd));
   }
 }
 
 // Broadcast of a and b to out_shape (which must be their broadcast shape;
 // the caller validates it, see BroadcastShapes in autograd/ops/elementwise.h).
-inline StridedIndex MakeBroadcastIndex(const std::vector<int64_t>& a,
-                                       const std::vector<int64_t>& b,
+inline StridedIndex MakeBroadcastIndex(const std::vector<int64_t>& a, const std::vector<int64_t>& b,
                                        const std::vector<int64_t>& out_shape) {
   CheckDims("broadcast", out_shape.size());
   const int nd = static_cast<int>(out_shape.size());
@@ -157,10 +156,10 @@ inline StridedIndex MakePermuteIndex(const std::vector<int64_t>& in_shape,
 // dims) reduces the `reduced` elements x[KeptOffset(o) + ReducedOffset(k)],
 // k = 0..reduced-1 (row-major over the reduced dims).
 struct ReduceIndex {
-  StridedIndex kept;     // sizes of the kept dims, stride_a = input strides
-  StridedIndex red;      // sizes of the reduced dims, stride_a = input strides
-  int64_t outputs = 1;   // product of kept sizes
-  int64_t reduced = 1;   // product of reduced sizes
+  StridedIndex kept;    // sizes of the kept dims, stride_a = input strides
+  StridedIndex red;     // sizes of the reduced dims, stride_a = input strides
+  int64_t outputs = 1;  // product of kept sizes
+  int64_t reduced = 1;  // product of reduced sizes
 
   ACAODE_HD int64_t KeptOffset(int64_t o) const { return kept.OffsetA(o); }
   ACAODE_HD int64_t ReducedOffset(int64_t k) const { return red.OffsetA(k); }

@@ -16,7 +16,7 @@ namespace cuda {
 constexpr int kThreads = 256;
 
 // Grid-stride loop over [0, n).
-#define ACAODE_GRID_LOOP(i, n)                                                      \
+#define ACAODE_GRID_LOOP(i, n)                                                           \
   for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < (n); \
        i += static_cast<int64_t>(blockDim.x) * gridDim.x)
 

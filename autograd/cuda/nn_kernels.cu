@@ -110,9 +110,8 @@ __global__ void NormPlaneSumsKernel(NormLayout l, const T* x, const T* dy, const
 
 // dw[c], db[c] over n; per group k: sums of w_c s_dy and w_c s_dyx.
 template <class T>
-__global__ void NormReduceKernel(NormLayout l, const double* s_dy, const double* s_dyx,
-                                 const T* w, T* dw, T* db, double* sum_dxhat,
-                                 double* sum_dxhat_xhat) {
+__global__ void NormReduceKernel(NormLayout l, const double* s_dy, const double* s_dyx, const T* w,
+                                 T* dw, T* db, double* sum_dxhat, double* sum_dxhat_xhat) {
   ACAODE_GRID_LOOP(ic, l.c) {
     double a = 0.0, b = 0.0;
     for (int64_t in = 0; in < l.n; ++in) {
@@ -158,8 +157,8 @@ __global__ void NormDxKernel(NormLayout l, const T* x, const T* dy, const double
       dx[e] = dy[e] * static_cast<T>(rstd[k] * wc);
     } else {
       const double xhat = (x[e] - mean[k]) * rstd[k];
-      dx[e] = static_cast<T>(rstd[k] * (dy[e] * wc - sum_dxhat[k] * inv -
-                                        xhat * sum_dxhat_xhat[k] * inv));
+      dx[e] = static_cast<T>(rstd[k] *
+                             (dy[e] * wc - sum_dxhat[k] * inv - xhat * sum_dxhat_xhat[k] * inv));
     }
   }
 }
@@ -203,8 +202,8 @@ __global__ void LogSoftmaxBackwardKernel(OriView v, const T* y, const T* dy, T* 
 
 // Single block: out[0] = scale * sum of per-item terms.
 template <class T>
-__global__ void NllKernel(int64_t n, int64_t c, const T* logp, const int64_t* labels,
-                          double scale, T* out) {
+__global__ void NllKernel(int64_t n, int64_t c, const T* logp, const int64_t* labels, double scale,
+                          T* out) {
   double acc = 0.0;
   for (int64_t i = threadIdx.x; i < n; i += blockDim.x) acc -= logp[i * c + labels[i]];
   acc = BlockSum(acc);
@@ -213,8 +212,7 @@ __global__ void NllKernel(int64_t n, int64_t c, const T* logp, const int64_t* la
 
 template <class T>
 __global__ void CrossEntropyBackwardKernel(int64_t n, int64_t c, const T* logp,
-                                           const int64_t* labels, const T* g, double scale,
-                                           T* dx) {
+                                           const int64_t* labels, const T* g, double scale, T* dx) {
   const T f = static_cast<T>(static_cast<double>(g[0]) * scale);
   ACAODE_GRID_LOOP(e, n * c) {
     const int64_t i = e / c, j = e % c;
@@ -244,7 +242,9 @@ __global__ void MseBackwardKernel(int64_t n, const T* a, const T* b, const T* g,
   }
 }
 
-unsigned BlocksCapped(int64_t n) { return static_cast<unsigned>(n < 65535 ? (n < 1 ? 1 : n) : 65535); }
+unsigned BlocksCapped(int64_t n) {
+  return static_cast<unsigned>(n < 65535 ? (n < 1 ? 1 : n) : 65535);
+}
 
 }  // namespace
 
@@ -313,11 +313,11 @@ void LaunchNormBackward(const NormLayout& l, const T* x, const T* dy, const doub
   double* s_dyx = s_dy + l.n * l.c;
   double* sum_dxhat = s_dyx + l.n * l.c;
   double* sum_dxhat_xhat = sum_dxhat + l.num_stats();
-  NormPlaneSumsKernel<T><<<BlocksCapped(l.n * l.c), kThreads, 0, stream>>>(l, x, dy, mean, rstd,
-                                                                           s_dy, s_dyx);
+  NormPlaneSumsKernel<T>
+      <<<BlocksCapped(l.n * l.c), kThreads, 0, stream>>>(l, x, dy, mean, rstd, s_dy, s_dyx);
   const int64_t m = l.c > l.num_stats() ? l.c : l.num_stats();
-  NormReduceKernel<T><<<GridFor(m), kThreads, 0, stream>>>(l, s_dy, s_dyx, w, dw, db, sum_dxhat,
-                                                           sum_dxhat_xhat);
+  NormReduceKernel<T>
+      <<<GridFor(m), kThreads, 0, stream>>>(l, s_dy, s_dyx, w, dw, db, sum_dxhat, sum_dxhat_xhat);
   if (dx != nullptr && l.s > 0) {
     NormDxKernel<T><<<GridFor(l.n * l.c * l.s), kThreads, 0, stream>>>(
         l, x, dy, mean, rstd, w, batch_stats, sum_dxhat, sum_dxhat_xhat, dx);
@@ -350,8 +350,8 @@ void LaunchLogSoftmaxBackward(const OriView& v, const T* y, const T* dy, T* dx, 
 }
 
 template <class T>
-void LaunchNllLoss(int64_t n, int64_t c, const T* logp, const int64_t* labels, double scale,
-                   T* out, Stream stream) {
+void LaunchNllLoss(int64_t n, int64_t c, const T* logp, const int64_t* labels, double scale, T* out,
+                   Stream stream) {
   NllKernel<T><<<1, kThreads, 0, stream>>>(n, c, logp, labels, scale, out);
   CheckLaunch("cuda::LaunchNllLoss");
 }
@@ -360,8 +360,8 @@ template <class T>
 void LaunchCrossEntropyBackward(int64_t n, int64_t c, const T* logp, const int64_t* labels,
                                 const T* g, double scale, T* dx, Stream stream) {
   if (n * c == 0) return;
-  CrossEntropyBackwardKernel<T><<<GridFor(n * c), kThreads, 0, stream>>>(n, c, logp, labels, g,
-                                                                         scale, dx);
+  CrossEntropyBackwardKernel<T>
+      <<<GridFor(n * c), kThreads, 0, stream>>>(n, c, logp, labels, g, scale, dx);
   CheckLaunch("cuda::LaunchCrossEntropyBackward");
 }
 
@@ -379,28 +379,25 @@ void LaunchMseBackward(int64_t n, const T* a, const T* b, const T* g, double sca
   CheckLaunch("cuda::LaunchMseBackward");
 }
 
-#define ACAODE_INSTANTIATE(T)                                                                   \
-  template void LaunchIm2Col<T>(const ConvGeom&, const T*, T*, Stream);                        \
-  template void LaunchCol2Im<T>(const ConvGeom&, const T*, T*, Stream);                        \
-  template void LaunchAvgPool2d<T>(const PoolGeom&, const T*, T*, Stream);                     \
-  template void LaunchAvgPool2dBackward<T>(const PoolGeom&, const T*, T*, Stream);             \
-  template void LaunchNormStats<T>(const NormLayout&, const T*, double*, double*, Stream);     \
-  template void LaunchNormApply<T>(const NormLayout&, const T*, const double*, const double*,  \
-                                   const T*, const T*, T*, Stream);                             \
-  template void LaunchNormBackward<T>(const NormLayout&, const T*, const T*, const double*,    \
-                                      const double*, const T*, bool, T*, T*, T*, double*,      \
-                                      Stream);                                                  \
-  template void LaunchRunningStats<T>(int64_t, const double*, const double*, double, int64_t,  \
-                                      T*, T*, Stream);                                          \
-  template void LaunchLogSoftmax<T>(const OriView&, const T*, T*, Stream);                     \
-  template void LaunchLogSoftmaxBackward<T>(const OriView&, const T*, const T*, T*, Stream);   \
-  template void LaunchNllLoss<T>(int64_t, int64_t, const T*, const int64_t*, double, T*,       \
-                                 Stream);                                                       \
-  template void LaunchCrossEntropyBackward<T>(int64_t, int64_t, const T*, const int64_t*,      \
-                                              const T*, double, T*, Stream);                    \
-  template void LaunchMse<T>(int64_t, const T*, const T*, double, T*, Stream);                 \
-  template void LaunchMseBackward<T>(int64_t, const T*, const T*, const T*, double, T*, T*,    \
-                                     Stream);
+#define ACAODE_INSTANTIATE(T)                                                                      \
+  template void LaunchIm2Col<T>(const ConvGeom&, const T*, T*, Stream);                            \
+  template void LaunchCol2Im<T>(const ConvGeom&, const T*, T*, Stream);                            \
+  template void LaunchAvgPool2d<T>(const PoolGeom&, const T*, T*, Stream);                         \
+  template void LaunchAvgPool2dBackward<T>(const PoolGeom&, const T*, T*, Stream);                 \
+  template void LaunchNormStats<T>(const NormLayout&, const T*, double*, double*, Stream);         \
+  template void LaunchNormApply<T>(const NormLayout&, const T*, const double*, const double*,      \
+                                   const T*, const T*, T*, Stream);                                \
+  template void LaunchNormBackward<T>(const NormLayout&, const T*, const T*, const double*,        \
+                                      const double*, const T*, bool, T*, T*, T*, double*, Stream); \
+  template void LaunchRunningStats<T>(int64_t, const double*, const double*, double, int64_t, T*,  \
+                                      T*, Stream);                                                 \
+  template void LaunchLogSoftmax<T>(const OriView&, const T*, T*, Stream);                         \
+  template void LaunchLogSoftmaxBackward<T>(const OriView&, const T*, const T*, T*, Stream);       \
+  template void LaunchNllLoss<T>(int64_t, int64_t, const T*, const int64_t*, double, T*, Stream);  \
+  template void LaunchCrossEntropyBackward<T>(int64_t, int64_t, const T*, const int64_t*,          \
+                                              const T*, double, T*, Stream);                       \
+  template void LaunchMse<T>(int64_t, const T*, const T*, double, T*, Stream);                     \
+  template void LaunchMseBackward<T>(int64_t, const T*, const T*, const T*, double, T*, T*, Stream);
 ACAODE_INSTANTIATE(float)
 ACAODE_INSTANTIATE(double)
 #undef ACAODE_INSTANTIATE

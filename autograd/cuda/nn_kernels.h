@@ -78,8 +78,8 @@ void LaunchLogSoftmaxBackward(const OriView& v, const T* y, const T* dy, T* dx, 
 // out[0] = -scale * sum_i logp[i, labels[i]] for logp [n, c] and int64
 // labels [n] in [0, c) (validated by the caller).
 template <class T>
-void LaunchNllLoss(int64_t n, int64_t c, const T* logp, const int64_t* labels, double scale,
-                   T* out, Stream stream);
+void LaunchNllLoss(int64_t n, int64_t c, const T* logp, const int64_t* labels, double scale, T* out,
+                   Stream stream);
 // dx [n, c] = (exp(logp) - onehot(labels)) * g[0] * scale.
 template <class T>
 void LaunchCrossEntropyBackward(int64_t n, int64_t c, const T* logp, const int64_t* labels,

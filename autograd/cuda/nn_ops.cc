@@ -97,16 +97,14 @@ Tensor NormRecorded(const char* name, const Tensor& x, const NormLayout& l, cons
 
 }  // namespace
 
-Tensor GroupNormOp(const Tensor& x, int64_t groups, const Tensor& w, const Tensor& b,
-                   double eps) {
+Tensor GroupNormOp(const Tensor& x, int64_t groups, const Tensor& w, const Tensor& b, double eps) {
   const NormLayout l = MakeNormLayout(x, /*per_channel=*/false, groups);
   const NormStats s = ComputeNormStats(x, l, eps);
   return NormRecorded("GroupNormBackward", x, l, s, w, b, /*batch_stats=*/true);
 }
 
 Tensor BatchNormOp(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
-                   const Tensor& w, const Tensor& b, bool training, double momentum,
-                   double eps) {
+                   const Tensor& w, const Tensor& b, bool training, double momentum, double eps) {
   const NormLayout l = MakeNormLayout(x, /*per_channel=*/true, 1);
   const bool batch_stats = training || !running_mean.defined();
   NormStats s;
@@ -115,15 +113,14 @@ Tensor BatchNormOp(const Tensor& x, const Tensor& running_mean, const Tensor& ru
     if (training && running_mean.defined()) {
       if (x.dtype() == DType::kFloat32) {
         LaunchRunningStats<float>(l.c, static_cast<const double*>(s.mean.raw_data()),
-                                  static_cast<const double*>(s.var.raw_data()), momentum,
-                                  l.count(), static_cast<float*>(running_mean.raw_data()),
+                                  static_cast<const double*>(s.var.raw_data()), momentum, l.count(),
+                                  static_cast<float*>(running_mean.raw_data()),
                                   static_cast<float*>(running_var.raw_data()), CurrentStream());
       } else {
         LaunchRunningStats<double>(l.c, static_cast<const double*>(s.mean.raw_data()),
                                    static_cast<const double*>(s.var.raw_data()), momentum,
                                    l.count(), static_cast<double*>(running_mean.raw_data()),
-                                   static_cast<double*>(running_var.raw_data()),
-                                   CurrentStream());
+                                   static_cast<double*>(running_var.raw_data()), CurrentStream());
       }
     }
   } else {

@@ -22,8 +22,7 @@ namespace acaode {
 namespace cuda {
 
 // y = conv2d(x, w) + b (b may be undefined).
-Tensor Conv2dOp(const Tensor& x, const Tensor& w, const Tensor& b, int64_t stride,
-                int64_t padding);
+Tensor Conv2dOp(const Tensor& x, const Tensor& w, const Tensor& b, int64_t stride, int64_t padding);
 // y = x w^T + b over the last dim of x (b may be undefined).
 Tensor LinearOp(const Tensor& x, const Tensor& w, const Tensor& b);
 Tensor GroupNormOp(const Tensor& x, int64_t groups, const Tensor& w, const Tensor& b, double eps);

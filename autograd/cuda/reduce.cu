@@ -122,8 +122,8 @@ void LaunchReduce(ReduceOp op, const ReduceIndex& ix, const T* x, T* out, int64_
 
 template void LaunchReduce<float>(ReduceOp, const ReduceIndex&, const float*, float*, int64_t*,
                                   Stream);
-template void LaunchReduce<double>(ReduceOp, const ReduceIndex&, const double*, double*,
-                                   int64_t*, Stream);
+template void LaunchReduce<double>(ReduceOp, const ReduceIndex&, const double*, double*, int64_t*,
+                                   Stream);
 
 }  // namespace cuda
 }  // namespace acaode

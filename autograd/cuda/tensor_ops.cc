@@ -108,8 +108,8 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
       const int count = static_cast<int>(
           std::min<size_t>(kMaxLinearTerms, terms.size() - std::min(first, terms.size())));
       for (int i = 0; i < count; ++i) ptrs[i] = In<T>(terms[first + i]);
-      LaunchLinearCombination<T>(base.numel(), src, count, coeffs.data() + first, ptrs,
-                                 Out<T>(out), CurrentStream());
+      LaunchLinearCombination<T>(base.numel(), src, count, coeffs.data() + first, ptrs, Out<T>(out),
+                                 CurrentStream());
       src = Out<T>(out);
       if (terms.empty()) break;
     }
@@ -240,8 +240,7 @@ void GemmInto(bool trans_a, bool trans_b, const Tensor& a, const Tensor& b, cons
   const int64_t n = trans_b ? b.shape()[0] : b.shape()[1];
   ForDType(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    Gemm<T>(trans_a, trans_b, m, n, k, In<T>(a), In<T>(b), Out<T>(c), accumulate,
-            CurrentStream());
+    Gemm<T>(trans_a, trans_b, m, n, k, In<T>(a), In<T>(b), Out<T>(c), accumulate, CurrentStream());
   });
 }
 
@@ -348,8 +347,8 @@ Conv2dGrads Conv2dBackward(const Tensor& x, const Tensor& w, const Tensor& dy, i
   const int64_t o = w.shape()[0];
   Conv2dGrads out;
   // G = dy as [O, N*OH*OW].
-  Tensor gm = Permute(dy.reshape({g.batch, o, g.out_h * g.out_w}), {1, 0, 2})
-                  .reshape({o, g.col_cols()});
+  Tensor gm =
+      Permute(dy.reshape({g.batch, o, g.out_h * g.out_w}), {1, 0, 2}).reshape({o, g.col_cols()});
   if (need_dw) {
     Tensor col = Im2Col(x, g);
     out.dw = EmptyLike({o, g.col_rows()}, x.dtype());
@@ -451,9 +450,9 @@ NormGrads NormBackward(const Tensor& x, const Tensor& dy, const NormLayout& l, c
   Tensor ws = EmptyLike({NormBackwardWorkspace(l)}, DType::kFloat64);
   ForDType(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    LaunchNormBackward<T>(l, In<T>(x), In<T>(dy), In<double>(s.mean), In<double>(s.rstd),
-                          In<T>(w), batch_stats, Out<T>(g.dx), Out<T>(g.dw), Out<T>(g.db),
-                          Out<double>(ws), CurrentStream());
+    LaunchNormBackward<T>(l, In<T>(x), In<T>(dy), In<double>(s.mean), In<double>(s.rstd), In<T>(w),
+                          batch_stats, Out<T>(g.dx), Out<T>(g.dw), Out<T>(g.db), Out<double>(ws),
+                          CurrentStream());
   });
   return g;
 }

@@ -119,8 +119,7 @@ struct NormGrads {
   Tensor dx, dw, db;
 };
 NormGrads NormBackward(const Tensor& x, const Tensor& dy, const NormLayout& l, const NormStats& s,
-                       const Tensor& w, bool batch_stats, bool need_dx, bool need_dw,
-                       bool need_db);
+                       const Tensor& w, bool batch_stats, bool need_dx, bool need_dw, bool need_db);
 
 Tensor LogSoftmax(const Tensor& x, int64_t dim);
 Tensor LogSoftmaxBackward(const Tensor& y, const Tensor& dy, int64_t dim);

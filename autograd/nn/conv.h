@@ -28,8 +28,8 @@ struct Conv2dOptions {
 
 class Conv2d : public Module {
  public:
-  Conv2d(int64_t in_channels, int64_t out_channels, int64_t kernel_size,
-         Generator& gen, Conv2dOptions options = {});
+  Conv2d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, Generator& gen,
+         Conv2dOptions options = {});
   Tensor Forward(const Tensor& x) override;
 
   const Tensor& weight() const { return weight_; }

@@ -10,16 +10,15 @@ namespace nn {
 
 int64_t FanIn(const Shape& s) {
   if (s.size() < 2) {
-    throw ValueError(absl::StrCat("FanIn: weight shape ", ShapeToString(s),
-                                  " needs at least 2 dims"));
+    throw ValueError(
+        absl::StrCat("FanIn: weight shape ", ShapeToString(s), " needs at least 2 dims"));
   }
   int64_t fan = s[1];
   for (size_t d = 2; d < s.size(); ++d) fan *= s[d];
   return fan;
 }
 
-Tensor UniformSymmetric(const Shape& shape, double bound, Generator& gen,
-                        DType dtype) {
+Tensor UniformSymmetric(const Shape& shape, double bound, Generator& gen, DType dtype) {
   if (!(bound >= 0.0)) {
     throw ValueError(absl::StrCat("UniformSymmetric: bound must be >= 0, got ", bound));
   }

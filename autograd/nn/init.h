@@ -27,8 +27,7 @@ int64_t FanIn(const Shape& weight_shape);
 Tensor UniformSymmetric(const Shape& shape, double bound, Generator& gen,
                         DType dtype = DType::kFloat64);
 
-Tensor KaimingUniform(const Shape& shape, double a, Generator& gen,
-                      DType dtype = DType::kFloat64);
+Tensor KaimingUniform(const Shape& shape, double a, Generator& gen, DType dtype = DType::kFloat64);
 
 }  // namespace nn
 }  // namespace acaode

@@ -9,12 +9,11 @@
 namespace acaode {
 namespace nn {
 
-Linear::Linear(int64_t in_features, int64_t out_features, Generator& gen,
-               bool bias, DType dtype)
+Linear::Linear(int64_t in_features, int64_t out_features, Generator& gen, bool bias, DType dtype)
     : Module("Linear") {
   if (in_features < 0 || out_features < 0) {
-    throw ValueError(absl::StrCat("Linear: feature counts must be >= 0, got in = ",
-                                  in_features, ", out = ", out_features));
+    throw ValueError(absl::StrCat("Linear: feature counts must be >= 0, got in = ", in_features,
+                                  ", out = ", out_features));
   }
   weight_ = RegisterParameter(
       "weight", KaimingUniform({out_features, in_features}, std::sqrt(5.0), gen, dtype));

@@ -20,8 +20,8 @@ namespace nn {
 
 class Linear : public Module {
  public:
-  Linear(int64_t in_features, int64_t out_features, Generator& gen,
-         bool bias = true, DType dtype = DType::kFloat64);
+  Linear(int64_t in_features, int64_t out_features, Generator& gen, bool bias = true,
+         DType dtype = DType::kFloat64);
   Tensor Forward(const Tensor& x) override;
 
   const Tensor& weight() const { return weight_; }

@@ -1,13 +1,12 @@
 #include "autograd/nn/module.h"
 
-#include "autograd/grad_mode.h"
-
 #include <cstring>
 #include <set>
 #include <unordered_set>
 
 #include "absl/strings/str_cat.h"
 #include "autograd/error.h"
+#include "autograd/grad_mode.h"
 #include "autograd/nn/serialize.h"
 #include "util/status_macros.h"
 
@@ -32,16 +31,15 @@ void Module::CheckNewName(const std::string& name) const {
     return false;
   };
   if (taken(parameters_) || taken(buffers_) || taken(children_)) {
-    throw ValueError(absl::StrCat(type_name_, ": name '", name,
-                                  "' is already registered"));
+    throw ValueError(absl::StrCat(type_name_, ": name '", name, "' is already registered"));
   }
 }
 
 Tensor Module::RegisterParameter(const std::string& name, Tensor value) {
   CheckNewName(name);
   if (!value.defined() || !value.is_leaf()) {
-    throw ValueError(absl::StrCat(type_name_, ": parameter '", name,
-                                  "' must be a defined leaf tensor"));
+    throw ValueError(
+        absl::StrCat(type_name_, ": parameter '", name, "' must be a defined leaf tensor"));
   }
   value.set_requires_grad(true);
   parameters_.emplace_back(name, value);
@@ -65,8 +63,7 @@ void Module::AddChild(const std::string& name, std::shared_ptr<Module> module) {
   children_.emplace_back(name, std::move(module));
 }
 
-void Module::CollectParameters(const std::string& prefix,
-                               NamedTensors* out) const {
+void Module::CollectParameters(const std::string& prefix, NamedTensors* out) const {
   for (const auto& [name, t] : parameters_) out->emplace_back(prefix + name, t);
   for (const auto& [name, child] : children_) {
     child->CollectParameters(prefix + name + ".", out);
@@ -158,34 +155,32 @@ absl::Status Module::LoadStateDict(const TensorDict& dict) {
     expected.insert(name);
     auto it = dict.find(name);
     if (it == dict.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "LoadStateDict: ", kind, " '", name, "' of ", type_name_,
-          " is missing from the state dict"));
+      return absl::InvalidArgumentError(absl::StrCat("LoadStateDict: ", kind, " '", name, "' of ",
+                                                     type_name_,
+                                                     " is missing from the state dict"));
     }
     const Tensor& src = it->second;
     if (!src.defined() || src.device() != Device::kCpu) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "LoadStateDict: ", kind, " '", name,
-          "': state dict entry is undefined or not on the CPU"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("LoadStateDict: ", kind, " '", name,
+                       "': state dict entry is undefined or not on the CPU"));
     }
     if (src.shape() != dst.shape()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "LoadStateDict: ", kind, " '", name, "' has shape ",
-          ShapeToString(dst.shape()), " but the state dict has ",
-          ShapeToString(src.shape())));
+          "LoadStateDict: ", kind, " '", name, "' has shape ", ShapeToString(dst.shape()),
+          " but the state dict has ", ShapeToString(src.shape())));
     }
     if (src.dtype() != dst.dtype()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "LoadStateDict: ", kind, " '", name, "' has dtype ",
-          DTypeName(dst.dtype()), " but the state dict has ",
-          DTypeName(src.dtype())));
+      return absl::InvalidArgumentError(
+          absl::StrCat("LoadStateDict: ", kind, " '", name, "' has dtype ", DTypeName(dst.dtype()),
+                       " but the state dict has ", DTypeName(src.dtype())));
     }
   }
   for (const auto& entry : dict) {
     if (!expected.count(entry.first)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("LoadStateDict: unexpected key '", entry.first,
-                       "' (no such parameter or buffer in ", type_name_, ")"));
+      return absl::InvalidArgumentError(absl::StrCat("LoadStateDict: unexpected key '", entry.first,
+                                                     "' (no such parameter or buffer in ",
+                                                     type_name_, ")"));
     }
   }
   // 2. Commit: copy into the existing storage (handles stay valid).

@@ -66,8 +66,7 @@ class Module {
   NamedTensors NamedParameters() const;
   NamedTensors NamedBuffers() const;
   // Direct children in registration order.
-  const std::vector<std::pair<std::string, std::shared_ptr<Module>>>&
-  NamedChildren() const {
+  const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& NamedChildren() const {
     return children_;
   }
   // Total number of parameter elements.
@@ -116,8 +115,7 @@ class Module {
   Tensor RegisterBuffer(const std::string& name, Tensor value);
   // Adds a child module and returns it.
   template <class M>
-  std::shared_ptr<M> RegisterModule(const std::string& name,
-                                    std::shared_ptr<M> module) {
+  std::shared_ptr<M> RegisterModule(const std::string& name, std::shared_ptr<M> module) {
     AddChild(name, module);
     return module;
   }

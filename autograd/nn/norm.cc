@@ -7,13 +7,11 @@
 namespace acaode {
 namespace nn {
 
-GroupNorm::GroupNorm(int64_t num_groups, int64_t num_channels, double eps,
-                     bool affine, DType dtype)
+GroupNorm::GroupNorm(int64_t num_groups, int64_t num_channels, double eps, bool affine, DType dtype)
     : Module("GroupNorm"), num_groups_(num_groups), num_channels_(num_channels), eps_(eps) {
   if (num_groups < 1 || num_channels < 1 || num_channels % num_groups != 0) {
     throw ValueError(absl::StrCat("GroupNorm: num_groups (", num_groups,
-                                  ") must be >= 1 and divide num_channels (",
-                                  num_channels, ")"));
+                                  ") must be >= 1 and divide num_channels (", num_channels, ")"));
   }
   if (!(eps > 0)) throw ValueError(absl::StrCat("GroupNorm: eps must be > 0, got ", eps));
   if (affine) {
@@ -24,8 +22,8 @@ GroupNorm::GroupNorm(int64_t num_groups, int64_t num_channels, double eps,
 
 Tensor GroupNorm::Forward(const Tensor& x) {
   if (x.dim() < 2 || x.size(1) != num_channels_) {
-    throw ValueError(absl::StrCat("GroupNorm: expected input [N, ", num_channels_,
-                                  ", ...], got ", ShapeToString(x.shape())));
+    throw ValueError(absl::StrCat("GroupNorm: expected input [N, ", num_channels_, ", ...], got ",
+                                  ShapeToString(x.shape())));
   }
   return ::acaode::GroupNorm(x, num_groups_, weight_, bias_, eps_);
 }
@@ -33,8 +31,7 @@ Tensor GroupNorm::Forward(const Tensor& x) {
 BatchNorm2d::BatchNorm2d(int64_t num_features, BatchNormOptions options)
     : Module("BatchNorm2d"), num_features_(num_features), options_(options) {
   if (num_features < 1) {
-    throw ValueError(absl::StrCat("BatchNorm2d: num_features must be >= 1, got ",
-                                  num_features));
+    throw ValueError(absl::StrCat("BatchNorm2d: num_features must be >= 1, got ", num_features));
   }
   if (!(options.eps > 0) || !(options.momentum >= 0 && options.momentum <= 1)) {
     throw ValueError(absl::StrCat("BatchNorm2d: need eps > 0 and momentum in [0, 1], got eps ",

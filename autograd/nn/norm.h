@@ -20,8 +20,8 @@ namespace nn {
 
 class GroupNorm : public Module {
  public:
-  GroupNorm(int64_t num_groups, int64_t num_channels, double eps = 1e-5,
-            bool affine = true, DType dtype = DType::kFloat64);
+  GroupNorm(int64_t num_groups, int64_t num_channels, double eps = 1e-5, bool affine = true,
+            DType dtype = DType::kFloat64);
   Tensor Forward(const Tensor& x) override;
 
   const Tensor& weight() const { return weight_; }

@@ -49,8 +49,8 @@ struct LstmOutput {
 
 class LSTMCell : public Module {
  public:
-  LSTMCell(int64_t input_size, int64_t hidden_size, Generator& gen,
-           bool bias = true, DType dtype = DType::kFloat64);
+  LSTMCell(int64_t input_size, int64_t hidden_size, Generator& gen, bool bias = true,
+           DType dtype = DType::kFloat64);
   // x [N, I]; state.h, state.c [N, H] (or undefined).
   LstmState Forward(const Tensor& x, const LstmState& state);
   Tensor Forward(const Tensor& x) override { return Forward(x, LstmState{}).h; }
@@ -64,8 +64,8 @@ class LSTMCell : public Module {
 
 class LSTM : public Module {
  public:
-  LSTM(int64_t input_size, int64_t hidden_size, Generator& gen,
-       int64_t num_layers = 1, bool bias = true, DType dtype = DType::kFloat64);
+  LSTM(int64_t input_size, int64_t hidden_size, Generator& gen, int64_t num_layers = 1,
+       bool bias = true, DType dtype = DType::kFloat64);
   // x [T, N, I] (sequence first); state.h, state.c [num_layers, N, H] or
   // undefined.
   LstmOutput Forward(const Tensor& x, const LstmState& state);
@@ -78,8 +78,8 @@ class LSTM : public Module {
 
 class GRUCell : public Module {
  public:
-  GRUCell(int64_t input_size, int64_t hidden_size, Generator& gen,
-          bool bias = true, DType dtype = DType::kFloat64);
+  GRUCell(int64_t input_size, int64_t hidden_size, Generator& gen, bool bias = true,
+          DType dtype = DType::kFloat64);
   // x [N, I]; h [N, H] or undefined (zeros). Returns h'.
   Tensor Forward(const Tensor& x, const Tensor& h);
   Tensor Forward(const Tensor& x) override { return Forward(x, Tensor()); }

@@ -64,8 +64,7 @@ class Reader {
 };
 
 absl::Status Corrupt(const std::string& path, const std::string& what) {
-  return absl::DataLossError(
-      absl::StrCat("ReadTensorFile: '", path, "' is corrupted: ", what));
+  return absl::DataLossError(absl::StrCat("ReadTensorFile: '", path, "' is corrupted: ", what));
 }
 
 }  // namespace
@@ -78,8 +77,7 @@ uint32_t Crc32(const void* data, size_t size) {
   return c ^ 0xFFFFFFFFu;
 }
 
-absl::Status WriteTensorFile(const std::string& path,
-                             const NamedTensors& tensors) {
+absl::Status WriteTensorFile(const std::string& path, const NamedTensors& tensors) {
   if (!HostIsLittleEndian()) {
     return absl::UnimplementedError("WriteTensorFile: big-endian hosts are not supported");
   }
@@ -87,8 +85,8 @@ absl::Status WriteTensorFile(const std::string& path,
   Put<uint64_t>(&payload, tensors.size());
   for (const auto& [name, t] : tensors) {
     if (!t.defined() || t.device() != Device::kCpu) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "WriteTensorFile: tensor '", name, "' is undefined or not on the CPU"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("WriteTensorFile: tensor '", name, "' is undefined or not on the CPU"));
     }
     Put<uint32_t>(&payload, static_cast<uint32_t>(name.size()));
     payload.append(name);
@@ -114,14 +112,13 @@ absl::Status WriteTensorFile(const std::string& path,
     f.flush();
     if (!f) {
       std::remove(tmp.c_str());
-      return absl::DataLossError(
-          absl::StrCat("WriteTensorFile: writing '", tmp, "' failed"));
+      return absl::DataLossError(absl::StrCat("WriteTensorFile: writing '", tmp, "' failed"));
     }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
-    return absl::PermissionDeniedError(absl::StrCat(
-        "WriteTensorFile: cannot rename '", tmp, "' to '", path, "'"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("WriteTensorFile: cannot rename '", tmp, "' to '", path, "'"));
   }
   return absl::OkStatus();
 }
@@ -134,11 +131,9 @@ absl::StatusOr<TensorDict> ReadTensorFile(const std::string& path) {
   if (!f) {
     return absl::NotFoundError(absl::StrCat("ReadTensorFile: cannot open '", path, "'"));
   }
-  const std::string bytes((std::istreambuf_iterator<char>(f)),
-                          std::istreambuf_iterator<char>());
+  const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   if (bytes.size() < kTensorFileHeaderBytes) {
-    return Corrupt(path, absl::StrCat("truncated: ", bytes.size(),
-                                      " bytes, shorter than the ",
+    return Corrupt(path, absl::StrCat("truncated: ", bytes.size(), " bytes, shorter than the ",
                                       kTensorFileHeaderBytes, "-byte header"));
   }
   if (std::memcmp(bytes.data(), kTensorFileMagic, sizeof(kTensorFileMagic)) != 0) {
@@ -157,18 +152,18 @@ absl::StatusOr<TensorDict> ReadTensorFile(const std::string& path) {
   }
   const size_t have = bytes.size() - kTensorFileHeaderBytes;
   if (have < payload_size) {
-    return Corrupt(path, absl::StrCat("truncated: payload has ", have,
-                                      " bytes, header says ", payload_size));
+    return Corrupt(
+        path, absl::StrCat("truncated: payload has ", have, " bytes, header says ", payload_size));
   }
   if (have > payload_size) {
-    return Corrupt(path, absl::StrCat("trailing bytes: payload has ", have,
-                                      " bytes, header says ", payload_size));
+    return Corrupt(path, absl::StrCat("trailing bytes: payload has ", have, " bytes, header says ",
+                                      payload_size));
   }
   const char* payload = bytes.data() + kTensorFileHeaderBytes;
   const uint32_t actual = Crc32(payload, payload_size);
   if (actual != crc) {
-    return Corrupt(path, absl::StrCat("checksum mismatch (stored ", crc,
-                                      ", computed ", actual, ")"));
+    return Corrupt(path,
+                   absl::StrCat("checksum mismatch (stored ", crc, ", computed ", actual, ")"));
   }
   Reader r(payload, payload_size);
   uint64_t count = 0;
@@ -210,8 +205,7 @@ absl::StatusOr<TensorDict> ReadTensorFile(const std::string& path) {
     }
   }
   if (r.remaining() != 0) {
-    return Corrupt(path, absl::StrCat(r.remaining(), " unparsed bytes after ",
-                                      count, " entries"));
+    return Corrupt(path, absl::StrCat(r.remaining(), " unparsed bytes after ", count, " entries"));
   }
   return out;
 }

@@ -36,8 +36,7 @@
 namespace acaode {
 namespace nn {
 
-inline constexpr char kTensorFileMagic[8] = {'A', 'C', 'A', 'O',
-                                             'D', 'E', 'N', 'N'};
+inline constexpr char kTensorFileMagic[8] = {'A', 'C', 'A', 'O', 'D', 'E', 'N', 'N'};
 inline constexpr uint32_t kTensorFileVersion = 1;
 inline constexpr size_t kTensorFileHeaderBytes = 24;
 
@@ -46,8 +45,7 @@ inline constexpr size_t kTensorFileHeaderBytes = 24;
 uint32_t Crc32(const void* data, size_t size);
 
 // Writes `tensors` (CPU tensors) to `path` via "<path>.tmp" and a rename.
-absl::Status WriteTensorFile(const std::string& path,
-                             const NamedTensors& tensors);
+absl::Status WriteTensorFile(const std::string& path, const NamedTensors& tensors);
 
 // Reads a file written by WriteTensorFile (see the checks above).
 absl::StatusOr<TensorDict> ReadTensorFile(const std::string& path);

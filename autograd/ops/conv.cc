@@ -5,10 +5,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "autograd/cpu/im2col.h"
 #include "autograd/cpu/gemm.h"
-#include "autograd/dispatch.h"
+#include "autograd/cpu/im2col.h"
 #include "autograd/cuda/nn_ops.h"
+#include "autograd/dispatch.h"
 #include "autograd/function.h"
 #include "autograd/grad_mode.h"
 
@@ -27,32 +27,29 @@ cpu::ConvGeometry CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b,
     throw ValueError("Conv2d: input and weight on different devices (cpu and cuda)");
   }
   if (x.dim() != 4) {
-    Fail(absl::StrCat("input must be 4-D [N, C, H, W], got shape ",
-                      ShapeToString(x.shape())));
+    Fail(absl::StrCat("input must be 4-D [N, C, H, W], got shape ", ShapeToString(x.shape())));
   }
   if (w.dim() != 4) {
-    Fail(absl::StrCat("weight must be 4-D [O, C, KH, KW], got shape ",
-                      ShapeToString(w.shape())));
+    Fail(absl::StrCat("weight must be 4-D [O, C, KH, KW], got shape ", ShapeToString(w.shape())));
   }
   if (x.size(1) != w.size(1)) {
-    Fail(absl::StrCat("input has ", x.size(1), " channels but weight ",
-                      ShapeToString(w.shape()), " expects ", w.size(1)));
+    Fail(absl::StrCat("input has ", x.size(1), " channels but weight ", ShapeToString(w.shape()),
+                      " expects ", w.size(1)));
   }
   if (x.dtype() != w.dtype()) {
-    Fail(absl::StrCat("dtype mismatch: input ", DTypeName(x.dtype()),
-                      ", weight ", DTypeName(w.dtype())));
+    Fail(absl::StrCat("dtype mismatch: input ", DTypeName(x.dtype()), ", weight ",
+                      DTypeName(w.dtype())));
   }
   if (b.defined()) {
     if (b.device() != x.device()) {
       throw ValueError("Conv2d: bias and input on different devices (cpu and cuda)");
     }
     if (b.dim() != 1 || b.size(0) != w.size(0)) {
-      Fail(absl::StrCat("bias must have shape [", w.size(0), "], got ",
-                        ShapeToString(b.shape())));
+      Fail(absl::StrCat("bias must have shape [", w.size(0), "], got ", ShapeToString(b.shape())));
     }
     if (b.dtype() != x.dtype()) {
-      Fail(absl::StrCat("dtype mismatch: input ", DTypeName(x.dtype()),
-                        ", bias ", DTypeName(b.dtype())));
+      Fail(absl::StrCat("dtype mismatch: input ", DTypeName(x.dtype()), ", bias ",
+                        DTypeName(b.dtype())));
     }
   }
   if (p.stride < 1) Fail(absl::StrCat("stride must be >= 1, got ", p.stride));
@@ -70,9 +67,8 @@ cpu::ConvGeometry CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b,
   g.pad_h = g.pad_w = p.padding;
   if (g.kernel_h < 1 || g.kernel_w < 1 || g.in_h + 2 * p.padding < g.kernel_h ||
       g.in_w + 2 * p.padding < g.kernel_w) {
-    Fail(absl::StrCat("kernel ", g.kernel_h, "x", g.kernel_w,
-                      " does not fit the padded input ", g.in_h, "x", g.in_w,
-                      " with padding ", p.padding));
+    Fail(absl::StrCat("kernel ", g.kernel_h, "x", g.kernel_w, " does not fit the padded input ",
+                      g.in_h, "x", g.in_w, " with padding ", p.padding));
   }
   g.out_h = (g.in_h + 2 * g.pad_h - g.kernel_h) / g.stride_h + 1;
   g.out_w = (g.in_w + 2 * g.pad_w - g.kernel_w) / g.stride_w + 1;
@@ -81,8 +77,7 @@ cpu::ConvGeometry CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b,
 
 }  // namespace
 
-Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b,
-              Conv2dParams params) {
+Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b, Conv2dParams params) {
   const cpu::ConvGeometry g = CheckArgs(x, w, b, params);
   if (x.device() == Device::kCuda) {
     return cuda::Conv2dOp(x, w, b, params.stride, params.padding);
@@ -100,8 +95,7 @@ Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b,
     const T* pb = b.defined() ? b.data<T>() : nullptr;
     if (g.batch == 1) {
       // [O, P] is already the layout of y.
-      cpu::Gemm<T>(false, false, out_c, ncols, krows, w.data<T>(), col.data<T>(), py,
-                     false);
+      cpu::Gemm<T>(false, false, out_c, ncols, krows, w.data<T>(), col.data<T>(), py, false);
       if (pb) {
         for (int64_t o = 0; o < out_c; ++o) {
           for (int64_t q = 0; q < ncols; ++q) py[o * ncols + q] += pb[o];
@@ -110,8 +104,8 @@ Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b,
       return;
     }
     Tensor tmp = Empty({out_c, ncols}, x.dtype());
-    cpu::Gemm<T>(false, false, out_c, ncols, krows, w.data<T>(), col.data<T>(),
-                   tmp.data<T>(), false);
+    cpu::Gemm<T>(false, false, out_c, ncols, krows, w.data<T>(), col.data<T>(), tmp.data<T>(),
+                 false);
     // [O, N*P] -> [N, O, P], adding the bias.
     const T* pt = tmp.data<T>();
     for (int64_t n = 0; n < g.batch; ++n) {
@@ -133,48 +127,45 @@ Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b,
     const bool has_b = b.defined();
     auto backward = [g, out_c, need_x, need_w, need_b, has_b, w, col,
                      dtype = x.dtype()](const Grads& grads) {
-             const Tensor& gy = grads[0];
-             const int64_t krows = g.col_rows();
-             const int64_t ncols = g.col_cols();
-             const int64_t opix = g.out_h * g.out_w;
-             Tensor dx, dw, db;
-             DispatchFloat(dtype, [&](auto tag) {
-               using T = decltype(tag);
-               // Gather G = dy as [O, N*P].
-               Tensor gt = Empty({out_c, ncols}, dtype);
-               T* pg = gt.data<T>();
-               const T* pgy = gy.data<T>();
-               for (int64_t n = 0; n < g.batch; ++n) {
-                 for (int64_t o = 0; o < out_c; ++o) {
-                   std::memcpy(pg + o * ncols + n * opix,
-                               pgy + (n * out_c + o) * opix, sizeof(T) * opix);
-                 }
-               }
-               if (need_b) {
-                 db = Empty({out_c}, dtype);
-                 T* pdb = db.data<T>();
-                 for (int64_t o = 0; o < out_c; ++o) {
-                   T acc = T(0);
-                   for (int64_t q = 0; q < ncols; ++q) acc += pg[o * ncols + q];
-                   pdb[o] = acc;
-                 }
-               }
-               if (need_w) {
-                 dw = Empty({out_c, g.channels, g.kernel_h, g.kernel_w}, dtype);
-                 cpu::Gemm<T>(false, true, out_c, krows, ncols, pg, col.data<T>(),
-                                dw.data<T>(), false);
-               }
-               if (need_x) {
-                 Tensor dcol = Empty({krows, ncols}, dtype);
-                 cpu::Gemm<T>(true, false, krows, ncols, out_c, w.data<T>(), pg,
-                                dcol.data<T>(), false);
-                 dx = Empty({g.batch, g.channels, g.in_h, g.in_w}, dtype);
-                 std::memset(dx.raw_data(), 0, dx.nbytes());
-                 cpu::Col2Im(dcol.data<T>(), g, dx.data<T>());
-               }
-             });
-             return has_b ? Grads{dx, dw, db} : Grads{dx, dw};
-           };
+      const Tensor& gy = grads[0];
+      const int64_t krows = g.col_rows();
+      const int64_t ncols = g.col_cols();
+      const int64_t opix = g.out_h * g.out_w;
+      Tensor dx, dw, db;
+      DispatchFloat(dtype, [&](auto tag) {
+        using T = decltype(tag);
+        // Gather G = dy as [O, N*P].
+        Tensor gt = Empty({out_c, ncols}, dtype);
+        T* pg = gt.data<T>();
+        const T* pgy = gy.data<T>();
+        for (int64_t n = 0; n < g.batch; ++n) {
+          for (int64_t o = 0; o < out_c; ++o) {
+            std::memcpy(pg + o * ncols + n * opix, pgy + (n * out_c + o) * opix, sizeof(T) * opix);
+          }
+        }
+        if (need_b) {
+          db = Empty({out_c}, dtype);
+          T* pdb = db.data<T>();
+          for (int64_t o = 0; o < out_c; ++o) {
+            T acc = T(0);
+            for (int64_t q = 0; q < ncols; ++q) acc += pg[o * ncols + q];
+            pdb[o] = acc;
+          }
+        }
+        if (need_w) {
+          dw = Empty({out_c, g.channels, g.kernel_h, g.kernel_w}, dtype);
+          cpu::Gemm<T>(false, true, out_c, krows, ncols, pg, col.data<T>(), dw.data<T>(), false);
+        }
+        if (need_x) {
+          Tensor dcol = Empty({krows, ncols}, dtype);
+          cpu::Gemm<T>(true, false, krows, ncols, out_c, w.data<T>(), pg, dcol.data<T>(), false);
+          dx = Empty({g.batch, g.channels, g.in_h, g.in_w}, dtype);
+          std::memset(dx.raw_data(), 0, dx.nbytes());
+          cpu::Col2Im(dcol.data<T>(), g, dx.data<T>());
+        }
+      });
+      return has_b ? Grads{dx, dw, db} : Grads{dx, dw};
+    };
     if (has_b) {
       Record("Conv2dBackward", {x, w, b}, {y}, std::move(backward));
     } else {

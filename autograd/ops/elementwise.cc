@@ -21,8 +21,7 @@ namespace {
 bool IsCuda(const Tensor& t) { return t.device() == Device::kCuda; }
 // Broadcasting binary op: the CUDA kernel for cuda tensors, else the CPU loop.
 template <class F>
-Tensor BinaryOnDevice(const char* op, cuda::BinaryOp cop, const Tensor& a, const Tensor& b,
-                      F&& f) {
+Tensor BinaryOnDevice(const char* op, cuda::BinaryOp cop, const Tensor& a, const Tensor& b, F&& f) {
   if (a.defined() && b.defined() && cuda::OnCuda(op, a, b)) {
     if (a.dtype() != b.dtype()) cpu::CheckBinaryArgs(op, a.to(Device::kCpu), b.to(Device::kCpu));
     return cuda::Binary(cop, cuda::ToCuda(a), cuda::ToCuda(b),
@@ -104,7 +103,8 @@ Tensor BroadcastTo(const Tensor& t, const Shape& shape) {
 // Binary ops with broadcasting.
 
 Tensor Add(const Tensor& a, const Tensor& b) {
-  Tensor y = BinaryOnDevice("Add", cuda::BinaryOp::kAdd, a, b, [](auto p, auto q) { return p + q; });
+  Tensor y =
+      BinaryOnDevice("Add", cuda::BinaryOp::kAdd, a, b, [](auto p, auto q) { return p + q; });
   // d(a + b) = da + db
   if (NeedsGrad(a, b)) {
     Record("AddBackward", {a, b}, {y}, [sa = a.shape(), sb = b.shape()](const Grads& g) {
@@ -115,7 +115,8 @@ Tensor Add(const Tensor& a, const Tensor& b) {
 }
 
 Tensor Sub(const Tensor& a, const Tensor& b) {
-  Tensor y = BinaryOnDevice("Sub", cuda::BinaryOp::kSub, a, b, [](auto p, auto q) { return p - q; });
+  Tensor y =
+      BinaryOnDevice("Sub", cuda::BinaryOp::kSub, a, b, [](auto p, auto q) { return p - q; });
   // d(a - b) = da - db
   if (NeedsGrad(a, b)) {
     Record("SubBackward", {a, b}, {y},
@@ -127,7 +128,8 @@ Tensor Sub(const Tensor& a, const Tensor& b) {
 }
 
 Tensor Mul(const Tensor& a, const Tensor& b) {
-  Tensor y = BinaryOnDevice("Mul", cuda::BinaryOp::kMul, a, b, [](auto p, auto q) { return p * q; });
+  Tensor y =
+      BinaryOnDevice("Mul", cuda::BinaryOp::kMul, a, b, [](auto p, auto q) { return p * q; });
   // d(a b) = b da + a db
   if (NeedsGrad(a, b)) {
     Record("MulBackward", {a, b}, {y}, [a, b](const Grads& g) {
@@ -139,7 +141,8 @@ Tensor Mul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor Div(const Tensor& a, const Tensor& b) {
-  Tensor y = BinaryOnDevice("Div", cuda::BinaryOp::kDiv, a, b, [](auto p, auto q) { return p / q; });
+  Tensor y =
+      BinaryOnDevice("Div", cuda::BinaryOp::kDiv, a, b, [](auto p, auto q) { return p / q; });
   // d(a / b) = da / b - (a / b^2) db = da / b - y db / b
   if (NeedsGrad(a, b)) {
     Record("DivBackward", {a, b}, {y}, [a, b, y = y.detach()](const Grads& g) {
@@ -162,17 +165,17 @@ Tensor MaxMinBackwardMask(const Tensor& a, const Tensor& b, bool is_max) {
   return BinaryOnDevice("MaximumBackward",
                         is_max ? cuda::BinaryOp::kMaxMask : cuda::BinaryOp::kMinMask, a, b,
                         [is_max](auto p, auto q) {
-    using T = decltype(p);
-    if (p == q) return T(0.5);
-    return ((p > q) == is_max) ? T(1) : T(0);
-  });
+                          using T = decltype(p);
+                          if (p == q) return T(0.5);
+                          return ((p > q) == is_max) ? T(1) : T(0);
+                        });
 }
 
 Tensor MaxMin(const char* name, const Tensor& a, const Tensor& b, bool is_max) {
   Tensor y = is_max ? BinaryOnDevice(name, cuda::BinaryOp::kMaximum, a, b,
-                                   [](auto p, auto q) { return p > q ? p : q; })
+                                     [](auto p, auto q) { return p > q ? p : q; })
                     : BinaryOnDevice(name, cuda::BinaryOp::kMinimum, a, b,
-                                   [](auto p, auto q) { return p < q ? p : q; });
+                                     [](auto p, auto q) { return p < q ? p : q; });
   // d max(a, b) = [a > b] da + [b > a] db (halves on ties)
   if (NeedsGrad(a, b)) {
     Record(is_max ? "MaximumBackward" : "MinimumBackward", {a, b}, {y},
@@ -206,7 +209,7 @@ void CheckUnary(const char* op, const Tensor& x) {
 Tensor Add(const Tensor& a, double s) {
   CheckUnary("Add", a);
   Tensor y = IsCuda(a) ? cuda::Unary(cuda::UnaryOp::kAddScalar, a, {s, 0.0})
-                          : cpu::Map(a, [s](auto v) { return v + static_cast<decltype(v)>(s); });
+                       : cpu::Map(a, [s](auto v) { return v + static_cast<decltype(v)>(s); });
   // d(a + s) = da
   if (NeedsGrad(a)) {
     Record("AddScalarBackward", {a}, {y}, [](const Grads& g) { return Grads{g[0]}; });
@@ -220,7 +223,7 @@ Tensor Sub(const Tensor& a, double s) { return Add(a, -s); }
 Tensor Sub(double s, const Tensor& b) {
   CheckUnary("Sub", b);
   Tensor y = IsCuda(b) ? cuda::Unary(cuda::UnaryOp::kRSubScalar, b, {s, 0.0})
-                          : cpu::Map(b, [s](auto v) { return static_cast<decltype(v)>(s) - v; });
+                       : cpu::Map(b, [s](auto v) { return static_cast<decltype(v)>(s) - v; });
   // d(s - b) = -db
   if (NeedsGrad(b)) {
     Record("RSubScalarBackward", {b}, {y}, [](const Grads& g) { return Grads{Neg(g[0])}; });
@@ -231,7 +234,7 @@ Tensor Sub(double s, const Tensor& b) {
 Tensor Mul(const Tensor& a, double s) {
   CheckUnary("Mul", a);
   Tensor y = IsCuda(a) ? cuda::Unary(cuda::UnaryOp::kMulScalar, a, {s, 0.0})
-                          : cpu::Map(a, [s](auto v) { return v * static_cast<decltype(v)>(s); });
+                       : cpu::Map(a, [s](auto v) { return v * static_cast<decltype(v)>(s); });
   // d(s a) = s da
   if (NeedsGrad(a)) {
     Record("MulScalarBackward", {a}, {y}, [s](const Grads& g) { return Grads{Mul(g[0], s)}; });
@@ -243,7 +246,7 @@ Tensor Mul(double s, const Tensor& b) { return Mul(b, s); }
 Tensor Div(const Tensor& a, double s) {
   CheckUnary("Div", a);
   Tensor y = IsCuda(a) ? cuda::Unary(cuda::UnaryOp::kDivScalar, a, {s, 0.0})
-                          : cpu::Map(a, [s](auto v) { return v / static_cast<decltype(v)>(s); });
+                       : cpu::Map(a, [s](auto v) { return v / static_cast<decltype(v)>(s); });
   // d(a / s) = da / s
   if (NeedsGrad(a)) {
     Record("DivScalarBackward", {a}, {y}, [s](const Grads& g) { return Grads{Div(g[0], s)}; });
@@ -254,15 +257,14 @@ Tensor Div(const Tensor& a, double s) {
 Tensor Div(double s, const Tensor& b) {
   CheckUnary("Div", b);
   Tensor y = IsCuda(b) ? cuda::Unary(cuda::UnaryOp::kRDivScalar, b, {s, 0.0})
-                          : cpu::Map(b, [s](auto v) { return static_cast<decltype(v)>(s) / v; });
+                       : cpu::Map(b, [s](auto v) { return static_cast<decltype(v)>(s) / v; });
   // d(s / b) = -s / b^2 db
   if (NeedsGrad(b)) {
     Record("RDivScalarBackward", {b}, {y}, [b, s](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kRDivScalar, g[0], b,
-                                            {s, 0.0})
-                          : cpu::Map2(g[0], b, [s](auto gv, auto bv) {
-        return -static_cast<decltype(gv)>(s) * gv / (bv * bv);
-      })};
+      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kRDivScalar, g[0], b, {s, 0.0})
+                                : cpu::Map2(g[0], b, [s](auto gv, auto bv) {
+                                    return -static_cast<decltype(gv)>(s) * gv / (bv * bv);
+                                  })};
     });
   }
   return y;
@@ -288,7 +290,8 @@ Tensor operator-(const Tensor& a) { return Neg(a); }
 
 Tensor Neg(const Tensor& x) {
   CheckUnary("Neg", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kNeg, x, {}) : cpu::Map(x, [](auto v) { return -v; });
+  Tensor y =
+      IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kNeg, x, {}) : cpu::Map(x, [](auto v) { return -v; });
   // d(-x) = -dx
   if (NeedsGrad(x)) {
     Record("NegBackward", {x}, {y}, [](const Grads& g) { return Grads{Neg(g[0])}; });
@@ -306,11 +309,12 @@ Tensor Pow(const Tensor& x, double p) {
   if (NeedsGrad(x)) {
     Record("PowBackward", {x}, {y}, [x, p](const Grads& g) {
       return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kPow, g[0], x, {p, 0.0})
-                          : cpu::Map2(g[0], x, [p](auto gv, auto xv) {
-        using T = decltype(gv);
-        if (p == 0.0) return T(0);
-        return gv * static_cast<T>(p) * static_cast<T>(std::pow(xv, static_cast<T>(p - 1)));
-      })};
+                                : cpu::Map2(g[0], x, [p](auto gv, auto xv) {
+                                    using T = decltype(gv);
+                                    if (p == 0.0) return T(0);
+                                    return gv * static_cast<T>(p) *
+                                           static_cast<T>(std::pow(xv, static_cast<T>(p - 1)));
+                                  })};
     });
   }
   return y;
@@ -318,12 +322,13 @@ Tensor Pow(const Tensor& x, double p) {
 
 Tensor Exp(const Tensor& x) {
   CheckUnary("Exp", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kExp, x, {}) : cpu::MapArray(x, [](const auto& a) { return a.exp(); });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kExp, x, {})
+                       : cpu::MapArray(x, [](const auto& a) { return a.exp(); });
   // d exp(x) = exp(x) dx
   if (NeedsGrad(x)) {
     Record("ExpBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
       return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kExp, g[0], y, {})
-                          : cpu::Map2(g[0], y, [](auto gv, auto yv) { return gv * yv; })};
+                                : cpu::Map2(g[0], y, [](auto gv, auto yv) { return gv * yv; })};
     });
   }
   return y;
@@ -331,12 +336,13 @@ Tensor Exp(const Tensor& x) {
 
 Tensor Log(const Tensor& x) {
   CheckUnary("Log", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kLog, x, {}) : cpu::MapArray(x, [](const auto& a) { return a.log(); });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kLog, x, {})
+                       : cpu::MapArray(x, [](const auto& a) { return a.log(); });
   // d log(x) = dx / x
   if (NeedsGrad(x)) {
     Record("LogBackward", {x}, {y}, [x](const Grads& g) {
       return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kLog, g[0], x, {})
-                          : cpu::Map2(g[0], x, [](auto gv, auto xv) { return gv / xv; })};
+                                : cpu::Map2(g[0], x, [](auto gv, auto xv) { return gv / xv; })};
     });
   }
   return y;
@@ -344,12 +350,14 @@ Tensor Log(const Tensor& x) {
 
 Tensor Sqrt(const Tensor& x) {
   CheckUnary("Sqrt", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSqrt, x, {}) : cpu::MapArray(x, [](const auto& a) { return a.sqrt(); });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSqrt, x, {})
+                       : cpu::MapArray(x, [](const auto& a) { return a.sqrt(); });
   // d sqrt(x) = dx / (2 sqrt(x))
   if (NeedsGrad(x)) {
     Record("SqrtBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kSqrt, g[0], y, {})
-                          : cpu::Map2(g[0], y, [](auto gv, auto yv) { return gv / (yv + yv); })};
+      return Grads{IsCuda(g[0])
+                       ? cuda::UnaryGrad(cuda::UnaryGradOp::kSqrt, g[0], y, {})
+                       : cpu::Map2(g[0], y, [](auto gv, auto yv) { return gv / (yv + yv); })};
     });
   }
   return y;
@@ -357,15 +365,16 @@ Tensor Sqrt(const Tensor& x) {
 
 Tensor Abs(const Tensor& x) {
   CheckUnary("Abs", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kAbs, x, {}) : cpu::Map(x, [](auto v) { return std::abs(v); });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kAbs, x, {})
+                       : cpu::Map(x, [](auto v) { return std::abs(v); });
   // d |x| = sign(x) dx
   if (NeedsGrad(x)) {
     Record("AbsBackward", {x}, {y}, [x](const Grads& g) {
       return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kAbs, g[0], x, {})
-                          : cpu::Map2(g[0], x, [](auto gv, auto xv) {
-        using T = decltype(gv);
-        return xv > T(0) ? gv : (xv < T(0) ? -gv : T(0));
-      })};
+                                : cpu::Map2(g[0], x, [](auto gv, auto xv) {
+                                    using T = decltype(gv);
+                                    return xv > T(0) ? gv : (xv < T(0) ? -gv : T(0));
+                                  })};
     });
   }
   return y;
@@ -373,12 +382,14 @@ Tensor Abs(const Tensor& x) {
 
 Tensor Square(const Tensor& x) {
   CheckUnary("Square", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSquare, x, {}) : cpu::Map(x, [](auto v) { return v * v; });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSquare, x, {})
+                       : cpu::Map(x, [](auto v) { return v * v; });
   // d x^2 = 2 x dx
   if (NeedsGrad(x)) {
     Record("SquareBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kSquare, g[0], x, {})
-                          : cpu::Map2(g[0], x, [](auto gv, auto xv) { return (gv + gv) * xv; })};
+      return Grads{IsCuda(g[0])
+                       ? cuda::UnaryGrad(cuda::UnaryGradOp::kSquare, g[0], x, {})
+                       : cpu::Map2(g[0], x, [](auto gv, auto xv) { return (gv + gv) * xv; })};
     });
   }
   return y;
@@ -432,10 +443,10 @@ Tensor Sigmoid(const Tensor& x) {
   if (NeedsGrad(x)) {
     Record("SigmoidBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
       return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kSigmoid, g[0], y, {})
-                          : cpu::Map2(g[0], y, [](auto gv, auto yv) {
-        using T = decltype(gv);
-        return gv * yv * (T(1) - yv);
-      })};
+                                : cpu::Map2(g[0], y, [](auto gv, auto yv) {
+                                    using T = decltype(gv);
+                                    return gv * yv * (T(1) - yv);
+                                  })};
     });
   }
   return y;
@@ -451,10 +462,10 @@ Tensor Relu(const Tensor& x) {
   if (NeedsGrad(x)) {
     Record("ReluBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
       return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kRelu, g[0], y, {})
-                          : cpu::Map2(g[0], y, [](auto gv, auto yv) {
-        using T = decltype(gv);
-        return yv > T(0) ? gv : T(0);
-      })};
+                                : cpu::Map2(g[0], y, [](auto gv, auto yv) {
+                                    using T = decltype(gv);
+                                    return yv > T(0) ? gv : T(0);
+                                  })};
     });
   }
   return y;
@@ -471,12 +482,12 @@ Tensor Softplus(const Tensor& x) {
   if (NeedsGrad(x)) {
     Record("SoftplusBackward", {x}, {y}, [x](const Grads& g) {
       return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kSoftplus, g[0], x, {})
-                          : cpu::Map2(g[0], x, [](auto gv, auto xv) {
-        using T = decltype(gv);
-        const T s =
-            xv >= T(0) ? T(1) / (T(1) + std::exp(-xv)) : std::exp(xv) / (T(1) + std::exp(xv));
-        return gv * s;
-      })};
+                                : cpu::Map2(g[0], x, [](auto gv, auto xv) {
+                                    using T = decltype(gv);
+                                    const T s = xv >= T(0) ? T(1) / (T(1) + std::exp(-xv))
+                                                           : std::exp(xv) / (T(1) + std::exp(xv));
+                                    return gv * s;
+                                  })};
     });
   }
   return y;
@@ -484,12 +495,14 @@ Tensor Softplus(const Tensor& x) {
 
 Tensor Sin(const Tensor& x) {
   CheckUnary("Sin", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSin, x, {}) : cpu::MapArray(x, [](const auto& a) { return a.sin(); });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSin, x, {})
+                       : cpu::MapArray(x, [](const auto& a) { return a.sin(); });
   // d sin(x) = cos(x) dx
   if (NeedsGrad(x)) {
     Record("SinBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kSin, g[0], x, {})
-                          : cpu::Map2(g[0], x, [](auto gv, auto xv) { return gv * std::cos(xv); })};
+      return Grads{IsCuda(g[0])
+                       ? cuda::UnaryGrad(cuda::UnaryGradOp::kSin, g[0], x, {})
+                       : cpu::Map2(g[0], x, [](auto gv, auto xv) { return gv * std::cos(xv); })};
     });
   }
   return y;
@@ -497,12 +510,14 @@ Tensor Sin(const Tensor& x) {
 
 Tensor Cos(const Tensor& x) {
   CheckUnary("Cos", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kCos, x, {}) : cpu::MapArray(x, [](const auto& a) { return a.cos(); });
+  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kCos, x, {})
+                       : cpu::MapArray(x, [](const auto& a) { return a.cos(); });
   // d cos(x) = -sin(x) dx
   if (NeedsGrad(x)) {
     Record("CosBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kCos, g[0], x, {})
-                          : cpu::Map2(g[0], x, [](auto gv, auto xv) { return -gv * std::sin(xv); })};
+      return Grads{IsCuda(g[0])
+                       ? cuda::UnaryGrad(cuda::UnaryGradOp::kCos, g[0], x, {})
+                       : cpu::Map2(g[0], x, [](auto gv, auto xv) { return -gv * std::sin(xv); })};
     });
   }
   return y;
@@ -514,18 +529,21 @@ Tensor Clamp(const Tensor& x, double lo, double hi) {
     throw ValueError("Clamp: lo must be <= hi, got lo=" + std::to_string(lo) +
                      ", hi=" + std::to_string(hi));
   }
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kClamp, x, {lo, hi}) : cpu::Map(x, [lo, hi](auto v) {
-    using T = decltype(v);
-    return std::min(std::max(v, static_cast<T>(lo)), static_cast<T>(hi));
-  });
+  Tensor y =
+      IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kClamp, x, {lo, hi}) : cpu::Map(x, [lo, hi](auto v) {
+        using T = decltype(v);
+        return std::min(std::max(v, static_cast<T>(lo)), static_cast<T>(hi));
+      });
   // d clamp(x) = [lo <= x <= hi] dx
   if (NeedsGrad(x)) {
     Record("ClampBackward", {x}, {y}, [x, lo, hi](const Grads& g) {
       return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kClamp, g[0], x, {lo, hi})
-                          : cpu::Map2(g[0], x, [lo, hi](auto gv, auto xv) {
-        using T = decltype(gv);
-        return (xv >= static_cast<T>(lo) && xv <= static_cast<T>(hi)) ? gv : T(0);
-      })};
+                                : cpu::Map2(g[0], x, [lo, hi](auto gv, auto xv) {
+                                    using T = decltype(gv);
+                                    return (xv >= static_cast<T>(lo) && xv <= static_cast<T>(hi))
+                                               ? gv
+                                               : T(0);
+                                  })};
     });
   }
   return y;

@@ -8,8 +8,8 @@
 #include "autograd/cpu/gemm.h"
 #include "autograd/cpu/isa/kernels.h"
 #include "autograd/cpu/parallel.h"
-#include "autograd/dispatch.h"
 #include "autograd/cuda/nn_ops.h"
+#include "autograd/dispatch.h"
 #include "autograd/function.h"
 #include "autograd/ops/elementwise.h"
 #include "autograd/ops/record_list.h"
@@ -24,14 +24,13 @@ void CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b) {
     throw ValueError("Linear: input and weight on different devices (cpu and cuda)");
   }
   if (w.dim() != 2) {
-    throw ValueError(absl::StrCat("Linear: weight must be 2-D [out, in], got ",
-                                  ShapeToString(w.shape())));
+    throw ValueError(
+        absl::StrCat("Linear: weight must be 2-D [out, in], got ", ShapeToString(w.shape())));
   }
   if (x.dim() < 1 || x.size(-1) != w.size(1)) {
     throw ValueError(absl::StrCat("Linear: input ", ShapeToString(x.shape()),
-                                  " does not end in weight's in_features ",
-                                  w.size(1), " (weight ", ShapeToString(w.shape()),
-                                  ")"));
+                                  " does not end in weight's in_features ", w.size(1), " (weight ",
+                                  ShapeToString(w.shape()), ")"));
   }
   if (x.dtype() != w.dtype()) {
     throw ValueError(absl::StrCat("Linear: dtype mismatch: input ", DTypeName(x.dtype()),
@@ -42,13 +41,12 @@ void CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b) {
       throw ValueError("Linear: bias and input on different devices (cpu and cuda)");
     }
     if (b.dim() != 1 || b.size(0) != w.size(0)) {
-      throw ValueError(absl::StrCat("Linear: bias must have shape [", w.size(0),
-                                    "], got ", ShapeToString(b.shape())));
+      throw ValueError(absl::StrCat("Linear: bias must have shape [", w.size(0), "], got ",
+                                    ShapeToString(b.shape())));
     }
     if (b.dtype() != x.dtype()) {
-      throw ValueError(absl::StrCat("Linear: dtype mismatch: input ",
-                                    DTypeName(x.dtype()), ", bias ",
-                                    DTypeName(b.dtype())));
+      throw ValueError(absl::StrCat("Linear: dtype mismatch: input ", DTypeName(x.dtype()),
+                                    ", bias ", DTypeName(b.dtype())));
     }
   }
 }
@@ -127,7 +125,8 @@ Tensor LinearActivation(const Tensor& x, const Tensor& w, const Tensor& b, cpu::
     cpu::Gemm<T>(false, true, rows, out, in, x.data<T>(), w.data<T>(), py, false);
     if (b.defined() || act != cpu::Activation::kNone) {
       const T* pb = b.defined() ? b.data<T>() : nullptr;
-      cpu::ParallelFor(rows, std::max<int64_t>(1, cpu::kElementwiseGrain / std::max<int64_t>(1, out)),
+      cpu::ParallelFor(rows,
+                       std::max<int64_t>(1, cpu::kElementwiseGrain / std::max<int64_t>(1, out)),
                        [&](int64_t r0, int64_t r1) {
                          cpu::BiasActivationKernel<T>(py + r0 * out, pb, r1 - r0, out, act);
                        });
@@ -146,7 +145,8 @@ Tensor LinearActivation(const Tensor& x, const Tensor& w, const Tensor& b, cpu::
     internal::RecordList(
         name, inputs, y,
         [x, w, saved_y, act, has_b = b.defined(), need_x, need_w, need_b](const Grads& g) {
-          const Tensor dp = act == cpu::Activation::kNone ? g[0] : ActivationGradCpu(g[0], saved_y, act);
+          const Tensor dp =
+              act == cpu::Activation::kNone ? g[0] : ActivationGradCpu(g[0], saved_y, act);
           return LinearGradsCpu(dp, x, w, has_b, need_x, need_w, need_b);
         });
   }

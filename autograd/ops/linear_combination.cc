@@ -5,10 +5,9 @@
 #include <memory>
 #include <string>
 
-#include "autograd/cuda/tensor_ops.h"
 #include "autograd/cpu/elementwise.h"
-#include "autograd/cuda/tensor_ops.h"
 #include "autograd/cpu/parallel.h"
+#include "autograd/cuda/tensor_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
 
@@ -68,26 +67,26 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
     }
     out = cuda::LinearCombination(base, cs, ts);
   } else {
-  out = Empty(base.shape(), base.dtype());
-  DispatchFloat(base.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    const T* pb = base.data<T>();
-    T* po = out.mutable_data<T>();
-    const int64_t n = base.numel();
-    const int64_t num_chunks = (n + kChunk - 1) / kChunk;
-    cpu::ParallelFor(num_chunks, cpu::kElementwiseGrain / kChunk, [&](int64_t c0, int64_t c1) {
-      for (int64_t s = c0 * kChunk; s < std::min(n, c1 * kChunk); s += kChunk) {
-        const int64_t e = std::min(n, s + kChunk);
-        for (int64_t j = s; j < e; ++j) po[j] = pb[j];
-        for (size_t u = 0; u < num_used; ++u) {
-          const size_t i = used[u];
-          const T c = static_cast<T>(coeffs[i]);
-          const T* pt = terms[i].data<T>();
-          for (int64_t j = s; j < e; ++j) po[j] += c * pt[j];
+    out = Empty(base.shape(), base.dtype());
+    DispatchFloat(base.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      const T* pb = base.data<T>();
+      T* po = out.mutable_data<T>();
+      const int64_t n = base.numel();
+      const int64_t num_chunks = (n + kChunk - 1) / kChunk;
+      cpu::ParallelFor(num_chunks, cpu::kElementwiseGrain / kChunk, [&](int64_t c0, int64_t c1) {
+        for (int64_t s = c0 * kChunk; s < std::min(n, c1 * kChunk); s += kChunk) {
+          const int64_t e = std::min(n, s + kChunk);
+          for (int64_t j = s; j < e; ++j) po[j] = pb[j];
+          for (size_t u = 0; u < num_used; ++u) {
+            const size_t i = used[u];
+            const T c = static_cast<T>(coeffs[i]);
+            const T* pt = terms[i].data<T>();
+            for (int64_t j = s; j < e; ++j) po[j] += c * pt[j];
+          }
         }
-      }
+      });
     });
-  });
   }
   // d out = d base + sum_i c_i d terms_i
   bool needs = NeedsGrad(base);
@@ -108,13 +107,14 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
           out.reserve(req.size());
           out.push_back(req[0] ? g[0] : Tensor());
           for (size_t i = 0; i < cs.size(); ++i) {
-            out.push_back(req[i + 1] ? g[0].device() == Device::kCuda
-                                         ? cuda::Unary(cuda::UnaryOp::kMulScalar, g[0], {cs[i], 0.0})
-                                         : cpu::Map(g[0],
-                                                [c = cs[i]](auto v) {
-                                                  return v * static_cast<decltype(v)>(c);
-                                                })
-                                     : Tensor());
+            out.push_back(req[i + 1]
+                              ? g[0].device() == Device::kCuda
+                                    ? cuda::Unary(cuda::UnaryOp::kMulScalar, g[0], {cs[i], 0.0})
+                                    : cpu::Map(g[0],
+                                               [c = cs[i]](auto v) {
+                                                 return v * static_cast<decltype(v)>(c);
+                                               })
+                              : Tensor());
           }
           return out;
         });

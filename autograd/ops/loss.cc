@@ -7,8 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "autograd/creation.h"
-#include "autograd/dispatch.h"
 #include "autograd/cuda/nn_ops.h"
+#include "autograd/dispatch.h"
 #include "autograd/function.h"
 
 namespace acaode {
@@ -88,8 +88,7 @@ Tensor LogSoftmax(const Tensor& x, int64_t dim) {
   return y;
 }
 
-Tensor CrossEntropy(const Tensor& logits, const std::vector<int64_t>& labels,
-                    Reduction reduction) {
+Tensor CrossEntropy(const Tensor& logits, const std::vector<int64_t>& labels, Reduction reduction) {
   if (!logits.defined()) internal::ThrowUndefinedArg("CrossEntropy", "logits");
   if (logits.dim() != 2) {
     throw ValueError(absl::StrCat("CrossEntropy: logits must be 2-D [N, C], got ",
@@ -97,16 +96,16 @@ Tensor CrossEntropy(const Tensor& logits, const std::vector<int64_t>& labels,
   }
   const int64_t n = logits.size(0), c = logits.size(1);
   if (static_cast<int64_t>(labels.size()) != n) {
-    throw ValueError(absl::StrCat("CrossEntropy: got ", labels.size(),
-                                  " labels for ", n, " rows of logits"));
+    throw ValueError(
+        absl::StrCat("CrossEntropy: got ", labels.size(), " labels for ", n, " rows of logits"));
   }
   if (n == 0 && reduction == Reduction::kMean) {
     throw ValueError("CrossEntropy: mean over an empty batch");
   }
   for (int64_t i = 0; i < n; ++i) {
     if (labels[i] < 0 || labels[i] >= c) {
-      throw ValueError(absl::StrCat("CrossEntropy: label ", labels[i], " at index ",
-                                    i, " is outside [0, ", c, ")"));
+      throw ValueError(absl::StrCat("CrossEntropy: label ", labels[i], " at index ", i,
+                                    " is outside [0, ", c, ")"));
     }
   }
   const double scale = reduction == Reduction::kMean ? 1.0 / n : 1.0;
@@ -126,29 +125,27 @@ Tensor CrossEntropy(const Tensor& logits, const std::vector<int64_t>& labels,
   });
   if (NeedsGrad(logits)) {
     // dlogits = (softmax - onehot(labels)) * g * scale
-    Record("CrossEntropyBackward", {logits}, {loss},
-           [labels, scale, n, c, logp](const Grads& g) {
-             Tensor dx = Empty(logp.shape(), logp.dtype());
-             const double gs = g[0].item() * scale;
-             DispatchFloat(logp.dtype(), [&](auto tag) {
-               using T = decltype(tag);
-               const T* lp = logp.data<T>();
-               T* pd = dx.data<T>();
-               for (int64_t i = 0; i < n; ++i) {
-                 for (int64_t k = 0; k < c; ++k) {
-                   pd[i * c + k] = static_cast<T>(std::exp(double(lp[i * c + k])) * gs);
-                 }
-                 pd[i * c + labels[i]] -= static_cast<T>(gs);
-               }
-             });
-             return Grads{dx};
-           });
+    Record("CrossEntropyBackward", {logits}, {loss}, [labels, scale, n, c, logp](const Grads& g) {
+      Tensor dx = Empty(logp.shape(), logp.dtype());
+      const double gs = g[0].item() * scale;
+      DispatchFloat(logp.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        const T* lp = logp.data<T>();
+        T* pd = dx.data<T>();
+        for (int64_t i = 0; i < n; ++i) {
+          for (int64_t k = 0; k < c; ++k) {
+            pd[i * c + k] = static_cast<T>(std::exp(double(lp[i * c + k])) * gs);
+          }
+          pd[i * c + labels[i]] -= static_cast<T>(gs);
+        }
+      });
+      return Grads{dx};
+    });
   }
   return loss;
 }
 
-Tensor CrossEntropy(const Tensor& logits, const Tensor& labels,
-                    Reduction reduction) {
+Tensor CrossEntropy(const Tensor& logits, const Tensor& labels, Reduction reduction) {
   if (!labels.defined()) internal::ThrowUndefinedArg("CrossEntropy", "labels");
   if (labels.dim() != 1) {
     throw ValueError(absl::StrCat("CrossEntropy: labels must be 1-D, got shape ",
@@ -158,8 +155,8 @@ Tensor CrossEntropy(const Tensor& logits, const Tensor& labels,
   std::vector<int64_t> ints(values.size());
   for (size_t i = 0; i < values.size(); ++i) {
     if (!(values[i] == std::floor(values[i])) || std::abs(values[i]) > 1e15) {
-      throw ValueError(absl::StrCat("CrossEntropy: label ", values[i], " at index ",
-                                    i, " is not an integer"));
+      throw ValueError(
+          absl::StrCat("CrossEntropy: label ", values[i], " at index ", i, " is not an integer"));
     }
     ints[i] = static_cast<int64_t>(values[i]);
   }
@@ -174,8 +171,7 @@ Tensor MseLoss(const Tensor& a, const Tensor& b, Reduction reduction) {
   }
   if (a.shape() != b.shape()) {
     throw ValueError(absl::StrCat("MseLoss: input shape ", ShapeToString(a.shape()),
-                                  " differs from target shape ",
-                                  ShapeToString(b.shape())));
+                                  " differs from target shape ", ShapeToString(b.shape())));
   }
   if (a.dtype() != b.dtype()) {
     throw ValueError(absl::StrCat("MseLoss: input dtype ", DTypeName(a.dtype()),
@@ -202,25 +198,24 @@ Tensor MseLoss(const Tensor& a, const Tensor& b, Reduction reduction) {
   if (NeedsGrad(a, b)) {
     // da = 2 (a - b) g scale, db = -da
     const bool need_a = a.requires_grad(), need_b = b.requires_grad();
-    Record("MseLossBackward", {a, b}, {loss},
-           [a, b, scale, need_a, need_b](const Grads& g) {
-             const double gs = 2.0 * g[0].item() * scale;
-             Tensor da, db;
-             if (need_a) da = Empty(a.shape(), a.dtype());
-             if (need_b) db = Empty(a.shape(), a.dtype());
-             DispatchFloat(a.dtype(), [&](auto tag) {
-               using T = decltype(tag);
-               const T* pa = a.data<T>();
-               const T* pb = b.data<T>();
-               const int64_t n = a.numel();
-               for (int64_t i = 0; i < n; ++i) {
-                 const T d = static_cast<T>((double(pa[i]) - double(pb[i])) * gs);
-                 if (need_a) da.data<T>()[i] = d;
-                 if (need_b) db.data<T>()[i] = -d;
-               }
-             });
-             return Grads{da, db};
-           });
+    Record("MseLossBackward", {a, b}, {loss}, [a, b, scale, need_a, need_b](const Grads& g) {
+      const double gs = 2.0 * g[0].item() * scale;
+      Tensor da, db;
+      if (need_a) da = Empty(a.shape(), a.dtype());
+      if (need_b) db = Empty(a.shape(), a.dtype());
+      DispatchFloat(a.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        const T* pa = a.data<T>();
+        const T* pb = b.data<T>();
+        const int64_t n = a.numel();
+        for (int64_t i = 0; i < n; ++i) {
+          const T d = static_cast<T>((double(pa[i]) - double(pb[i])) * gs);
+          if (need_a) da.data<T>()[i] = d;
+          if (need_b) db.data<T>()[i] = -d;
+        }
+      });
+      return Grads{da, db};
+    });
   }
   return loss;
 }

@@ -35,8 +35,7 @@ Tensor CrossEntropy(const Tensor& logits, const std::vector<int64_t>& labels,
 Tensor CrossEntropy(const Tensor& logits, const Tensor& labels,
                     Reduction reduction = Reduction::kMean);
 
-Tensor MseLoss(const Tensor& input, const Tensor& target,
-               Reduction reduction = Reduction::kMean);
+Tensor MseLoss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::kMean);
 
 }  // namespace acaode
 

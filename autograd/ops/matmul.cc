@@ -56,10 +56,12 @@ Tensor MatMulCore(const Tensor& a, const Tensor& b) {
   out_shape.push_back(n);
   const bool on_cuda = a.device() == Device::kCuda;
   Tensor out = on_cuda ? cuda::MatMul(a, b) : Empty(out_shape, a.dtype());
-  if (!on_cuda) DispatchFloat(a.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    BatchedGemm<T>(a.data<T>(), b.data<T>(), out.mutable_data<T>(), batch_count, m, k, n, b_shared);
-  });
+  if (!on_cuda)
+    DispatchFloat(a.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      BatchedGemm<T>(a.data<T>(), b.data<T>(), out.mutable_data<T>(), batch_count, m, k, n,
+                     b_shared);
+    });
   // dA = dC B^T, dB = A^T dC
   if (NeedsGrad(a, b)) {
     Record("MatMulBackward", {a, b}, {out}, [a, b, m, k, n, batch_count, b_shared](const Grads& g) {
@@ -110,7 +112,8 @@ Tensor MatMul(const Tensor& a, const Tensor& b) {
     if (a.device() != b.device()) {
       throw ValueError("MatMul: operands on different devices (cpu and cuda)");
     }
-    if (a.dtype() != b.dtype()) cpu::CheckBinaryArgs("MatMul", a.to(Device::kCpu), b.to(Device::kCpu));
+    if (a.dtype() != b.dtype())
+      cpu::CheckBinaryArgs("MatMul", a.to(Device::kCpu), b.to(Device::kCpu));
   } else {
     cpu::CheckBinaryArgs("MatMul", a, b);
   }

@@ -8,8 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "autograd/cpu/norm_kernels.h"
 #include "autograd/creation.h"
-#include "autograd/dispatch.h"
 #include "autograd/cuda/nn_ops.h"
+#include "autograd/dispatch.h"
 #include "autograd/function.h"
 #include "autograd/ops/record_list.h"
 
@@ -30,16 +30,15 @@ cpu::NormLayout LayoutOf(const char* op, const Tensor& x) {
 }
 
 // Checks an optional per-channel tensor.
-void CheckChannelTensor(const char* op, const char* arg, const Tensor& t,
-                        const Tensor& x) {
+void CheckChannelTensor(const char* op, const char* arg, const Tensor& t, const Tensor& x) {
   if (!t.defined()) return;
   if (t.device() != x.device()) {
     throw ValueError(absl::StrCat(op, ": ", arg, " is on ", DeviceName(t.device()),
                                   " but input is on ", DeviceName(x.device())));
   }
   if (t.dim() != 1 || t.size(0) != x.size(1)) {
-    throw ValueError(absl::StrCat(op, ": ", arg, " must have shape [", x.size(1),
-                                  "], got ", ShapeToString(t.shape())));
+    throw ValueError(absl::StrCat(op, ": ", arg, " must have shape [", x.size(1), "], got ",
+                                  ShapeToString(t.shape())));
   }
   if (t.dtype() != x.dtype()) {
     throw ValueError(absl::StrCat(op, ": ", arg, " has dtype ", DTypeName(t.dtype()),
@@ -49,13 +48,12 @@ void CheckChannelTensor(const char* op, const char* arg, const Tensor& t,
 
 // Runs the forward kernel and records the backward for both norms.
 Tensor NormForward(const char* name, const Tensor& x, const cpu::NormLayout& l,
-                   std::vector<double> mean, std::vector<double> rstd,
-                   const Tensor& w, const Tensor& b, bool batch_stats) {
+                   std::vector<double> mean, std::vector<double> rstd, const Tensor& w,
+                   const Tensor& b, bool batch_stats) {
   Tensor y = Empty(x.shape(), x.dtype());
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    cpu::NormApply<T>(x.data<T>(), l, mean, rstd,
-                      w.defined() ? w.data<T>() : nullptr,
+    cpu::NormApply<T>(x.data<T>(), l, mean, rstd, w.defined() ? w.data<T>() : nullptr,
                       b.defined() ? b.data<T>() : nullptr, y.data<T>());
   });
   if (NeedsGrad(x, w, b)) {
@@ -68,20 +66,18 @@ Tensor NormForward(const char* name, const Tensor& x, const cpu::NormLayout& l,
     // See cpu/norm_kernels.h for the derivative.
     internal::RecordList(
         name, inputs, y,
-        [x, w, has_b = b.defined(), l, mean = std::move(mean),
-         rstd = std::move(rstd), batch_stats, need_x, need_w,
-         need_b](const Grads& g) {
+        [x, w, has_b = b.defined(), l, mean = std::move(mean), rstd = std::move(rstd), batch_stats,
+         need_x, need_w, need_b](const Grads& g) {
           Tensor dx, dw, db;
           if (need_x) dx = Empty(x.shape(), x.dtype());
           if (need_w) dw = Empty({l.c}, x.dtype());
           if (need_b) db = Empty({l.c}, x.dtype());
           DispatchFloat(x.dtype(), [&](auto tag) {
             using T = decltype(tag);
-            cpu::NormBackward<T>(
-                x.data<T>(), g[0].data<T>(), l, mean, rstd,
-                w.defined() ? w.data<T>() : nullptr, batch_stats,
-                need_x ? dx.data<T>() : nullptr, need_w ? dw.data<T>() : nullptr,
-                need_b ? db.data<T>() : nullptr);
+            cpu::NormBackward<T>(x.data<T>(), g[0].data<T>(), l, mean, rstd,
+                                 w.defined() ? w.data<T>() : nullptr, batch_stats,
+                                 need_x ? dx.data<T>() : nullptr, need_w ? dw.data<T>() : nullptr,
+                                 need_b ? db.data<T>() : nullptr);
           });
           Grads out = {dx};
           if (w.defined()) out.push_back(dw);
@@ -100,12 +96,12 @@ void CheckEps(const char* op, double eps) {
 
 }  // namespace
 
-Tensor GroupNorm(const Tensor& x, int64_t num_groups, const Tensor& weight,
-                 const Tensor& bias, double eps) {
+Tensor GroupNorm(const Tensor& x, int64_t num_groups, const Tensor& weight, const Tensor& bias,
+                 double eps) {
   cpu::NormLayout l = LayoutOf("GroupNorm", x);
   if (num_groups < 1 || l.c % num_groups != 0) {
-    throw ValueError(absl::StrCat("GroupNorm: num_groups must be >= 1 and divide the ",
-                                  l.c, " channels, got ", num_groups));
+    throw ValueError(absl::StrCat("GroupNorm: num_groups must be >= 1 and divide the ", l.c,
+                                  " channels, got ", num_groups));
   }
   CheckChannelTensor("GroupNorm", "weight", weight, x);
   CheckChannelTensor("GroupNorm", "bias", bias, x);
@@ -119,13 +115,12 @@ Tensor GroupNorm(const Tensor& x, int64_t num_groups, const Tensor& weight,
     cpu::NormStats<T>(x.data<T>(), l, &mean, &var);
   });
   for (double& v : var) v = 1.0 / std::sqrt(v + eps);  // now rstd
-  return NormForward("GroupNormBackward", x, l, std::move(mean), std::move(var),
-                     weight, bias, /*batch_stats=*/true);
+  return NormForward("GroupNormBackward", x, l, std::move(mean), std::move(var), weight, bias,
+                     /*batch_stats=*/true);
 }
 
-Tensor BatchNorm(const Tensor& x, const Tensor& running_mean,
-                 const Tensor& running_var, const Tensor& weight,
-                 const Tensor& bias, BatchNormParams params) {
+Tensor BatchNorm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
+                 const Tensor& weight, const Tensor& bias, BatchNormParams params) {
   const cpu::NormLayout l = LayoutOf("BatchNorm", x);
   CheckChannelTensor("BatchNorm", "weight", weight, x);
   CheckChannelTensor("BatchNorm", "bias", bias, x);
@@ -133,15 +128,17 @@ Tensor BatchNorm(const Tensor& x, const Tensor& running_mean,
   CheckChannelTensor("BatchNorm", "running_var", running_var, x);
   CheckEps("BatchNorm", params.eps);
   if (running_mean.defined() != running_var.defined()) {
-    throw ValueError("BatchNorm: running_mean and running_var must both be "
-                     "defined or both undefined");
+    throw ValueError(
+        "BatchNorm: running_mean and running_var must both be "
+        "defined or both undefined");
   }
   const bool batch_stats = params.training || !running_mean.defined();
   if (x.device() == Device::kCuda) {
     if (batch_stats && l.count() < 2) {
-      throw ValueError(absl::StrCat(
-          "BatchNorm: expected more than 1 value per channel when using batch "
-          "statistics, got input of shape ", ShapeToString(x.shape())));
+      throw ValueError(
+          absl::StrCat("BatchNorm: expected more than 1 value per channel when using batch "
+                       "statistics, got input of shape ",
+                       ShapeToString(x.shape())));
     }
     return cuda::BatchNormOp(x, running_mean, running_var, weight, bias, params.training,
                              params.momentum, params.eps);
@@ -149,9 +146,10 @@ Tensor BatchNorm(const Tensor& x, const Tensor& running_mean,
   std::vector<double> mean, var;
   if (batch_stats) {
     if (l.count() < 2) {
-      throw ValueError(absl::StrCat(
-          "BatchNorm: expected more than 1 value per channel when using batch "
-          "statistics, got input of shape ", ShapeToString(x.shape())));
+      throw ValueError(
+          absl::StrCat("BatchNorm: expected more than 1 value per channel when using batch "
+                       "statistics, got input of shape ",
+                       ShapeToString(x.shape())));
     }
     DispatchFloat(x.dtype(), [&](auto tag) {
       using T = decltype(tag);
@@ -175,8 +173,8 @@ Tensor BatchNorm(const Tensor& x, const Tensor& running_mean,
     var = ToVector(running_var);
   }
   for (double& v : var) v = 1.0 / std::sqrt(v + params.eps);  // now rstd
-  return NormForward("BatchNormBackward", x, l, std::move(mean), std::move(var),
-                     weight, bias, batch_stats);
+  return NormForward("BatchNormBackward", x, l, std::move(mean), std::move(var), weight, bias,
+                     batch_stats);
 }
 
 }  // namespace acaode

@@ -29,8 +29,8 @@
 
 namespace acaode {
 
-Tensor GroupNorm(const Tensor& input, int64_t num_groups, const Tensor& weight,
-                 const Tensor& bias, double eps = 1e-5);
+Tensor GroupNorm(const Tensor& input, int64_t num_groups, const Tensor& weight, const Tensor& bias,
+                 double eps = 1e-5);
 
 struct BatchNormParams {
   bool training = true;
@@ -40,9 +40,8 @@ struct BatchNormParams {
 
 // running_mean and running_var are both defined or both undefined; they are
 // written in place when params.training.
-Tensor BatchNorm(const Tensor& input, const Tensor& running_mean,
-                 const Tensor& running_var, const Tensor& weight,
-                 const Tensor& bias, BatchNormParams params = {});
+Tensor BatchNorm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
+                 const Tensor& weight, const Tensor& bias, BatchNormParams params = {});
 
 }  // namespace acaode
 

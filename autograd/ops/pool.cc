@@ -4,8 +4,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "autograd/dispatch.h"
 #include "autograd/cuda/nn_ops.h"
+#include "autograd/dispatch.h"
 #include "autograd/function.h"
 
 namespace acaode {
@@ -53,8 +53,8 @@ void AvgPoolKernel(const PoolGeom& g, const T* src, T* dst, bool backward) {
 void Check4D(const char* op, const Tensor& x) {
   if (!x.defined()) internal::ThrowUndefinedArg(op, "input");
   if (x.dim() != 4) {
-    throw ValueError(absl::StrCat(op, ": input must be 4-D [N, C, H, W], got shape ",
-                                  ShapeToString(x.shape())));
+    throw ValueError(
+        absl::StrCat(op, ": input must be 4-D [N, C, H, W], got shape ", ShapeToString(x.shape())));
   }
 }
 
@@ -70,19 +70,20 @@ Tensor AvgPool2d(const Tensor& x, AvgPool2dParams params) {
     throw ValueError(absl::StrCat("AvgPool2d: kernel must be >= 1, got ", g.k));
   }
   if (g.s < 1) {
-    throw ValueError(absl::StrCat("AvgPool2d: stride must be >= 1 (or 0 for "
-                                  "stride = kernel), got ", params.stride));
+    throw ValueError(
+        absl::StrCat("AvgPool2d: stride must be >= 1 (or 0 for "
+                     "stride = kernel), got ",
+                     params.stride));
   }
   if (g.p < 0 || 2 * g.p > g.k) {
-    throw ValueError(absl::StrCat("AvgPool2d: padding must be in [0, kernel/2] = [0, ",
-                                  g.k / 2, "], got ", g.p));
+    throw ValueError(absl::StrCat("AvgPool2d: padding must be in [0, kernel/2] = [0, ", g.k / 2,
+                                  "], got ", g.p));
   }
   g.planes = x.size(0) * x.size(1);
   g.in_h = x.size(2);
   g.in_w = x.size(3);
   if (g.in_h + 2 * g.p < g.k || g.in_w + 2 * g.p < g.k) {
-    throw ValueError(absl::StrCat("AvgPool2d: kernel ", g.k,
-                                  " does not fit the padded input ",
+    throw ValueError(absl::StrCat("AvgPool2d: kernel ", g.k, " does not fit the padded input ",
                                   ShapeToString(x.shape())));
   }
   g.out_h = (g.in_h + 2 * g.p - g.k) / g.s + 1;
@@ -114,8 +115,8 @@ Tensor AdaptiveAvgPool2d1x1(const Tensor& x) {
   const int64_t planes = x.size(0) * x.size(1);
   const int64_t hw = x.size(2) * x.size(3);
   if (hw == 0) {
-    throw ValueError(absl::StrCat("AdaptiveAvgPool2d1x1: empty planes in input ",
-                                  ShapeToString(x.shape())));
+    throw ValueError(
+        absl::StrCat("AdaptiveAvgPool2d1x1: empty planes in input ", ShapeToString(x.shape())));
   }
   if (x.device() == Device::kCuda) return cuda::AdaptiveAvgPool2d1x1Op(x);
   Tensor y = Empty({x.size(0), x.size(1), 1, 1}, x.dtype());

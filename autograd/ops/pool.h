@@ -23,7 +23,7 @@ namespace acaode {
 
 struct AvgPool2dParams {
   int64_t kernel = 2;
-  int64_t stride = 0;   // 0 means stride = kernel
+  int64_t stride = 0;  // 0 means stride = kernel
   int64_t padding = 0;
 };
 

@@ -23,10 +23,9 @@ namespace acaode {
 namespace internal {
 
 template <class F>
-void RecordList(const char* name, const std::vector<Tensor>& inputs,
-                const Tensor& output, F&& backward) {
-  auto node = std::make_shared<LambdaNode<std::decay_t<F>>>(
-      name, std::forward<F>(backward));
+void RecordList(const char* name, const std::vector<Tensor>& inputs, const Tensor& output,
+                F&& backward) {
+  auto node = std::make_shared<LambdaNode<std::decay_t<F>>>(name, std::forward<F>(backward));
   std::vector<Edge>& edges = node->mutable_next_edges();
   edges.reserve(inputs.size());
   for (const Tensor& in : inputs) edges.push_back(GradientEdge(in));

@@ -102,7 +102,8 @@ Tensor ExtremumKernel(const Tensor& x, int64_t dim, bool is_max, std::vector<int
     Tensor v = cuda::Reduce(is_max ? cuda::ReduceOp::kMax : cuda::ReduceOp::kMin, x, {dim}, &argt);
     const Tensor host = argt.to(Device::kCpu).to(DType::kFloat64);
     arg->assign(static_cast<size_t>(outer * inner), 0);
-    for (int64_t i = 0; i < outer * inner; ++i) (*arg)[i] = static_cast<int64_t>(host.data<double>()[i]);
+    for (int64_t i = 0; i < outer * inner; ++i)
+      (*arg)[i] = static_cast<int64_t>(host.data<double>()[i]);
     return v.reshape(ks);
   }
   Tensor out = Empty(ks, x.dtype());

@@ -185,17 +185,18 @@ Tensor Concat(const std::vector<Tensor>& tensors, int64_t dim) {
                     total * inner, len * inner);
       at += len;
     }
-  } else DispatchFloat(first.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    int64_t at = 0;
-    for (const Tensor& t : tensors) {
-      const int64_t len = t.shape()[d];
-      sizes.push_back(len);
-      cpu::CopyBlocks(t.data<T>(), out.mutable_data<T>() + at * inner, outer, len * inner,
-                      total * inner, len * inner);
-      at += len;
-    }
-  });
+  } else
+    DispatchFloat(first.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      int64_t at = 0;
+      for (const Tensor& t : tensors) {
+        const int64_t len = t.shape()[d];
+        sizes.push_back(len);
+        cpu::CopyBlocks(t.data<T>(), out.mutable_data<T>() + at * inner, outer, len * inner,
+                        total * inner, len * inner);
+        at += len;
+      }
+    });
   // d concat(x_i) = the matching block of dy for each x_i
   if (NeedsGrad(tensors)) {
     std::vector<bool> needs;

@@ -31,8 +31,11 @@ absl::StatusOr<std::unique_ptr<Adam>> Adam::Create(std::vector<Tensor> params,
 }
 
 Adam::Adam(std::vector<Tensor> params, const AdamOptions& options)
-    : Optimizer(std::move(params)), options_(options), steps_(params_.size(), 0),
-      exp_avg_(params_.size()), exp_avg_sq_(params_.size()) {}
+    : Optimizer(std::move(params)),
+      options_(options),
+      steps_(params_.size(), 0),
+      exp_avg_(params_.size()),
+      exp_avg_sq_(params_.size()) {}
 
 void Adam::Step() {
   const double lr = options_.lr, b1 = options_.beta1, b2 = options_.beta2;

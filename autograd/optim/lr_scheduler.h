@@ -40,8 +40,7 @@ class LrScheduler {
   double base_lr() const { return base_lr_; }
 
  protected:
-  explicit LrScheduler(Optimizer* optimizer)
-      : optimizer_(optimizer), base_lr_(optimizer->lr()) {}
+  explicit LrScheduler(Optimizer* optimizer) : optimizer_(optimizer), base_lr_(optimizer->lr()) {}
 
  private:
   Optimizer* optimizer_;
@@ -52,8 +51,7 @@ class LrScheduler {
 class StepLr : public LrScheduler {
  public:
   // step_size >= 1, gamma > 0, optimizer non-null (else InvalidArgument).
-  static absl::StatusOr<std::unique_ptr<StepLr>> Create(Optimizer* optimizer,
-                                                        int64_t step_size,
+  static absl::StatusOr<std::unique_ptr<StepLr>> Create(Optimizer* optimizer, int64_t step_size,
                                                         double gamma = 0.1);
   double LrAt(int64_t e) const override;
 
@@ -67,8 +65,9 @@ class StepLr : public LrScheduler {
 class MultiStepLr : public LrScheduler {
  public:
   // milestones strictly increasing and >= 1, gamma > 0.
-  static absl::StatusOr<std::unique_ptr<MultiStepLr>> Create(
-      Optimizer* optimizer, std::vector<int64_t> milestones, double gamma = 0.1);
+  static absl::StatusOr<std::unique_ptr<MultiStepLr>> Create(Optimizer* optimizer,
+                                                             std::vector<int64_t> milestones,
+                                                             double gamma = 0.1);
   double LrAt(int64_t e) const override;
 
  private:
@@ -81,8 +80,7 @@ class MultiStepLr : public LrScheduler {
 class ExponentialLr : public LrScheduler {
  public:
   // gamma > 0.
-  static absl::StatusOr<std::unique_ptr<ExponentialLr>> Create(Optimizer* optimizer,
-                                                               double gamma);
+  static absl::StatusOr<std::unique_ptr<ExponentialLr>> Create(Optimizer* optimizer, double gamma);
   double LrAt(int64_t e) const override;
 
  private:

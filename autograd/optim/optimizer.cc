@@ -5,21 +5,19 @@
 namespace acaode {
 namespace optim {
 
-absl::Status Optimizer::CheckParams(const char* who,
-                                    const std::vector<Tensor>& params) {
+absl::Status Optimizer::CheckParams(const char* who, const std::vector<Tensor>& params) {
   for (size_t i = 0; i < params.size(); ++i) {
     const Tensor& p = params[i];
     if (!p.defined()) {
       return absl::InvalidArgumentError(absl::StrCat(who, ": parameter ", i, " is undefined"));
     }
     if (!p.is_leaf() || !p.requires_grad()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          who, ": parameter ", i, " (shape ", ShapeToString(p.shape()),
-          ") must be a leaf tensor with requires_grad"));
+      return absl::InvalidArgumentError(absl::StrCat(who, ": parameter ", i, " (shape ",
+                                                     ShapeToString(p.shape()),
+                                                     ") must be a leaf tensor with requires_grad"));
     }
     if (p.device() != Device::kCpu) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(who, ": parameter ", i, " is not on the CPU"));
+      return absl::InvalidArgumentError(absl::StrCat(who, ": parameter ", i, " is not on the CPU"));
     }
   }
   return absl::OkStatus();

@@ -20,8 +20,8 @@ absl::Status SgdOptions::Validate() const {
   if (!(weight_decay >= 0)) return bad("weight_decay", weight_decay, ">= 0");
   if (nesterov && !(momentum > 0 && dampening == 0)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "SgdOptions.nesterov = true needs momentum > 0 and dampening = 0, got momentum ",
-        momentum, ", dampening ", dampening));
+        "SgdOptions.nesterov = true needs momentum > 0 and dampening = 0, got momentum ", momentum,
+        ", dampening ", dampening));
   }
   return absl::OkStatus();
 }
@@ -34,8 +34,7 @@ absl::StatusOr<std::unique_ptr<Sgd>> Sgd::Create(std::vector<Tensor> params,
 }
 
 Sgd::Sgd(std::vector<Tensor> params, const SgdOptions& options)
-    : Optimizer(std::move(params)), options_(options),
-      momentum_buffers_(params_.size()) {}
+    : Optimizer(std::move(params)), options_(options), momentum_buffers_(params_.size()) {}
 
 void Sgd::Step() {
   const double lr = options_.lr, mom = options_.momentum, wd = options_.weight_decay;

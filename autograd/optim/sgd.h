@@ -26,11 +26,11 @@ namespace acaode {
 namespace optim {
 
 struct SgdOptions {
-  double lr = 0.01;            // > 0
-  double momentum = 0.0;       // >= 0
-  double dampening = 0.0;      // in [0, 1]; 0 with nesterov
-  double weight_decay = 0.0;   // >= 0 (L2 penalty added to the gradient)
-  bool nesterov = false;       // needs momentum > 0 and dampening == 0
+  double lr = 0.01;           // > 0
+  double momentum = 0.0;      // >= 0
+  double dampening = 0.0;     // in [0, 1]; 0 with nesterov
+  double weight_decay = 0.0;  // >= 0 (L2 penalty added to the gradient)
+  bool nesterov = false;      // needs momentum > 0 and dampening == 0
   // InvalidArgument naming the field, its value and the constraint.
   absl::Status Validate() const;
 };

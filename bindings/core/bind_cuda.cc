@@ -45,10 +45,12 @@ Tensor TensorTo(const Tensor& t, const py::object& arg) {
 void BindCuda(py::module_& m) {
   cuda::RegisterCudaDevice();
   py::module_ c = m.def_submodule("cuda", "The CUDA device: availability and memory.");
-  c.def("is_available", [] { return cuda::IsAvailable(); },
-        "True when a CUDA device can be used by this process.");
-  c.def("device_count", [] { return cuda::DeviceCount(); },
-        "Number of usable CUDA devices (0 without a GPU or driver).");
+  c.def(
+      "is_available", [] { return cuda::IsAvailable(); },
+      "True when a CUDA device can be used by this process.");
+  c.def(
+      "device_count", [] { return cuda::DeviceCount(); },
+      "Number of usable CUDA devices (0 without a GPU or driver).");
   c.def(
       "unavailable_reason",
       [] {
@@ -57,8 +59,9 @@ void BindCuda(py::module_& m) {
         return why;
       },
       "Why no device is usable (empty when one is).");
-  c.def("is_built", [] { return cuda::BuiltWithCuda(); },
-        "True when acaode was compiled with the CUDA toolkit.");
+  c.def(
+      "is_built", [] { return cuda::BuiltWithCuda(); },
+      "True when acaode was compiled with the CUDA toolkit.");
   c.def(
       "synchronize",
       [] {
@@ -84,10 +87,10 @@ void BindCuda(py::module_& m) {
       "Byte counts of the device caching allocator.");
 
   py::object cls = m.attr("Tensor");
-  cls.attr("to") = py::cpp_function(&TensorTo, py::name("to"), py::is_method(cls),
-                                    py::arg("device_or_dtype"),
-                                    "A copy on a device ('cpu', 'cuda') or of a dtype "
-                                    "(differentiable); self when already there.");
+  cls.attr("to") =
+      py::cpp_function(&TensorTo, py::name("to"), py::is_method(cls), py::arg("device_or_dtype"),
+                       "A copy on a device ('cpu', 'cuda') or of a dtype "
+                       "(differentiable); self when already there.");
   cls.attr("cuda") = py::cpp_function(
       [](const Tensor& t) {
         py::gil_scoped_release release;

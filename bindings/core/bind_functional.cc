@@ -25,8 +25,7 @@ Tensor OrUndefined(const std::optional<Tensor>& t) { return t ? *t : Tensor(); }
 Reduction ParseReduction(const std::string& reduction) {
   if (reduction == "mean") return Reduction::kMean;
   if (reduction == "sum") return Reduction::kSum;
-  throw py::value_error(absl::StrCat("reduction: '", reduction,
-                                     "' is not one of 'mean', 'sum'"));
+  throw py::value_error(absl::StrCat("reduction: '", reduction, "' is not one of 'mean', 'sum'"));
 }
 
 }  // namespace
@@ -106,9 +105,8 @@ void BindFunctional(py::module_& root) {
   m.def(
       "group_norm",
       [](const Tensor& x, int64_t num_groups, const std::optional<Tensor>& w,
-         const std::optional<Tensor>& b, double eps) {
-        return GroupNorm(x, num_groups, OrUndefined(w), OrUndefined(b), eps);
-      },
+         const std::optional<Tensor>& b,
+         double eps) { return GroupNorm(x, num_groups, OrUndefined(w), OrUndefined(b), eps); },
       py::arg("input"), py::arg("num_groups"), py::arg("weight") = py::none(),
       py::arg("bias") = py::none(), py::arg("eps") = 1e-5,
       "Group normalization of input [N, C, ...]: y = (x - mean) / sqrt(var + eps) * "
@@ -125,12 +123,12 @@ void BindFunctional(py::module_& root) {
         params.training = training;
         params.momentum = momentum;
         params.eps = eps;
-        return BatchNorm(x, OrUndefined(running_mean), OrUndefined(running_var),
-                         OrUndefined(w), OrUndefined(b), params);
+        return BatchNorm(x, OrUndefined(running_mean), OrUndefined(running_var), OrUndefined(w),
+                         OrUndefined(b), params);
       },
       py::arg("input"), py::arg("running_mean"), py::arg("running_var"),
-      py::arg("weight") = py::none(), py::arg("bias") = py::none(),
-      py::arg("training") = false, py::arg("momentum") = 0.1, py::arg("eps") = 1e-5,
+      py::arg("weight") = py::none(), py::arg("bias") = py::none(), py::arg("training") = false,
+      py::arg("momentum") = 0.1, py::arg("eps") = 1e-5,
       "Batch normalization of input [N, C, ...]: y = (x - mean) / sqrt(var + eps) * weight[c] "
       "+ bias[c] per channel c. With training=True, or when running_mean and running_var are "
       "None, mean and var are the batch mean and biased variance over N and all positions; "

@@ -65,9 +65,9 @@ class PyModule : public nn::OdeModule {
     }
     py::object out = forward(args...);
     if (!py::isinstance<Tensor>(out)) {
-      throw py::type_error(absl::StrCat(
-          "Module.forward returned ", std::string(py::str(out.get_type().attr("__name__"))),
-          "; it must return an acaode.Tensor"));
+      throw py::type_error(absl::StrCat("Module.forward returned ",
+                                        std::string(py::str(out.get_type().attr("__name__"))),
+                                        "; it must return an acaode.Tensor"));
     }
     return out.cast<Tensor>();
   }
@@ -87,8 +87,9 @@ PyModule* AsPython(const py::object& self) {
 PyModule& RequirePython(const py::object& self, const char* what) {
   PyModule* m = AsPython(self);
   if (m == nullptr) {
-    throw py::type_error(absl::StrCat(what, ": only Python subclasses of acaode.nn.Module "
-                                            "can register members"));
+    throw py::type_error(absl::StrCat(what,
+                                      ": only Python subclasses of acaode.nn.Module "
+                                      "can register members"));
   }
   return *m;
 }
@@ -104,9 +105,7 @@ DType LayerDType(const py::object& dtype) {
 
 Generator& Gen(Generator* generator) { return generator ? *generator : DefaultGenerator(); }
 
-py::object OptionalTensor(const Tensor& t) {
-  return t.defined() ? py::cast(t) : py::none();
-}
+py::object OptionalTensor(const Tensor& t) { return t.defined() ? py::cast(t) : py::none(); }
 
 std::string Describe(const nn::Module& m, const std::string& indent) {
   std::string out = m.type_name() + "(";
@@ -128,8 +127,7 @@ nn::LstmState ParseLstmState(const py::object& state) {
   nn::LstmState s;
   if (state.is_none()) return s;
   if (!py::isinstance<py::sequence>(state) || py::len(state) != 2 ||
-      !py::isinstance<Tensor>(state[py::int_(0)]) ||
-      !py::isinstance<Tensor>(state[py::int_(1)])) {
+      !py::isinstance<Tensor>(state[py::int_(0)]) || !py::isinstance<Tensor>(state[py::int_(1)])) {
     throw py::type_error("state: must be None or a pair (h, c) of acaode.Tensor");
   }
   s.h = state[py::int_(0)].cast<Tensor>();
@@ -163,8 +161,7 @@ void BindNn(py::module_& root) {
                 pm->AddModule(name, value.cast<std::shared_ptr<nn::Module>>());
               }
             }
-            py::module_::import("builtins").attr("object").attr("__setattr__")(self, name,
-                                                                                 value);
+            py::module_::import("builtins").attr("object").attr("__setattr__")(self, name, value);
           },
           py::arg("name"), py::arg("value"),
           "Sets an attribute. On a Python subclass a leaf Tensor that requires grad is also "
@@ -207,10 +204,12 @@ void BindNn(py::module_& root) {
             return self.attr("forward")(*args, **kwargs);
           },
           "module(*args, **kwargs) is module.forward(*args, **kwargs).")
-      .def("parameters", [](const nn::Module& m) { return m.Parameters(); },
-           "Parameters of this module and its children, depth first, each once.")
-      .def("named_parameters", [](const nn::Module& m) { return m.NamedParameters(); },
-           "(dotted name, tensor) pairs, e.g. ('0.weight', ...) in a Sequential.")
+      .def(
+          "parameters", [](const nn::Module& m) { return m.Parameters(); },
+          "Parameters of this module and its children, depth first, each once.")
+      .def(
+          "named_parameters", [](const nn::Module& m) { return m.NamedParameters(); },
+          "(dotted name, tensor) pairs, e.g. ('0.weight', ...) in a Sequential.")
       .def(
           "named_buffers", [](const nn::Module& m) { return m.NamedBuffers(); },
           "(dotted name, tensor) pairs of the buffers (state without gradient, e.g. "
@@ -256,8 +255,9 @@ void BindNn(py::module_& root) {
       .def_property_readonly(
           "training", [](const nn::Module& m) { return m.is_training(); },
           "True in training mode (the default), False after eval() or train(False).")
-      .def("zero_grad", [](nn::Module& m) { m.ZeroGrad(); },
-           "Resets every parameter's gradient to None.")
+      .def(
+          "zero_grad", [](nn::Module& m) { m.ZeroGrad(); },
+          "Resets every parameter's gradient to None.")
       .def(
           "state_dict",
           [](const nn::Module& m) {
@@ -325,9 +325,8 @@ void BindNn(py::module_& root) {
   m.def(
       "Parameter",
       [](const py::object& data, bool requires_grad) {
-        Tensor t = py::isinstance<Tensor>(data)
-                       ? data.cast<Tensor>().detach()
-                       : ToTensor(data, std::nullopt, "data");
+        Tensor t = py::isinstance<Tensor>(data) ? data.cast<Tensor>().detach()
+                                                : ToTensor(data, std::nullopt, "data");
         return t.set_requires_grad(requires_grad);
       },
       py::arg("data"), py::arg("requires_grad") = true,
@@ -341,8 +340,8 @@ void BindNn(py::module_& root) {
       "[..., out_features]; weight [out, in], bias [out]; PyTorch's initialisation.")
       .def(py::init([](int64_t in_features, int64_t out_features, bool bias,
                        const py::object& dtype, Generator* generator) {
-             return std::make_shared<nn::Linear>(in_features, out_features, Gen(generator),
-                                                 bias, LayerDType(dtype));
+             return std::make_shared<nn::Linear>(in_features, out_features, Gen(generator), bias,
+                                                 LayerDType(dtype));
            }),
            py::arg("in_features"), py::arg("out_features"), py::arg("bias") = true,
            py::arg("dtype") = py::none(), py::arg("generator") = py::none(),
@@ -512,10 +511,10 @@ void BindNn(py::module_& root) {
       "One LSTM step (torch.nn.LSTMCell): [i f g o] = x W_ih^T + b_ih + h W_hh^T + b_hh; "
       "c' = sigmoid(f) c + sigmoid(i) tanh(g); h' = sigmoid(o) tanh(c'). Parameters "
       "weight_ih [4H, I], weight_hh [4H, H], bias_ih and bias_hh [4H].")
-      .def(py::init([](int64_t input_size, int64_t hidden_size, bool bias,
-                       const py::object& dtype, Generator* generator) {
-             return std::make_shared<nn::LSTMCell>(input_size, hidden_size, Gen(generator),
-                                                   bias, LayerDType(dtype));
+      .def(py::init([](int64_t input_size, int64_t hidden_size, bool bias, const py::object& dtype,
+                       Generator* generator) {
+             return std::make_shared<nn::LSTMCell>(input_size, hidden_size, Gen(generator), bias,
+                                                   LayerDType(dtype));
            }),
            py::arg("input_size"), py::arg("hidden_size"), py::arg("bias") = true,
            py::arg("dtype") = py::none(), py::arg("generator") = py::none(),
@@ -542,12 +541,11 @@ void BindNn(py::module_& root) {
       "[4H, H], bias_ih_l<k> and bias_hh_l<k> [4H].")
       .def(py::init([](int64_t input_size, int64_t hidden_size, int64_t num_layers, bool bias,
                        const py::object& dtype, Generator* generator) {
-             return std::make_shared<nn::LSTM>(input_size, hidden_size, Gen(generator),
-                                               num_layers, bias, LayerDType(dtype));
+             return std::make_shared<nn::LSTM>(input_size, hidden_size, Gen(generator), num_layers,
+                                               bias, LayerDType(dtype));
            }),
            py::arg("input_size"), py::arg("hidden_size"), py::arg("num_layers") = 1,
-           py::arg("bias") = true, py::arg("dtype") = py::none(),
-           py::arg("generator") = py::none(),
+           py::arg("bias") = true, py::arg("dtype") = py::none(), py::arg("generator") = py::none(),
            "input_size I >= 1, hidden_size H >= 1, num_layers >= 1 (ValueError otherwise); "
            "bias=False omits the biases; dtype float32 or float64 (default float64). Every "
            "parameter is drawn U(-1/sqrt(H), 1/sqrt(H)) from generator (default: the one "
@@ -569,10 +567,10 @@ void BindNn(py::module_& root) {
       "z = sigmoid(x W_iz^T + b_iz + h W_hz^T + b_hz), n = tanh(x W_in^T + b_in + "
       "r (h W_hn^T + b_hn)), h' = (1 - z) n + z h. Parameters weight_ih [3H, I], weight_hh "
       "[3H, H], bias_ih and bias_hh [3H] (gates r, z, n).")
-      .def(py::init([](int64_t input_size, int64_t hidden_size, bool bias,
-                       const py::object& dtype, Generator* generator) {
-             return std::make_shared<nn::GRUCell>(input_size, hidden_size, Gen(generator),
-                                                  bias, LayerDType(dtype));
+      .def(py::init([](int64_t input_size, int64_t hidden_size, bool bias, const py::object& dtype,
+                       Generator* generator) {
+             return std::make_shared<nn::GRUCell>(input_size, hidden_size, Gen(generator), bias,
+                                                  LayerDType(dtype));
            }),
            py::arg("input_size"), py::arg("hidden_size"), py::arg("bias") = true,
            py::arg("dtype") = py::none(), py::arg("generator") = py::none(),

@@ -20,11 +20,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "aca/odeint.h"
 #include "aca/options.h"
 #include "aca/stats.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "autograd/nn/module.h"
 #include "autograd/nn/ode_module.h"
 #include "bindings/core/bindings.h"
@@ -51,17 +51,16 @@ aca::DynamicsFn MakeDynamics(const py::object& func) {
     return [module, keep](double, const Tensor& z) { return module->Forward(z); };
   }
   if (!PyCallable_Check(func.ptr())) {
-    throw py::type_error(
-        "func: must be an acaode.nn.Module or a callable f(t, z) returning dz/dt");
+    throw py::type_error("func: must be an acaode.nn.Module or a callable f(t, z) returning dz/dt");
   }
   return [keep](double t, const Tensor& z) {
     py::gil_scoped_acquire gil;
     CountPythonCallback();
     py::object out = keep->get()(t, z);
     if (!py::isinstance<Tensor>(out)) {
-      throw py::type_error(absl::StrCat(
-          "func returned ", std::string(py::str(out.get_type().attr("__name__"))),
-          "; it must return an acaode.Tensor of z's shape"));
+      throw py::type_error(absl::StrCat("func returned ",
+                                        std::string(py::str(out.get_type().attr("__name__"))),
+                                        "; it must return an acaode.Tensor of z's shape"));
     }
     return out.cast<Tensor>();
   };
@@ -267,20 +266,17 @@ void BindOdeint(py::module_& m) {
 
   py::class_<Solution>(m, "Solution", py::is_final(), "What acaode.solve returns.")
       .def_readonly("ys", &Solution::ys, "The states at t: [len(t), *z0.shape].")
-      .def_property_readonly("ts",
-                             [](const Solution& s) { return py::array(py::cast(s.ts)); },
-                             "The output times t.")
+      .def_property_readonly(
+          "ts", [](const Solution& s) { return py::array(py::cast(s.ts)); }, "The output times t.")
       .def_readonly("stats", &Solution::stats,
                     "The SolveStats of the solve; its backward fields are filled in once "
                     "backward() has run through it.")
       .def_property_readonly(
-          "accepted_times",
-          [](const Solution& s) { return py::array(py::cast(s.accepted_times)); },
+          "accepted_times", [](const Solution& s) { return py::array(py::cast(s.accepted_times)); },
           "The forward solve's accepted grid (every t[k] is on it).")
       .def("__repr__", [](const Solution& s) {
-        return absl::StrCat("Solution(ys=", ShapeToString(s.ys.shape()), ", ",
-                            s.ts.size(), " output times, ", s.stats->accepted_steps,
-                            " accepted steps)");
+        return absl::StrCat("Solution(ys=", ShapeToString(s.ys.shape()), ", ", s.ts.size(),
+                            " output times, ", s.stats->accepted_steps, " accepted steps)");
       });
 
   m.def("method_names", &solvers::MethodNames,

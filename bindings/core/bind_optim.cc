@@ -57,8 +57,8 @@ void BindOptim(py::module_& root) {
 
   py::class_<optim::Sgd, optim::Optimizer, std::shared_ptr<optim::Sgd>>(
       m, "SGD", py::is_final(), "Stochastic gradient descent, exactly torch.optim.SGD's update.")
-      .def(py::init([](const py::iterable& params, double lr, double momentum,
-                       double dampening, double weight_decay, bool nesterov) {
+      .def(py::init([](const py::iterable& params, double lr, double momentum, double dampening,
+                       double weight_decay, bool nesterov) {
              optim::SgdOptions o;
              o.lr = lr;
              o.momentum = momentum;
@@ -68,8 +68,7 @@ void BindOptim(py::module_& root) {
              return Unwrap(optim::Sgd::Create(ParamList(params), o));
            }),
            py::arg("params"), py::arg("lr") = 0.01, py::arg("momentum") = 0.0,
-           py::arg("dampening") = 0.0, py::arg("weight_decay") = 0.0,
-           py::arg("nesterov") = false,
+           py::arg("dampening") = 0.0, py::arg("weight_decay") = 0.0, py::arg("nesterov") = false,
            "params: an iterable of leaf CPU Tensors that require grad (e.g. "
            "module.parameters()). Per step: g = grad + weight_decay p; with momentum, b = g on "
            "the first step, then b = momentum b + (1 - dampening) g, and g = g + momentum b "
@@ -80,8 +79,7 @@ void BindOptim(py::module_& root) {
   py::class_<optim::Adam, optim::Optimizer, std::shared_ptr<optim::Adam>>(
       m, "Adam", py::is_final(), "Adam (Kingma & Ba), exactly torch.optim.Adam's update.")
       .def(py::init([](const py::iterable& params, double lr,
-                       const std::pair<double, double>& betas, double eps,
-                       double weight_decay) {
+                       const std::pair<double, double>& betas, double eps, double weight_decay) {
              optim::AdamOptions o;
              o.lr = lr;
              o.beta1 = betas.first;
@@ -90,9 +88,8 @@ void BindOptim(py::module_& root) {
              o.weight_decay = weight_decay;
              return Unwrap(optim::Adam::Create(ParamList(params), o));
            }),
-           py::arg("params"), py::arg("lr") = 1e-3,
-           py::arg("betas") = std::make_pair(0.9, 0.999), py::arg("eps") = 1e-8,
-           py::arg("weight_decay") = 0.0,
+           py::arg("params"), py::arg("lr") = 1e-3, py::arg("betas") = std::make_pair(0.9, 0.999),
+           py::arg("eps") = 1e-8, py::arg("weight_decay") = 0.0,
            "params: an iterable of leaf CPU Tensors that require grad (e.g. "
            "module.parameters()). Per step t of a parameter: g = grad + weight_decay p, "
            "m = beta1 m + (1 - beta1) g, v = beta2 v + (1 - beta2) g^2, p -= lr / (1 - beta1^t) "
@@ -124,8 +121,7 @@ void BindOptim(py::module_& root) {
            "gamma > 0 (ValueError otherwise); the optimizer is kept alive by the scheduler.");
   py::class_<optim::MultiStepLr, optim::LrScheduler, std::shared_ptr<optim::MultiStepLr>>(
       s, "MultiStepLR", py::is_final(), "lr = base * gamma^(number of milestones <= epoch)")
-      .def(py::init([](optim::Optimizer* optimizer, std::vector<int64_t> milestones,
-                       double gamma) {
+      .def(py::init([](optim::Optimizer* optimizer, std::vector<int64_t> milestones, double gamma) {
              return Unwrap(optim::MultiStepLr::Create(optimizer, std::move(milestones), gamma));
            }),
            py::arg("optimizer"), py::arg("milestones"), py::arg("gamma") = 0.1,

@@ -37,8 +37,8 @@ py::module_ Numpy() { return py::module_::import("numpy"); }
 // Sizes from f(2, 3) or f((2, 3)) / f([2, 3]).
 Shape ParseShape(const py::args& args) {
   Shape shape;
-  if (args.size() == 1 && (py::isinstance<py::tuple>(args[0]) ||
-                           py::isinstance<py::list>(args[0]))) {
+  if (args.size() == 1 &&
+      (py::isinstance<py::tuple>(args[0]) || py::isinstance<py::list>(args[0]))) {
     for (py::handle d : args[0]) shape.push_back(d.cast<int64_t>());
     return shape;
   }
@@ -75,8 +75,7 @@ std::vector<int64_t> ParseDims(const py::handle& dim) {
 // A number that is not an array: Python float/int/bool or a NumPy scalar.
 bool IsScalar(const py::handle& obj) {
   if (PyFloat_Check(obj.ptr()) || PyLong_Check(obj.ptr())) return true;
-  return py::isinstance(obj, Numpy().attr("number")) ||
-         py::isinstance(obj, Numpy().attr("bool_"));
+  return py::isinstance(obj, Numpy().attr("number")) || py::isinstance(obj, Numpy().attr("bool_"));
 }
 
 bool IsArrayLike(const py::handle& obj) {
@@ -122,8 +121,8 @@ Tensor Index(const Tensor& t, const py::object& key) {
     }
   }
   if (consuming > t.dim()) {
-    throw py::index_error(absl::StrCat("too many indices for a tensor of dimension ",
-                                       t.dim(), ": ", consuming, " given"));
+    throw py::index_error(absl::StrCat("too many indices for a tensor of dimension ", t.dim(), ": ",
+                                       consuming, " given"));
   }
   Tensor result = t;
   int64_t dim = 0;
@@ -151,8 +150,8 @@ Tensor Index(const Tensor& t, const py::object& key) {
       const int64_t n = result.size(dim);
       int64_t i = py::reinterpret_steal<py::object>(PyNumber_Index(item.ptr())).cast<int64_t>();
       if (i < -n || i >= n) {
-        throw py::index_error(absl::StrCat("index ", i, " is out of range for dimension ",
-                                           dim, " of size ", n));
+        throw py::index_error(
+            absl::StrCat("index ", i, " is out of range for dimension ", dim, " of size ", n));
       }
       if (i < 0) i += n;
       result = dim == 0 ? result[i] : Squeeze(Slice(result, dim, i, i + 1), dim);
@@ -163,9 +162,9 @@ Tensor Index(const Tensor& t, const py::object& key) {
       result = IndexSelect(result, dim, v);
       ++dim;
     } else {
-      throw py::type_error(absl::StrCat(
-          "tensor indices must be ints, slices, None, ..., or lists of ints, not ",
-          std::string(py::str(item.get_type().attr("__name__")))));
+      throw py::type_error(
+          absl::StrCat("tensor indices must be ints, slices, None, ..., or lists of ints, not ",
+                       std::string(py::str(item.get_type().attr("__name__")))));
     }
   }
   return result;
@@ -213,8 +212,8 @@ std::optional<DType> ParseDType(const py::handle& obj, const char* arg) {
   }
   if (name == "float32") return DType::kFloat32;
   if (name == "float64") return DType::kFloat64;
-  throw py::value_error(absl::StrCat(arg, ": dtype ", name,
-                                     " is not supported; use float32 or float64"));
+  throw py::value_error(
+      absl::StrCat(arg, ": dtype ", name, " is not supported; use float32 or float64"));
 }
 
 py::object NumpyDType(DType dtype) { return Numpy().attr("dtype")(DTypeName(dtype)); }
@@ -234,9 +233,8 @@ Tensor ToTensor(const py::handle& obj, std::optional<DType> dtype, const char* a
   }
   const std::string kind = py::str(arr.attr("dtype").attr("kind"));
   if (kind != "f" && kind != "i" && kind != "u" && kind != "b") {
-    throw py::value_error(absl::StrCat(arg, ": data of dtype ",
-                                       std::string(py::str(arr.attr("dtype"))),
-                                       " is not real numbers"));
+    throw py::value_error(absl::StrCat(
+        arg, ": data of dtype ", std::string(py::str(arr.attr("dtype"))), " is not real numbers"));
   }
   const bool is_f32 = std::string(py::str(arr.attr("dtype").attr("name"))) == "float32";
   const DType d = dtype ? *dtype : (is_f32 ? DType::kFloat32 : DType::kFloat64);
@@ -286,8 +284,7 @@ void BindTensor(py::module_& m) {
         return absl::StrCat("acaode.Generator(seed=", g.seed(), ")");
       });
   m.def(
-      "manual_seed", [](uint64_t seed) { DefaultGenerator() = Generator(seed); },
-      py::arg("seed"),
+      "manual_seed", [](uint64_t seed) { DefaultGenerator() = Generator(seed); }, py::arg("seed"),
       "Reseeds the default generator (used by randn, rand and layer initialisation when "
       "no generator is given).");
 
@@ -660,13 +657,12 @@ void BindTensor(py::module_& m) {
         }
         Shape shape(a.shape(), a.shape() + a.ndim());
         auto* owner = a.inc_ref().ptr();
-        auto storage = Storage::Wrap(
-            a.mutable_data(), static_cast<size_t>(a.nbytes()), Device::kCpu,
-            [owner](void*) {
-              if (!Py_IsInitialized()) return;
-              py::gil_scoped_acquire gil;
-              Py_DECREF(owner);
-            });
+        auto storage = Storage::Wrap(a.mutable_data(), static_cast<size_t>(a.nbytes()),
+                                     Device::kCpu, [owner](void*) {
+                                       if (!Py_IsInitialized()) return;
+                                       py::gil_scoped_acquire gil;
+                                       Py_DECREF(owner);
+                                     });
         return Tensor(std::make_shared<TensorImpl>(storage, 0, shape, *dtype));
       },
       py::arg("array"),
@@ -740,12 +736,11 @@ void BindTensor(py::module_& m) {
       "ValueError for steps < 1.");
   m.def(
       "randn",
-      [](const py::args& shape, const py::object& dtype, Generator* generator,
-         bool requires_grad) {
+      [](const py::args& shape, const py::object& dtype, Generator* generator, bool requires_grad) {
         Generator& gen = generator ? *generator : DefaultGenerator();
-        return WithGrad(RandNormal(ParseShape(shape), 0.0, 1.0, gen,
-                                   DTypeOr(dtype, "dtype", DType::kFloat64)),
-                        requires_grad);
+        return WithGrad(
+            RandNormal(ParseShape(shape), 0.0, 1.0, gen, DTypeOr(dtype, "dtype", DType::kFloat64)),
+            requires_grad);
       },
       py::arg("dtype") = py::none(), py::arg("generator") = py::none(),
       py::arg("requires_grad") = false,
@@ -755,12 +750,11 @@ void BindTensor(py::module_& m) {
       "float64 (default float64).");
   m.def(
       "rand",
-      [](const py::args& shape, const py::object& dtype, Generator* generator,
-         bool requires_grad) {
+      [](const py::args& shape, const py::object& dtype, Generator* generator, bool requires_grad) {
         Generator& gen = generator ? *generator : DefaultGenerator();
-        return WithGrad(RandUniform(ParseShape(shape), 0.0, 1.0, gen,
-                                    DTypeOr(dtype, "dtype", DType::kFloat64)),
-                        requires_grad);
+        return WithGrad(
+            RandUniform(ParseShape(shape), 0.0, 1.0, gen, DTypeOr(dtype, "dtype", DType::kFloat64)),
+            requires_grad);
       },
       py::arg("dtype") = py::none(), py::arg("generator") = py::none(),
       py::arg("requires_grad") = false,

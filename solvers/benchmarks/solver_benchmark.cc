@@ -87,8 +87,8 @@ std::vector<Problem> Problems() {
 
 void Run() {
   NoGradGuard no_grad;
-  std::printf("%-15s %-7s %6s %7s %6s %11s %11s %11s %9s\n", "problem", "method", "tol",
-              "steps", "nfev", "solve_us", "per_step_us", "f_eval_us", "overhead");
+  std::printf("%-15s %-7s %6s %7s %6s %11s %11s %11s %9s\n", "problem", "method", "tol", "steps",
+              "nfev", "solve_us", "per_step_us", "f_eval_us", "overhead");
   for (const Problem& p : Problems()) {
     const double t_f = Seconds([&] { (void)p.f(0.0, p.z0); }, 20000);
     for (const char* method : {"bosh3", "dopri5", "dopri8"}) {
@@ -106,8 +106,11 @@ void Run() {
         }
         const SolveStats stats = sol->stats;
         const int repeats = std::max(3, static_cast<int>(20000 / (stats.f_evals + 1)));
-        const double t_solve =
-            Seconds([&] { (void)Integrate(p.f, p.z0, {0.0, p.t1}, options); }, repeats);
+        const double t_solve = Seconds(
+            [&] {
+              (void)Integrate(p.f, p.z0, {0.0, p.t1}, options);
+            },
+            repeats);
         // Time inside f during one solve, measured around each call.
         double inside_f = 0;
         DynamicsFn timed = [&](double t, const Tensor& z) {
@@ -116,17 +119,19 @@ void Run() {
           inside_f += std::chrono::duration<double>(Clock::now() - start).count();
           return out;
         };
-        const double t_timed = Seconds([&] {
-          inside_f = 0;
-          (void)Integrate(timed, p.z0, {0.0, p.t1}, options);
-        }, 1);
+        const double t_timed = Seconds(
+            [&] {
+              inside_f = 0;
+              (void)Integrate(timed, p.z0, {0.0, p.t1}, options);
+            },
+            1);
         const int64_t trials = stats.accepted_steps + stats.rejected_steps;
         const double per_step = t_solve / trials;
         const double overhead = (t_timed - inside_f) / trials;  // solver's own time per trial
         std::printf("%-15s %-7s %6.0e %7lld %6lld %11.1f %11.2f %11.3f %8.2fus (%.0f%% of step)\n",
                     p.name.c_str(), method, tol, static_cast<long long>(stats.accepted_steps),
-                    static_cast<long long>(stats.f_evals), t_solve * 1e6, per_step * 1e6,
-                    t_f * 1e6, overhead * 1e6, 100 * overhead / (t_timed / trials));
+                    static_cast<long long>(stats.f_evals), t_solve * 1e6, per_step * 1e6, t_f * 1e6,
+                    overhead * 1e6, 100 * overhead / (t_timed / trials));
       }
     }
   }

@@ -72,9 +72,8 @@ TEST_P(ExactnessTest, AcaEqualsBackpropOfTheAcceptedSteps) {
   const Grads aca = Collect(z0, params);
   const std::vector<double> grid = r->accepted_times;
   ASSERT_GT(grid.size(), 8u);
-  std::printf("%s: %zu accepted steps, %lld rejected, replay max |diff| = %g\n",
-              method.c_str(), grid.size() - 1,
-              static_cast<long long>(r->stats->rejected_steps),
+  std::printf("%s: %zu accepted steps, %lld rejected, replay max |diff| = %g\n", method.c_str(),
+              grid.size() - 1, static_cast<long long>(r->stats->rejected_steps),
               r->stats->replay_max_abs_diff);
   EXPECT_EQ(r->stats->replay_max_abs_diff, 0.0);  // the replay is bitwise the forward
   // One replay per accepted step; FSAL methods skip the unused last stage.

@@ -1,12 +1,11 @@
 // Gradients of dz/dt = A z (and dz/dt = αz) against the analytic ones (expm and its
 // Fréchet derivative, tests/aca/linear_oracle.h), for the three gradient methods.
+#include <Eigen/Dense>
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "aca/odeint.h"
 #include "autograd/creation.h"
@@ -35,9 +34,9 @@ struct GradErrors {
 // Solves dz/dt = A z (rows of z0 are a batch) through ts, L = Σ_k <w_k, z(t_k)>, and
 // compares the gradients with the oracle.
 GradErrors SolveAndCompare(GradientMethod method, double tol, const Eigen::MatrixXd& a_value,
-               const Eigen::MatrixXd& z0_value, const std::vector<double>& ts,
-               const std::vector<Eigen::MatrixXd>& w, DType dtype = DType::kFloat64,
-               const std::string& solver = "dopri5", double step_size = 0.0) {
+                           const Eigen::MatrixXd& z0_value, const std::vector<double>& ts,
+                           const std::vector<Eigen::MatrixXd>& w, DType dtype = DType::kFloat64,
+                           const std::string& solver = "dopri5", double step_size = 0.0) {
   const Eigen::Index b = z0_value.rows(), d = z0_value.cols();
   Tensor a = FromEigen(a_value, dtype).set_requires_grad(true);
   Tensor z0 = FromEigen(z0_value, dtype).set_requires_grad(true);
@@ -104,7 +103,8 @@ TEST_P(LinearGradientTest, AzErrorShrinksWithTolerance) {
   const std::vector<double> tols = {1e-4, 1e-6, 1e-8};
   std::vector<GradErrors> errors;
   for (double tol : tols) {
-    errors.push_back(SolveAndCompare(method, tol, SpiralA(), BatchZ0(), ts, Weights(ts.size(), 3, 2)));
+    errors.push_back(
+        SolveAndCompare(method, tol, SpiralA(), BatchZ0(), ts, Weights(ts.size(), 3, 2)));
     std::printf("%-8s tol=%.0e  dL/dz0 rel err %.3e  dL/dA rel err %.3e  ys %.3e\n",
                 GradientMethodName(method), tol, errors.back().z0, errors.back().a,
                 errors.back().ys);
@@ -155,7 +155,8 @@ TEST_P(LinearGradientTest, AlphaZMatchesClosedForm) {
 // Integration backward in time (decreasing ts).
 TEST_P(LinearGradientTest, BackwardInTime) {
   const std::vector<double> ts = {1.0, 0.2, -1.0};
-  GradErrors e = SolveAndCompare(GetParam(), 1e-8, SpiralA(), BatchZ0(), ts, Weights(ts.size(), 3, 2));
+  GradErrors e =
+      SolveAndCompare(GetParam(), 1e-8, SpiralA(), BatchZ0(), ts, Weights(ts.size(), 3, 2));
   std::printf("%-8s backward in time: dL/dz0 %.3e dL/dA %.3e ys %.3e\n",
               GradientMethodName(GetParam()), e.z0, e.a, e.ys);
   EXPECT_LT(e.ys, 1e-6);
@@ -166,10 +167,10 @@ TEST_P(LinearGradientTest, BackwardInTime) {
 // Fixed grid (rk4, h = 0.01): fourth order, so the gradient is accurate to ~1e-9.
 TEST_P(LinearGradientTest, FixedGridRk4) {
   const std::vector<double> ts = {0.0, 0.55, 1.0};
-  GradErrors e = SolveAndCompare(GetParam(), 1e-6, SpiralA(), BatchZ0(), ts, Weights(ts.size(), 3, 2),
-                     DType::kFloat64, "rk4", 0.01);
-  std::printf("%-8s rk4 h=0.01: dL/dz0 %.3e dL/dA %.3e\n", GradientMethodName(GetParam()),
-              e.z0, e.a);
+  GradErrors e = SolveAndCompare(GetParam(), 1e-6, SpiralA(), BatchZ0(), ts,
+                                 Weights(ts.size(), 3, 2), DType::kFloat64, "rk4", 0.01);
+  std::printf("%-8s rk4 h=0.01: dL/dz0 %.3e dL/dA %.3e\n", GradientMethodName(GetParam()), e.z0,
+              e.a);
   EXPECT_LT(e.z0, 1e-8);
   EXPECT_LT(e.a, 1e-8);
 }
@@ -177,8 +178,8 @@ TEST_P(LinearGradientTest, FixedGridRk4) {
 // float32: the gradient meets the analytic one to float32 accuracy.
 TEST_P(LinearGradientTest, Float32) {
   const std::vector<double> ts = {0.0, 1.0};
-  GradErrors e = SolveAndCompare(GetParam(), 1e-5, SpiralA(), BatchZ0(), ts, Weights(ts.size(), 3, 2),
-                     DType::kFloat32);
+  GradErrors e = SolveAndCompare(GetParam(), 1e-5, SpiralA(), BatchZ0(), ts,
+                                 Weights(ts.size(), 3, 2), DType::kFloat32);
   std::printf("%-8s float32 tol 1e-5: dL/dz0 %.3e dL/dA %.3e\n", GradientMethodName(GetParam()),
               e.z0, e.a);
   EXPECT_LT(e.z0, 2e-4);
@@ -229,17 +230,16 @@ INSTANTIATE_TEST_SUITE_P(Methods, LinearGradientTest,
 
 // Every adaptive tableau with every gradient method: the gradient meets the analytic one
 // at rtol = atol = 1e-8 (loosely for the low-order heun_euler).
-class TableauTest
-    : public ::testing::TestWithParam<std::tuple<const char*, GradientMethod>> {};
+class TableauTest : public ::testing::TestWithParam<std::tuple<const char*, GradientMethod>> {};
 
 TEST_P(TableauTest, MeetsAnalyticGradient) {
   const auto [tableau, method] = GetParam();
   const std::vector<double> ts = {0.0, 0.7, 1.5};
   const double tol = std::string(tableau) == "heun_euler" ? 1e-6 : 1e-8;
-  GradErrors e = SolveAndCompare(method, tol, SpiralA(), BatchZ0(), ts,
-                                 Weights(ts.size(), 3, 2), DType::kFloat64, tableau);
-  std::printf("%-10s %-8s tol %.0e: dL/dz0 %.3e dL/dA %.3e\n", tableau,
-              GradientMethodName(method), tol, e.z0, e.a);
+  GradErrors e = SolveAndCompare(method, tol, SpiralA(), BatchZ0(), ts, Weights(ts.size(), 3, 2),
+                                 DType::kFloat64, tableau);
+  std::printf("%-10s %-8s tol %.0e: dL/dz0 %.3e dL/dA %.3e\n", tableau, GradientMethodName(method),
+              tol, e.z0, e.a);
   EXPECT_LT(e.z0, 100 * tol);
   EXPECT_LT(e.a, 100 * tol);
 }

@@ -10,10 +10,9 @@
 #ifndef ACAODE_TESTS_ACA_LINEAR_ORACLE_H_
 #define ACAODE_TESTS_ACA_LINEAR_ORACLE_H_
 
-#include <vector>
-
 #include <Eigen/Dense>
 #include <unsupported/Eigen/MatrixFunctions>
+#include <vector>
 
 namespace acaode {
 namespace aca {

@@ -122,8 +122,8 @@ void CheckAllBudgets(const Problem& p) {
   // No more evaluations of f than backprop through the accepted steps (= the forward's).
   EXPECT_EQ(all.stats.forward_f_evals, base.stats.forward_f_evals);
   const size_t tape = (all.stats.peak_held_bytes - n * state) / n;
-  std::printf("%s: %lld steps, state %zu bytes, tape about %zu bytes per step\n",
-              p.method.c_str(), static_cast<long long>(n), state, tape);
+  std::printf("%s: %lld steps, state %zu bytes, tape about %zu bytes per step\n", p.method.c_str(),
+              static_cast<long long>(n), state, tape);
 
   // Room for every state and about three tapes.
   const int64_t partial = static_cast<int64_t>(n * state + 3 * tape + tape / 2);
@@ -226,8 +226,8 @@ TEST(MemoryBudgetTest, OtherGradientMethodsRejectABudget) {
   OdeintOptions options;
   options.gradient = GradientMethod::kAdjoint;
   options.memory_budget = 1 << 20;
-  EXPECT_THAT(options.Validate(), StatusIs(absl::StatusCode::kInvalidArgument,
-                                           ::testing::HasSubstr("memory_budget")));
+  EXPECT_THAT(options.Validate(),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("memory_budget")));
 }
 
 }  // namespace

@@ -49,11 +49,11 @@ TEST(MemoryTest, AcaTapeFlatNaiveTapeGrowsWithHorizon) {
       ASSERT_THAT(r.status(), IsOk());
       Sum(r->ys).backward();
       const SolveStats& s = *r->stats;
-      std::printf("T=%4.1f %-6s steps %4lld (+%lld rejected)  peak tape %9zu bytes  "
-                  "checkpoints %8zu bytes\n",
-                  horizon, GradientMethodName(m), static_cast<long long>(s.accepted_steps),
-                  static_cast<long long>(s.rejected_steps), s.peak_tape_bytes,
-                  s.checkpoint_bytes);
+      std::printf(
+          "T=%4.1f %-6s steps %4lld (+%lld rejected)  peak tape %9zu bytes  "
+          "checkpoints %8zu bytes\n",
+          horizon, GradientMethodName(m), static_cast<long long>(s.accepted_steps),
+          static_cast<long long>(s.rejected_steps), s.peak_tape_bytes, s.checkpoint_bytes);
       (m == GradientMethod::kAca ? aca_peak : naive_peak)
           .push_back(static_cast<double>(s.peak_tape_bytes));
       (m == GradientMethod::kAca ? aca_steps : naive_steps).push_back(s.accepted_steps);

@@ -70,9 +70,10 @@ TEST(MethodsAgreeTest, TightTolerancesAgreeLooseOnesConverge) {
       if (time_dependent && method == GradientMethod::kNaive) continue;
       const double loose = GradDiff(Solve(method, 1e-4, time_dependent), reference);
       const double tight = GradDiff(Solve(method, 1e-8, time_dependent), reference);
-      std::printf("%-8s %-14s grad max rel diff from ACA(1e-11): tol 1e-4 %.3e, "
-                  "tol 1e-8 %.3e\n",
-                  GradientMethodName(method), time_dependent ? "f(t, z)" : "f(z)", loose, tight);
+      std::printf(
+          "%-8s %-14s grad max rel diff from ACA(1e-11): tol 1e-4 %.3e, "
+          "tol 1e-8 %.3e\n",
+          GradientMethodName(method), time_dependent ? "f(t, z)" : "f(z)", loose, tight);
       EXPECT_LT(tight, 1e-6);
       EXPECT_LT(tight, loose);
     }
@@ -87,8 +88,8 @@ TEST(MethodsAgreeTest, PerComponentTolerances) {
   for (GradientMethod method : {GradientMethod::kAca, GradientMethod::kNaive}) {
     const SolveResult r = Solve(method, 1.0, false, options);  // the tensors replace the scalars
     const double diff = GradDiff(r, reference);
-    std::printf("%-8s per-component tol 1e-9: grad max rel diff %.3e\n",
-                GradientMethodName(method), diff);
+    std::printf("%-8s per-component tol 1e-9: grad max rel diff %.3e\n", GradientMethodName(method),
+                diff);
     EXPECT_LT(diff, 1e-6);
   }
 }
@@ -141,8 +142,7 @@ TEST(MethodsAgreeTest, SingleOutputTime) {
     EXPECT_EQ(r->ys.shape(), (Shape{1, 2}));
     EXPECT_EQ(ToVector(r->ys.detach()), (std::vector<double>{1.0, -2.0}));
     Sum(Mul(r->ys, 3.0)).backward();
-    EXPECT_EQ(ToVector(z0.grad()), (std::vector<double>{3.0, 3.0}))
-        << GradientMethodName(method);
+    EXPECT_EQ(ToVector(z0.grad()), (std::vector<double>{3.0, 3.0})) << GradientMethodName(method);
   }
 }
 

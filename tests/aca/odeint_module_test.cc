@@ -1,9 +1,10 @@
 // Odeint on an nn::OdeModule (an MLP from nn layers): gradients reach the module's
 // parameters, agree across methods, and the module may be dropped before backward.
+#include "aca/odeint_module.h"
+
 #include <memory>
 #include <vector>
 
-#include "aca/odeint_module.h"
 #include "autograd/creation.h"
 #include "autograd/nn/activation.h"
 #include "autograd/nn/linear.h"

@@ -1,9 +1,10 @@
 // OdeintOptions::Validate and Odeint's checks of its arguments.
+#include "aca/options.h"
+
 #include <string>
 #include <vector>
 
 #include "aca/odeint.h"
-#include "aca/options.h"
 #include "autograd/creation.h"
 #include "autograd/ops.h"
 #include "gmock/gmock.h"
@@ -44,18 +45,17 @@ TEST_P(BadOptionsTest, NamesFieldValueAndConstraint) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, BadOptionsTest,
     ::testing::Values(
-        BadCase{"negative_rtol", [](OdeintOptions& o) { o.rtol = -1e-3; }, "rtol = -0.001",
-                ">= 0"},
+        BadCase{"negative_rtol", [](OdeintOptions& o) { o.rtol = -1e-3; }, "rtol = -0.001", ">= 0"},
         BadCase{"nan_atol", [](OdeintOptions& o) { o.atol = std::nan(""); }, "atol = nan",
                 "finite"},
         BadCase{"zero_tolerances", [](OdeintOptions& o) { o.rtol = o.atol = 0; }, "atol = 0",
                 "> 0"},
-        BadCase{"unknown_method", [](OdeintOptions& o) { o.method = "rk99"; },
-                "method = \"rk99\"", "unknown method"},
+        BadCase{"unknown_method", [](OdeintOptions& o) { o.method = "rk99"; }, "method = \"rk99\"",
+                "unknown method"},
         BadCase{"fixed_only_method_adaptive", [](OdeintOptions& o) { o.method = "rk4"; },
                 "method = \"rk4\"", "step_size > 0"},
-        BadCase{"negative_step", [](OdeintOptions& o) { o.step_size = -0.1; },
-                "step_size = -0.1", ">= 0"},
+        BadCase{"negative_step", [](OdeintOptions& o) { o.step_size = -0.1; }, "step_size = -0.1",
+                ">= 0"},
         BadCase{"negative_first_step", [](OdeintOptions& o) { o.first_step = -1; },
                 "first_step = -1", ">= 0"},
         BadCase{"zero_max_steps", [](OdeintOptions& o) { o.max_steps = 0; }, "max_steps = 0",

@@ -5,12 +5,11 @@
 // checkpoint memory; option validation.
 #include "aca/reversible.h"
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "aca/odeint.h"
 #include "autograd/creation.h"
@@ -30,8 +29,8 @@ namespace aca {
 namespace {
 
 using ::testing::AllOf;
-using ::testing::HasSubstr;
 using testing::FromEigen;
+using ::testing::HasSubstr;
 using testing::LinearOracle;
 using testing::MaxRelErr;
 using testing::RelErr;
@@ -125,12 +124,12 @@ TEST(ReversibleTest, LinearGradientMatchesAnalytic) {
     for (size_t k = 0; k < ts.size(); ++k) {
       err_ys = std::max(err_ys, RelErr(ToEigen(r->ys[k], 3, 2), exact[k]));
     }
-    std::printf("mali tol=%.0e  %lld steps (+%lld rejected)  dL/dz0 rel err %.3e  dL/dA rel "
-                "err %.3e  ys %.3e  reconstruction |z0~ - z0| %.2e\n",
-                tol, static_cast<long long>(r->stats->accepted_steps),
-                static_cast<long long>(r->stats->rejected_steps), err_z0.back(), err_a.back(),
-                err_ys, MaxRelErr(ToVector(r->stats->adjoint_reconstructed_z0),
-                                  ToVector(z0.detach())));
+    std::printf(
+        "mali tol=%.0e  %lld steps (+%lld rejected)  dL/dz0 rel err %.3e  dL/dA rel "
+        "err %.3e  ys %.3e  reconstruction |z0~ - z0| %.2e\n",
+        tol, static_cast<long long>(r->stats->accepted_steps),
+        static_cast<long long>(r->stats->rejected_steps), err_z0.back(), err_a.back(), err_ys,
+        MaxRelErr(ToVector(r->stats->adjoint_reconstructed_z0), ToVector(z0.detach())));
     // Every output time is an accepted time.
     for (double t : ts) {
       EXPECT_NE(std::find(r->accepted_times.begin(), r->accepted_times.end(), t),
@@ -138,8 +137,7 @@ TEST(ReversibleTest, LinearGradientMatchesAnalytic) {
     }
     // Forward: v0, the first-step probe, one f per trial; backward: inverse + replay per
     // step, plus v0 = f(t0, z0).
-    EXPECT_EQ(r->stats->forward_f_evals,
-              2 + r->stats->accepted_steps + r->stats->rejected_steps);
+    EXPECT_EQ(r->stats->forward_f_evals, 2 + r->stats->accepted_steps + r->stats->rejected_steps);
     EXPECT_EQ(r->stats->backward_f_evals, 2 * r->stats->accepted_steps + 1);
   }
   for (size_t i = 0; i < tols.size(); ++i) {
@@ -225,7 +223,8 @@ TEST_P(ReversibleExactnessTest, EqualsBackpropThroughTheSameAlfSteps) {
   Tensor z0 = RandNormal({4, 2}, 0.0, 1.0, gen).set_requires_grad(true);
   const std::vector<double> ts = {0.0, 0.4, 1.1, 2.0};
   DynamicsFn f = [&mlp](double t, const Tensor& z) { return mlp(t, z); };
-  absl::StatusOr<OdeintResult> r = Odeint(f, params, z0, ts, MaliOptions(1e-6, damping, GetParam().step_size));
+  absl::StatusOr<OdeintResult> r =
+      Odeint(f, params, z0, ts, MaliOptions(1e-6, damping, GetParam().step_size));
   ASSERT_THAT(r.status(), IsOk());
   Loss(Rows(r->ys, ts.size())).backward();
   const Grads mali = Collect(z0, params);
@@ -253,10 +252,11 @@ TEST_P(ReversibleExactnessTest, EqualsBackpropThroughTheSameAlfSteps) {
   Loss(ys_ref).backward();
   const Grads ref = Collect(z0, params);
   const double worst = WorstRelDiff(mali, ref);
-  std::printf("damping %.2f: %zu ALF steps (+%lld rejected); MALI vs backprop of the same "
-              "steps: max rel diff %.3e; replay max |diff| %.2e\n",
-              damping, grid.size() - 1, static_cast<long long>(r->stats->rejected_steps), worst,
-              r->stats->replay_max_abs_diff);
+  std::printf(
+      "damping %.2f: %zu ALF steps (+%lld rejected); MALI vs backprop of the same "
+      "steps: max rel diff %.3e; replay max |diff| %.2e\n",
+      damping, grid.size() - 1, static_cast<long long>(r->stats->rejected_steps), worst,
+      r->stats->replay_max_abs_diff);
   EXPECT_LT(worst, 1e-9);
   EXPECT_LT(r->stats->replay_max_abs_diff, 1e-12);
 }
@@ -285,8 +285,6 @@ TEST(ReversibleTest, LongDampedInversionIsRejectedInBackward) {
   EXPECT_FALSE(z0.grad().defined());
   for (const Tensor& p : params) EXPECT_FALSE(p.grad().defined());
 }
-
-
 
 // ---------------------------------------------------------------------------------------
 // Central finite differences (float64) on a fixed grid, an MLP f with explicit t.
@@ -337,8 +335,7 @@ TEST_P(ReversibleFiniteDifferenceTest, FixedGridMatchesCentralDifferences) {
   EXPECT_LT(worst, 1e-7);
 }
 
-INSTANTIATE_TEST_SUITE_P(Damping, ReversibleFiniteDifferenceTest,
-                         ::testing::Values(0.0, 0.3, 0.7));
+INSTANTIATE_TEST_SUITE_P(Damping, ReversibleFiniteDifferenceTest, ::testing::Values(0.0, 0.3, 0.7));
 
 // ---------------------------------------------------------------------------------------
 // Reverse accuracy on van der Pol (μ = 0.15, y(0) = (2, 0), T = 20): inverting the ALF
@@ -373,9 +370,10 @@ TEST(ReversibleTest, VanDerPolReconstructionBeatsTheAdjoint) {
     Sum(ra->ys[1]).backward();
     const std::vector<double> rec_adj = ToVector(ra->stats->adjoint_reconstructed_z0);
     const double adjoint_miss = std::hypot(rec_adj[0] - 2.0, rec_adj[1]);
-    std::printf("tol %.0e: MALI %lld ALF steps, |z0~ - z0| = %.3e; continuous adjoint "
-                "(dopri5) |z0~ - z0| = %.3e\n",
-                tol, static_cast<long long>(r->stats->accepted_steps), mali_miss, adjoint_miss);
+    std::printf(
+        "tol %.0e: MALI %lld ALF steps, |z0~ - z0| = %.3e; continuous adjoint "
+        "(dopri5) |z0~ - z0| = %.3e\n",
+        tol, static_cast<long long>(r->stats->accepted_steps), mali_miss, adjoint_miss);
     EXPECT_LT(mali_miss, 1e-10);
     EXPECT_GT(adjoint_miss, 1e-9);
     EXPECT_GT(adjoint_miss, 100 * mali_miss);
@@ -408,8 +406,8 @@ TEST(ReversibleTest, UndampedBlowsUpOnDecayDampedStaysBounded) {
     ASSERT_EQ(r->stats->accepted_steps, 30);
     const std::vector<double> end = ToVector(r->ys[1]);
     const double growth = std::max(std::abs(end[0]), std::abs(end[1]));
-    std::printf("damping %.1f: spectral radius %.4f, max |z(3)| = %.3e (exact %.1e)\n",
-                c.damping, radius, growth, std::exp(-30.0));
+    std::printf("damping %.1f: spectral radius %.4f, max |z(3)| = %.3e (exact %.1e)\n", c.damping,
+                radius, growth, std::exp(-30.0));
     if (c.stable) {
       EXPECT_LT(growth, 1e-2);
       Sum(r->ys[1]).backward();
@@ -461,10 +459,11 @@ TEST(ReversibleTest, CheckpointBytesConstantInTheHorizon) {
     ASSERT_THAT(r.status(), IsOk());
     Sum(r->ys).backward();
     const SolveStats& s = *r->stats;
-    std::printf("T=%4.1f mali steps %5lld (+%lld rejected)  checkpoints %zu bytes  peak tape "
-                "%zu bytes\n",
-                horizon, static_cast<long long>(s.accepted_steps),
-                static_cast<long long>(s.rejected_steps), s.checkpoint_bytes, s.peak_tape_bytes);
+    std::printf(
+        "T=%4.1f mali steps %5lld (+%lld rejected)  checkpoints %zu bytes  peak tape "
+        "%zu bytes\n",
+        horizon, static_cast<long long>(s.accepted_steps), static_cast<long long>(s.rejected_steps),
+        s.checkpoint_bytes, s.peak_tape_bytes);
     EXPECT_EQ(s.checkpoint_bytes, 2 * z0.nbytes());
     steps.push_back(s.accepted_steps);
     peak.push_back(s.peak_tape_bytes);
@@ -482,7 +481,9 @@ TEST(ReversibleTest, CheckpointBytesConstantInTheHorizon) {
 TEST(ReversibleOptionsTest, BadOptionsAreNamed) {
   Tensor z0 = FromVector({1.0}, {1}).set_requires_grad(true);
   DynamicsFn f = [](double, const Tensor& z) { return Mul(z, -1.0); };
-  auto status_of = [&](const OdeintOptions& o) { return Odeint(f, {}, z0, {0.0, 1.0}, o).status(); };
+  auto status_of = [&](const OdeintOptions& o) {
+    return Odeint(f, {}, z0, {0.0, 1.0}, o).status();
+  };
 
   EXPECT_THAT(status_of(MaliOptions(1e-6, 0.5)),
               StatusIs(absl::StatusCode::kInvalidArgument,
@@ -493,9 +494,9 @@ TEST(ReversibleOptionsTest, BadOptionsAreNamed) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("mali_damping")));
   OdeintOptions dopri = MaliOptions();
   dopri.method = "dopri5";
-  EXPECT_THAT(status_of(dopri), StatusIs(absl::StatusCode::kInvalidArgument,
-                                         AllOf(HasSubstr("method"), HasSubstr("dopri5"),
-                                               HasSubstr("alf"))));
+  EXPECT_THAT(status_of(dopri),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("method"), HasSubstr("dopri5"), HasSubstr("alf"))));
   OdeintOptions alf_aca = MaliOptions();
   alf_aca.gradient = GradientMethod::kAca;
   EXPECT_THAT(status_of(alf_aca),

@@ -25,8 +25,7 @@ struct TestMlp {
     w1 = RandNormal({d, hidden}, 0.0, scale / std::sqrt(static_cast<double>(d)), gen, dtype);
     b1 = RandNormal({hidden}, 0.0, 0.1, gen, dtype);
     c = RandNormal({hidden}, 0.0, 0.3, gen, dtype);
-    w2 = RandNormal({hidden, d}, 0.0, scale / std::sqrt(static_cast<double>(hidden)), gen,
-                    dtype);
+    w2 = RandNormal({hidden, d}, 0.0, scale / std::sqrt(static_cast<double>(hidden)), gen, dtype);
     b2 = RandNormal({d}, 0.0, 0.1, gen, dtype);
     for (Tensor* p : {&w1, &b1, &c, &w2, &b2}) p->set_requires_grad(true);
   }

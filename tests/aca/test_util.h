@@ -3,12 +3,11 @@
 #ifndef ACAODE_TESTS_ACA_TEST_UTIL_H_
 #define ACAODE_TESTS_ACA_TEST_UTIL_H_
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "autograd/creation.h"
 #include "autograd/tensor.h"

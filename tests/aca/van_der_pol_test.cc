@@ -44,10 +44,11 @@ TEST(VanDerPolTest, AdjointReconstructionIsInexactAcaReplayIsExact) {
       } else {
         const std::vector<double> rec = ToVector(r->stats->adjoint_reconstructed_z0);
         adjoint_miss = std::hypot(rec[0] - 2.0, rec[1] - 0.0);
-        std::printf("tol %.0e adjoint: reconstructed z(0) = (%.12f, %.12f), |error| = %.3e "
-                    "(%lld backward steps)\n",
-                    tol, rec[0], rec[1], adjoint_miss,
-                    static_cast<long long>(r->stats->backward_accepted_steps));
+        std::printf(
+            "tol %.0e adjoint: reconstructed z(0) = (%.12f, %.12f), |error| = %.3e "
+            "(%lld backward steps)\n",
+            tol, rec[0], rec[1], adjoint_miss,
+            static_cast<long long>(r->stats->backward_accepted_steps));
         // Far above round-off (~1e-15): the backward solve does not retrace the forward one.
         EXPECT_GT(adjoint_miss, 1e-10);
       }

@@ -3,6 +3,8 @@
 // row strides and ragged edges against a direct double-precision triple loop, for every
 // instruction-set variant this CPU runs; and Conv2d/Linear large enough to take the
 // AVX-512 path, float32 against float64 (forward and gradients).
+#include "autograd/cpu/gemm.h"
+
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -11,7 +13,6 @@
 #include <vector>
 
 #include "autograd/autograd.h"
-#include "autograd/cpu/gemm.h"
 #include "autograd/cpu/isa/kernels.h"
 #include "autograd/cpu/parallel.h"
 #include "autograd/cpu/sgemm_avx512.h"
@@ -54,17 +55,20 @@ std::vector<Case> Cases() {
   // Ragged sizes around the 8 x 32 tile and the 256-deep / 128-row blocks.
   // The skinny shapes of MLP layers take the small-product path (Note [Small GEMM] in
   // autograd/cpu/isa/kernels_impl.h): K = 2, N = 2, M = 2, both directions.
-  const int64_t shapes[][3] = {{1, 1, 1},    {7, 33, 5},     {9, 31, 257},  {64, 64, 64},
-                               {130, 70, 300}, {17, 100, 513}, {128, 64, 2},  {128, 2, 64},
-                               {64, 2, 128},  {2, 64, 128},   {33, 3, 17},   {5, 130, 9},
+  const int64_t shapes[][3] = {{1, 1, 1},      {7, 33, 5},     {9, 31, 257}, {64, 64, 64},
+                               {130, 70, 300}, {17, 100, 513}, {128, 64, 2}, {128, 2, 64},
+                               {64, 2, 128},   {2, 64, 128},   {33, 3, 17},  {5, 130, 9},
                                {3, 3, 3}};
   for (const auto& s : shapes)
-    for (int t = 0; t < 8; ++t) cases.push_back({s[0], s[1], s[2], bool(t & 1), bool(t & 2), bool(t & 4)});
+    for (int t = 0; t < 8; ++t)
+      cases.push_back({s[0], s[1], s[2], bool(t & 1), bool(t & 2), bool(t & 4)});
   return cases;
 }
 
 TEST(SgemmAvx512, MatchesDirectProduct) {
-  if (!cpu::HasAvx512()) GTEST_SKIP() << "the active instruction set is not avx512 (CPU without AVX-512, or ACAODE_CPU_ISA)";
+  if (!cpu::HasAvx512())
+    GTEST_SKIP()
+        << "the active instruction set is not avx512 (CPU without AVX-512, or ACAODE_CPU_ISA)";
   Generator gen(1);
   for (const Case& c : Cases()) {
     std::vector<float> a(c.m * c.k), b(c.k * c.n), out(c.m * c.n);
@@ -80,9 +84,9 @@ TEST(SgemmAvx512, MatchesDirectProduct) {
 }
 
 template <class T>
-void ExpectGemmMatchesDirectProduct(const std::function<void(const Case&, const T*, const T*,
-                                                             T*)>& gemm,
-                                    double tol_per_k, const std::string& what) {
+void ExpectGemmMatchesDirectProduct(
+    const std::function<void(const Case&, const T*, const T*, T*)>& gemm, double tol_per_k,
+    const std::string& what) {
   Generator gen(2);
   for (const Case& c : Cases()) {
     std::vector<T> a(c.m * c.k), b(c.k * c.n), out(c.m * c.n);
@@ -108,14 +112,14 @@ TEST(Gemm, EveryInstructionSetVariantMatchesDirectProduct) {
     // Contiguous operands: leading dimensions as stored.
     ExpectGemmMatchesDirectProduct<double>(
         [&](const Case& c, const double* a, const double* b, double* out) {
-          k.f64.gemm(c.ta, c.tb, c.m, c.n, c.k, a, c.ta ? c.m : c.k, b, c.tb ? c.k : c.n, out,
-                     c.n, c.acc);
+          k.f64.gemm(c.ta, c.tb, c.m, c.n, c.k, a, c.ta ? c.m : c.k, b, c.tb ? c.k : c.n, out, c.n,
+                     c.acc);
         },
         1e-15, std::string("float64 ") + cpu::IsaName(isa));
     ExpectGemmMatchesDirectProduct<float>(
         [&](const Case& c, const float* a, const float* b, float* out) {
-          k.f32.gemm(c.ta, c.tb, c.m, c.n, c.k, a, c.ta ? c.m : c.k, b, c.tb ? c.k : c.n, out,
-                     c.n, c.acc);
+          k.f32.gemm(c.ta, c.tb, c.m, c.n, c.k, a, c.ta ? c.m : c.k, b, c.tb ? c.k : c.n, out, c.n,
+                     c.acc);
         },
         1e-6, std::string("float32 ") + cpu::IsaName(isa));
   }
@@ -123,11 +127,11 @@ TEST(Gemm, EveryInstructionSetVariantMatchesDirectProduct) {
 
 TEST(Gemm, RowStridesSelectSubmatrices) {
   // C[1:3, 1:4] = A[1:3, 0:2] B[0:2, 2:5] inside larger row-major buffers.
-  const std::vector<double> a = {1, 2, 9, 3, 4, 9, 5, 6, 9};          // 3 x 3, lda 3
-  const std::vector<double> b = {9, 9, 1, 2, 3, 9, 9, 4, 5, 6};       // 2 x 5, ldb 5
-  std::vector<double> c(4 * 5, -1.0);                                 // 4 x 5, ldc 5
-  cpu::GemmKernel<double>(false, false, 2, 3, 2, a.data() + 3, 3, b.data() + 2, 5,
-                          c.data() + 5 + 1, 5, false);
+  const std::vector<double> a = {1, 2, 9, 3, 4, 9, 5, 6, 9};     // 3 x 3, lda 3
+  const std::vector<double> b = {9, 9, 1, 2, 3, 9, 9, 4, 5, 6};  // 2 x 5, ldb 5
+  std::vector<double> c(4 * 5, -1.0);                            // 4 x 5, ldc 5
+  cpu::GemmKernel<double>(false, false, 2, 3, 2, a.data() + 3, 3, b.data() + 2, 5, c.data() + 5 + 1,
+                          5, false);
   // rows (3, 4) and (5, 6) times [[1, 2, 3], [4, 5, 6]]
   const std::vector<double> want = {-1, -1, -1, -1, -1, -1, 19, 26, 33, -1,
                                     -1, 29, 40, 51, -1, -1, -1, -1, -1, -1};
@@ -137,8 +141,9 @@ TEST(Gemm, RowStridesSelectSubmatrices) {
 TEST(Gemm, ThreadedEqualsOneThread) {
   // Split over rows of C (also for transposed A, whose rows are strided columns).
   Generator gen(5);
-  for (const Case& c : {Case{300, 200, 100, false, true, false}, Case{300, 200, 100, true, false, true},
-                        Case{257, 64, 4000, true, true, false}}) {
+  for (const Case& c :
+       {Case{300, 200, 100, false, true, false}, Case{300, 200, 100, true, false, true},
+        Case{257, 64, 4000, true, true, false}}) {
     std::vector<double> a(c.m * c.k), b(c.k * c.n), out1(c.m * c.n), out2;
     Fill(&a, gen);
     Fill(&b, gen);
@@ -191,16 +196,20 @@ TEST(Gemm, LargeConvAndLinearFloat32MatchFloat64) {
   // Sizes above kSgemmAvx512MinWork, so float32 takes the AVX-512 path
   // where available; float64 always takes Eigen's.
   Generator gen(4);
-  Tensor x = RandUniform({8, 32, 8, 8}, -1, 1, gen), w = RandUniform({32, 32, 3, 3}, -0.2, 0.2, gen);
+  Tensor x = RandUniform({8, 32, 8, 8}, -1, 1, gen),
+         w = RandUniform({32, 32, 3, 3}, -0.2, 0.2, gen);
   Tensor b = RandUniform({32}, -1, 1, gen);
   ASSERT_GE(32 * (8 * 64) * (32 * 9), cpu::kSgemmAvx512MinWork);
   ExpectFloat32MatchesFloat64(
-      [](const std::vector<Tensor>& v) { return Conv2d(v[0], v[1], v[2], {1, 1}); }, {x, w, b});
+      [](const std::vector<Tensor>& v) {
+        return Conv2d(v[0], v[1], v[2], {1, 1});
+      },
+      {x, w, b});
   Tensor xl = RandUniform({256, 96}, -1, 1, gen), wl = RandUniform({128, 96}, -0.2, 0.2, gen);
   Tensor bl = RandUniform({128}, -1, 1, gen);
   ASSERT_GE(256 * 128 * 96, cpu::kSgemmAvx512MinWork);
-  ExpectFloat32MatchesFloat64(
-      [](const std::vector<Tensor>& v) { return Linear(v[0], v[1], v[2]); }, {xl, wl, bl});
+  ExpectFloat32MatchesFloat64([](const std::vector<Tensor>& v) { return Linear(v[0], v[1], v[2]); },
+                              {xl, wl, bl});
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Tests of the per-instruction-set kernels (autograd/cpu/isa/kernels.h) for every variant
 // this CPU runs: tanh against the C library's (within 4 ulp in float64 and 3 in float32
-// over the whole range, special values exact), its gradient, the fused bias + activation, vector tails,
-// and the variants against each other.
+// over the whole range, special values exact), its gradient, the fused bias + activation, vector
+// tails, and the variants against each other.
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -128,8 +128,9 @@ TEST(TanhKernel, SpecialValues) {
     EXPECT_EQ(y[6], 4.9e-324);
     EXPECT_EQ(y[7], -4.9e-324);
     EXPECT_EQ(y[8], 1e-300);
-    std::vector<float> xf = {0.0f, -0.0f, static_cast<float>(inf), static_cast<float>(-inf),
-                             static_cast<float>(nan), 1e-40f};
+    std::vector<float> xf = {
+        0.0f,  -0.0f, static_cast<float>(inf), static_cast<float>(-inf), static_cast<float>(nan),
+        1e-40f};
     std::vector<float> yf(xf.size());
     cpu::KernelsFor(isa).f32.tanh(xf.data(), yf.data(), static_cast<int64_t>(xf.size()));
     EXPECT_EQ(yf[0], 0.0f);
@@ -190,8 +191,7 @@ TEST(BiasActivationKernel, MatchesScalarFormulas) {
                                 : act == cpu::Activation::kRelu ? (pre > 0 ? pre : 0.0)
                                                                 : pre;
             EXPECT_LE(UlpDistance(y[r * cols + c], want), 4)
-                << cpu::IsaName(isa) << " act " << static_cast<int>(act) << " at " << r << ","
-                << c;
+                << cpu::IsaName(isa) << " act " << static_cast<int>(act) << " at " << r << "," << c;
           }
         }
       }

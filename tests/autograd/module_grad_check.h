@@ -52,8 +52,8 @@ inline ::testing::AssertionResult ModuleGradCheck(nn::Module& module,
       const double err = std::abs(analytic[j] - numeric);
       if (!(err <= kGradAbsTol + kGradRelTol * std::abs(numeric))) {
         return ::testing::AssertionFailure()
-               << "parameter " << name << " element " << j << ": analytic "
-               << analytic[j] << " vs numeric " << numeric;
+               << "parameter " << name << " element " << j << ": analytic " << analytic[j]
+               << " vs numeric " << numeric;
       }
     }
   }

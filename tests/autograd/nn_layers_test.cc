@@ -77,8 +77,7 @@ TEST(Linear, NamesInitAndForward) {
   EXPECT_TRUE(AllClose(fc2.weight(), ToVector(fc.weight()), 0.0));
 
   Tensor x = RandInput({3, 50});
-  const std::vector<double> xv = ToVector(x), wv = ToVector(fc.weight()),
-                            bv = ToVector(fc.bias());
+  const std::vector<double> xv = ToVector(x), wv = ToVector(fc.weight()), bv = ToVector(fc.bias());
   std::vector<double> expect;
   for (int n = 0; n < 3; ++n)
     for (int o = 0; o < 40; ++o) {
@@ -144,8 +143,11 @@ TEST(GroupNorm, ParametersAndGradients) {
   Tensor x = RandInput({2, 4, 3, 3});
   EXPECT_TRUE(ModuleGradCheck(gn, [&] { return gn.Forward(x); }));
   EXPECT_TRUE(GradCheck([&](const Inputs& v) { return gn.Forward(v[0]); }, {x}));
-  EXPECT_THAT([&] { gn.Forward(Zeros({2, 3, 3, 3})); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("expected input [N, 4")));
+  EXPECT_THAT(
+      [&] {
+        gn.Forward(Zeros({2, 3, 3, 3}));
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("expected input [N, 4")));
   EXPECT_THROW(nn::GroupNorm(3, 4), ValueError);
 }
 
@@ -256,8 +258,8 @@ double Sig(double v) { return 1 / (1 + std::exp(-v)); }
 
 // gates[n, r] = b_ih[r] + b_hh[r] + W_ih[r,:] x[n,:] + W_hh[r,:] h[n,:]
 std::vector<double> Gates(const std::vector<double>& x, const std::vector<double>& h,
-                          const nn::TensorDict& p, int64_t n, int64_t in, int64_t hid,
-                          int64_t rows, bool split_hh, std::vector<double>* hh_part) {
+                          const nn::TensorDict& p, int64_t n, int64_t in, int64_t hid, int64_t rows,
+                          bool split_hh, std::vector<double>* hh_part) {
   const std::vector<double> wih = ToVector(p.at("weight_ih")), whh = ToVector(p.at("weight_hh"));
   const std::vector<double> bih = ToVector(p.at("bias_ih")), bhh = ToVector(p.at("bias_hh"));
   std::vector<double> g(n * rows);
@@ -273,15 +275,14 @@ std::vector<double> Gates(const std::vector<double>& x, const std::vector<double
   return g;
 }
 
-void NaiveLstmStep(const std::vector<double>& x, std::vector<double>* h,
-                   std::vector<double>* c, const nn::TensorDict& p, int64_t n,
-                   int64_t in, int64_t hid) {
+void NaiveLstmStep(const std::vector<double>& x, std::vector<double>* h, std::vector<double>* c,
+                   const nn::TensorDict& p, int64_t n, int64_t in, int64_t hid) {
   const std::vector<double> g = Gates(x, *h, p, n, in, hid, 4 * hid, false, nullptr);
   for (int64_t s = 0; s < n; ++s)
     for (int64_t j = 0; j < hid; ++j) {
       const double* gs = &g[s * 4 * hid];
-      const double cn = Sig(gs[hid + j]) * (*c)[s * hid + j] +
-                        Sig(gs[j]) * std::tanh(gs[2 * hid + j]);
+      const double cn =
+          Sig(gs[hid + j]) * (*c)[s * hid + j] + Sig(gs[j]) * std::tanh(gs[2 * hid + j]);
       (*c)[s * hid + j] = cn;
       (*h)[s * hid + j] = Sig(gs[3 * hid + j]) * std::tanh(cn);
     }
@@ -315,8 +316,11 @@ TEST(LSTMCell, ForwardMatchesFormulaAndGradients) {
         return Add(t.h, Mul(t.c, 0.5));
       },
       {x, h, c}));
-  EXPECT_THAT([&] { cell.Forward(Zeros({2, 5})); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("input must have shape [N, 3]")));
+  EXPECT_THAT(
+      [&] {
+        cell.Forward(Zeros({2, 5}));
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("input must have shape [N, 3]")));
   EXPECT_THROW(cell.Forward(x, {Zeros({2, 3}), Tensor()}), ValueError);
 }
 
@@ -377,8 +381,7 @@ TEST(GRUCell, ForwardMatchesFormulaAndGradients) {
   Tensor x = RandInput({2, 3}), h = RandInput({2, 4});
   std::vector<double> hh;
   const std::vector<double> hv = ToVector(h);
-  const std::vector<double> gi =
-      Gates(ToVector(x), hv, cell.StateDict(), 2, 3, 4, 12, true, &hh);
+  const std::vector<double> gi = Gates(ToVector(x), hv, cell.StateDict(), 2, 3, 4, 12, true, &hh);
   std::vector<double> expect(8);
   for (int s = 0; s < 2; ++s)
     for (int j = 0; j < 4; ++j) {
@@ -399,9 +402,7 @@ TEST(GRUCell, ForwardMatchesFormulaAndGradients) {
 class ForcedDecay : public nn::OdeModule {
  public:
   ForcedDecay() : OdeModule("ForcedDecay") { k_ = RegisterParameter("k", Scalar(0.5)); }
-  Tensor Forward(double t, const Tensor& z) override {
-    return Add(Mul(Neg(k_), z), std::sin(t));
-  }
+  Tensor Forward(double t, const Tensor& z) override { return Add(Mul(Neg(k_), z), std::sin(t)); }
 
  private:
   Tensor k_;

@@ -28,8 +28,8 @@ using ::acaode::testing::Reseed;
 using ::testing::HasSubstr;
 
 // Direct (seven nested loops) convolution in double: the oracle for Conv2d.
-std::vector<double> NaiveConv(const Tensor& x, const Tensor& w, const Tensor& b,
-                              int64_t stride, int64_t pad) {
+std::vector<double> NaiveConv(const Tensor& x, const Tensor& w, const Tensor& b, int64_t stride,
+                              int64_t pad) {
   const std::vector<double> xv = ToVector(x), wv = ToVector(w);
   const std::vector<double> bv = b.defined() ? ToVector(b) : std::vector<double>();
   const int64_t n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
@@ -47,8 +47,8 @@ std::vector<double> NaiveConv(const Tensor& x, const Tensor& w, const Tensor& b,
               for (int64_t bb = 0; bb < kw; ++bb) {
                 const int64_t ih = i * stride - pad + a, iw = j * stride - pad + bb;
                 if (ih < 0 || ih >= h || iw < 0 || iw >= wd) continue;
-                s += wv[((io * c + ic) * kh + a) * kw + bb] *
-                     xv[((in * c + ic) * h + ih) * wd + iw];
+                s +=
+                    wv[((io * c + ic) * kh + a) * kw + bb] * xv[((in * c + ic) * h + ih) * wd + iw];
               }
           y.push_back(s);
         }
@@ -62,8 +62,8 @@ struct ConvCase {
 };
 
 void PrintTo(const ConvCase& c, std::ostream* os) {
-  *os << "x" << ShapeToString(c.x) << " w" << ShapeToString(c.w) << " stride "
-      << c.stride << " pad " << c.pad << (c.bias ? " bias" : " no bias");
+  *os << "x" << ShapeToString(c.x) << " w" << ShapeToString(c.w) << " stride " << c.stride
+      << " pad " << c.pad << (c.bias ? " bias" : " no bias");
 }
 
 class Conv2dTest : public ::testing::TestWithParam<ConvCase> {};
@@ -87,10 +87,7 @@ TEST_P(Conv2dTest, Gradients) {
   if (c.bias) in.push_back(RandInput({c.w[0]}));
   const Conv2dParams p{c.stride, c.pad};
   EXPECT_TRUE(GradCheck(
-      [p](const Inputs& v) {
-        return Conv2d(v[0], v[1], v.size() > 2 ? v[2] : Tensor(), p);
-      },
-      in));
+      [p](const Inputs& v) { return Conv2d(v[0], v[1], v.size() > 2 ? v[2] : Tensor(), p); }, in));
 }
 
 TEST_P(Conv2dTest, Float32MatchesFloat64) {
@@ -98,35 +95,46 @@ TEST_P(Conv2dTest, Float32MatchesFloat64) {
   const ConvCase c = GetParam();
   Inputs in = {RandInput(c.x), RandInput(c.w), RandInput({c.w[0]})};
   const Conv2dParams p{c.stride, c.pad};
-  EXPECT_TRUE(Float32MatchesFloat64(
-      [p](const Inputs& v) { return Conv2d(v[0], v[1], v[2], p); }, in));
+  EXPECT_TRUE(
+      Float32MatchesFloat64([p](const Inputs& v) { return Conv2d(v[0], v[1], v[2], p); }, in));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Shapes, Conv2dTest,
-    ::testing::Values(ConvCase{{2, 3, 5, 5}, {4, 3, 3, 3}, 1, 1, true},
-                      ConvCase{{1, 2, 6, 7}, {3, 2, 3, 2}, 2, 0, false},
-                      ConvCase{{2, 2, 5, 4}, {2, 2, 1, 1}, 1, 0, true},
-                      ConvCase{{1, 1, 7, 7}, {2, 1, 3, 3}, 3, 2, true},
-                      ConvCase{{3, 2, 4, 4}, {2, 2, 4, 4}, 1, 0, true},
-                      ConvCase{{2, 2, 4, 6}, {3, 2, 3, 3}, 1, 1, true},
-                      ConvCase{{1, 2, 5, 5}, {2, 2, 5, 5}, 1, 2, false},
-                      ConvCase{{1, 1, 3, 3}, {1, 1, 3, 3}, 1, 2, true}));
+INSTANTIATE_TEST_SUITE_P(Shapes, Conv2dTest,
+                         ::testing::Values(ConvCase{{2, 3, 5, 5}, {4, 3, 3, 3}, 1, 1, true},
+                                           ConvCase{{1, 2, 6, 7}, {3, 2, 3, 2}, 2, 0, false},
+                                           ConvCase{{2, 2, 5, 4}, {2, 2, 1, 1}, 1, 0, true},
+                                           ConvCase{{1, 1, 7, 7}, {2, 1, 3, 3}, 3, 2, true},
+                                           ConvCase{{3, 2, 4, 4}, {2, 2, 4, 4}, 1, 0, true},
+                                           ConvCase{{2, 2, 4, 6}, {3, 2, 3, 3}, 1, 1, true},
+                                           ConvCase{{1, 2, 5, 5}, {2, 2, 5, 5}, 1, 2, false},
+                                           ConvCase{{1, 1, 3, 3}, {1, 1, 3, 3}, 1, 2, true}));
 
 TEST(Conv2dErrors, BadInputNamesTheArgument) {
   Tensor x = Zeros({1, 3, 5, 5}), w = Zeros({4, 3, 3, 3});
-  EXPECT_THAT([&] { Conv2d(Zeros({3, 5, 5}), w, Tensor()); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("input must be 4-D")));
-  EXPECT_THAT([&] { Conv2d(x, Zeros({4, 2, 3, 3}), Tensor()); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("channels")));
+  EXPECT_THAT(
+      [&] {
+        Conv2d(Zeros({3, 5, 5}), w, Tensor());
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("input must be 4-D")));
+  EXPECT_THAT(
+      [&] {
+        Conv2d(x, Zeros({4, 2, 3, 3}), Tensor());
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("channels")));
   EXPECT_THAT([&] { Conv2d(x, w, Zeros({5})); },
               ::testing::ThrowsMessage<ValueError>(HasSubstr("bias must have shape [4]")));
   EXPECT_THAT([&] { Conv2d(x, w.to(DType::kFloat32), Tensor()); },
               ::testing::ThrowsMessage<ValueError>(HasSubstr("dtype mismatch")));
-  EXPECT_THAT([&] { Conv2d(x, w, Tensor(), {0, 0}); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("stride")));
-  EXPECT_THAT([&] { Conv2d(Zeros({1, 3, 2, 2}), w, Tensor()); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("does not fit")));
+  EXPECT_THAT(
+      [&] {
+        Conv2d(x, w, Tensor(), {0, 0});
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("stride")));
+  EXPECT_THAT(
+      [&] {
+        Conv2d(Zeros({1, 3, 2, 2}), w, Tensor());
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("does not fit")));
 }
 
 TEST(AvgPool2d, ForwardValuesByHand) {
@@ -143,14 +151,17 @@ TEST(AvgPool2d, ForwardValuesByHand) {
 
 TEST(AvgPool2d, Gradients) {
   Reseed(4);
-  for (AvgPool2dParams p : {AvgPool2dParams{2, 0, 0}, AvgPool2dParams{3, 1, 1},
-                            AvgPool2dParams{2, 2, 1}}) {
-    EXPECT_TRUE(GradCheck([p](const Inputs& v) { return AvgPool2d(v[0], p); },
-                          {RandInput({2, 2, 5, 5})}))
+  for (AvgPool2dParams p :
+       {AvgPool2dParams{2, 0, 0}, AvgPool2dParams{3, 1, 1}, AvgPool2dParams{2, 2, 1}}) {
+    EXPECT_TRUE(
+        GradCheck([p](const Inputs& v) { return AvgPool2d(v[0], p); }, {RandInput({2, 2, 5, 5})}))
         << "kernel " << p.kernel << " stride " << p.stride << " pad " << p.padding;
   }
   EXPECT_TRUE(Float32MatchesFloat64(
-      [](const Inputs& v) { return AvgPool2d(v[0], {3, 1, 1}); }, {RandInput({2, 2, 5, 5})}));
+      [](const Inputs& v) {
+        return AvgPool2d(v[0], {3, 1, 1});
+      },
+      {RandInput({2, 2, 5, 5})}));
   EXPECT_THROW(AvgPool2d(Zeros({1, 1, 4, 4}), {2, 0, 2}), ValueError);
   EXPECT_THROW(AvgPool2d(Zeros({1, 4, 4}), {2}), ValueError);
 }
@@ -169,9 +180,8 @@ TEST(AdaptiveAvgPool2d1x1, ValuesAndGradients) {
 }
 
 // Normalizes each group of `x` ([N, C, S] row-major) by hand: the oracle.
-std::vector<double> NaiveNorm(const std::vector<double>& x, int64_t n, int64_t c,
-                              int64_t s, int64_t groups, bool per_channel,
-                              const std::vector<double>& w,
+std::vector<double> NaiveNorm(const std::vector<double>& x, int64_t n, int64_t c, int64_t s,
+                              int64_t groups, bool per_channel, const std::vector<double>& w,
                               const std::vector<double>& b, double eps) {
   std::vector<double> y(x.size());
   auto key = [&](int64_t in, int64_t ic) {
@@ -209,30 +219,34 @@ TEST(GroupNorm, ForwardMatchesDirectFormula) {
   Reseed(6);
   Tensor x = RandInput({2, 6, 3, 2}, -2, 3), w = RandInput({6}), b = RandInput({6});
   Tensor y = GroupNorm(x, 3, w, b, 1e-5);
-  EXPECT_TRUE(AllClose(y, NaiveNorm(ToVector(x), 2, 6, 6, 3, false, ToVector(w),
-                                    ToVector(b), 1e-5),
+  EXPECT_TRUE(AllClose(y, NaiveNorm(ToVector(x), 2, 6, 6, 3, false, ToVector(w), ToVector(b), 1e-5),
                        1e-12));
 }
 
 TEST(GroupNorm, Gradients) {
   Reseed(7);
-  EXPECT_TRUE(GradCheck(
-      [](const Inputs& v) { return GroupNorm(v[0], 2, v[1], v[2], 1e-5); },
-      {RandInput({2, 4, 3, 3}), RandInput({4}), RandInput({4})}));
+  EXPECT_TRUE(GradCheck([](const Inputs& v) { return GroupNorm(v[0], 2, v[1], v[2], 1e-5); },
+                        {RandInput({2, 4, 3, 3}), RandInput({4}), RandInput({4})}));
   // No affine parameters, 3-D input [N, C, L], one group (LayerNorm-like).
-  EXPECT_TRUE(GradCheck(
-      [](const Inputs& v) { return GroupNorm(v[0], 1, Tensor(), Tensor(), 1e-5); },
-      {RandInput({3, 2, 4})}));
-  EXPECT_TRUE(Float32MatchesFloat64(
-      [](const Inputs& v) { return GroupNorm(v[0], 2, v[1], v[2], 1e-5); },
-      {RandInput({2, 4, 3, 3}), RandInput({4}), RandInput({4})}));
+  EXPECT_TRUE(
+      GradCheck([](const Inputs& v) { return GroupNorm(v[0], 1, Tensor(), Tensor(), 1e-5); },
+                {RandInput({3, 2, 4})}));
+  EXPECT_TRUE(
+      Float32MatchesFloat64([](const Inputs& v) { return GroupNorm(v[0], 2, v[1], v[2], 1e-5); },
+                            {RandInput({2, 4, 3, 3}), RandInput({4}), RandInput({4})}));
 }
 
 TEST(GroupNorm, BadInput) {
-  EXPECT_THAT([] { GroupNorm(Zeros({2, 6, 3}), 4, Tensor(), Tensor()); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("num_groups")));
-  EXPECT_THAT([] { GroupNorm(Zeros({2, 6, 3}), 3, Zeros({5}), Tensor()); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("weight must have shape [6]")));
+  EXPECT_THAT(
+      [] {
+        GroupNorm(Zeros({2, 6, 3}), 4, Tensor(), Tensor());
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("num_groups")));
+  EXPECT_THAT(
+      [] {
+        GroupNorm(Zeros({2, 6, 3}), 3, Zeros({5}), Tensor());
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("weight must have shape [6]")));
   EXPECT_THROW(GroupNorm(Zeros({6}), 3, Tensor(), Tensor()), ValueError);
 }
 
@@ -241,9 +255,8 @@ TEST(BatchNorm, TrainingForwardAndRunningStats) {
   Tensor x = RandInput({4, 3, 2, 2}, -1, 2), w = RandInput({3}), b = RandInput({3});
   Tensor rm = FromVector({0.1, 0.2, 0.3}, {3}), rv = FromVector({1.0, 2.0, 0.5}, {3});
   Tensor y = BatchNorm(x, rm, rv, w, b, {true, 0.1, 1e-5});
-  EXPECT_TRUE(AllClose(y, NaiveNorm(ToVector(x), 4, 3, 4, 1, true, ToVector(w),
-                                    ToVector(b), 1e-5),
-                       1e-12));
+  EXPECT_TRUE(
+      AllClose(y, NaiveNorm(ToVector(x), 4, 3, 4, 1, true, ToVector(w), ToVector(b), 1e-5), 1e-12));
   // Running stats: (1 - m) old + m * batch stat, unbiased variance (M = 16).
   const std::vector<double> xv = ToVector(x);
   std::vector<double> rm_old = {0.1, 0.2, 0.3}, rv_old = {1.0, 2.0, 0.5};
@@ -270,9 +283,8 @@ TEST(BatchNorm, EvalUsesRunningStats) {
   auto f = [](double v, double m, double var, double ww, double bb) {
     return (v - m) / std::sqrt(var + 1e-5) * ww + bb;
   };
-  EXPECT_TRUE(AllClose(y, {f(1, 1, 4, 2, .5), f(2, -1, .25, 1, 0), f(3, 1, 4, 2, .5),
-                           f(4, -1, .25, 1, 0)},
-                       1e-14));
+  EXPECT_TRUE(AllClose(
+      y, {f(1, 1, 4, 2, .5), f(2, -1, .25, 1, 0), f(3, 1, 4, 2, .5), f(4, -1, .25, 1, 0)}, 1e-14));
   EXPECT_TRUE(AllClose(rm, {1.0, -1.0}, 0.0));  // eval does not update
 }
 
@@ -306,20 +318,25 @@ TEST(BatchNorm, Gradients) {
 }
 
 TEST(BatchNorm, BadInput) {
-  EXPECT_THAT([] { BatchNorm(Zeros({1, 3, 1, 1}), Zeros({3}), Ones({3}), Tensor(), Tensor()); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("more than 1 value per channel")));
-  EXPECT_THAT([] { BatchNorm(Zeros({2, 3, 2, 2}), Zeros({4}), Ones({3}), Tensor(), Tensor()); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("running_mean must have shape [3]")));
-  EXPECT_THROW(BatchNorm(Zeros({2, 3}), Zeros({3}), Tensor(), Tensor(), Tensor()),
-               ValueError);
+  EXPECT_THAT(
+      [] {
+        BatchNorm(Zeros({1, 3, 1, 1}), Zeros({3}), Ones({3}), Tensor(), Tensor());
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("more than 1 value per channel")));
+  EXPECT_THAT(
+      [] {
+        BatchNorm(Zeros({2, 3, 2, 2}), Zeros({4}), Ones({3}), Tensor(), Tensor());
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("running_mean must have shape [3]")));
+  EXPECT_THROW(BatchNorm(Zeros({2, 3}), Zeros({3}), Tensor(), Tensor(), Tensor()), ValueError);
 }
 
 TEST(LogSoftmax, ValuesAndGradients) {
   Tensor x = FromVector({1, 2, 3, 1000, 1000, 1000}, {2, 3});
   const double lse = std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0));
   // Rows with huge equal values are stable: log(1/3) each.
-  EXPECT_TRUE(AllClose(LogSoftmax(x, 1), {1 - lse, 2 - lse, 3 - lse, -std::log(3.0),
-                                          -std::log(3.0), -std::log(3.0)},
+  EXPECT_TRUE(AllClose(LogSoftmax(x, 1),
+                       {1 - lse, 2 - lse, 3 - lse, -std::log(3.0), -std::log(3.0), -std::log(3.0)},
                        1e-12));
   Reseed(10);
   for (int64_t dim : {0, 1, -1}) {
@@ -337,8 +354,8 @@ TEST(CrossEntropy, ValueByHand) {
   const double l0 = -3 + std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0));
   const double l1 = -1 + std::log(std::exp(1.0) + std::exp(0.0) + std::exp(-1.0));
   EXPECT_NEAR(CrossEntropy(logits, std::vector<int64_t>{2, 0}).item(), (l0 + l1) / 2, 1e-14);
-  EXPECT_NEAR(CrossEntropy(logits, std::vector<int64_t>{2, 0}, Reduction::kSum).item(),
-              l0 + l1, 1e-14);
+  EXPECT_NEAR(CrossEntropy(logits, std::vector<int64_t>{2, 0}, Reduction::kSum).item(), l0 + l1,
+              1e-14);
   EXPECT_NEAR(CrossEntropy(logits, FromVector({2, 0}, {2})).item(), (l0 + l1) / 2, 1e-14);
 }
 
@@ -347,17 +364,26 @@ TEST(CrossEntropy, GradientsAndErrors) {
   const std::vector<int64_t> labels = {0, 3, 2, 3};
   EXPECT_TRUE(GradCheck([&](const Inputs& v) { return CrossEntropy(v[0], labels); },
                         {RandInput({4, 5}, -2, 2)}));
-  EXPECT_TRUE(GradCheck(
-      [&](const Inputs& v) { return CrossEntropy(v[0], labels, Reduction::kSum); },
-      {RandInput({4, 5}, -2, 2)}));
-  EXPECT_TRUE(Float32MatchesFloat64(
-      [&](const Inputs& v) { return CrossEntropy(v[0], labels); }, {RandInput({4, 5}, -2, 2)}));
-  EXPECT_THAT([] { CrossEntropy(Zeros({2, 3}), std::vector<int64_t>{0, 3}); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("label 3 at index 1")));
-  EXPECT_THAT([] { CrossEntropy(Zeros({2, 3}), std::vector<int64_t>{0}); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("1 labels for 2 rows")));
-  EXPECT_THAT([] { CrossEntropy(Zeros({2, 3}), FromVector({0, 1.5}, {2})); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("not an integer")));
+  EXPECT_TRUE(
+      GradCheck([&](const Inputs& v) { return CrossEntropy(v[0], labels, Reduction::kSum); },
+                {RandInput({4, 5}, -2, 2)}));
+  EXPECT_TRUE(Float32MatchesFloat64([&](const Inputs& v) { return CrossEntropy(v[0], labels); },
+                                    {RandInput({4, 5}, -2, 2)}));
+  EXPECT_THAT(
+      [] {
+        CrossEntropy(Zeros({2, 3}), std::vector<int64_t>{0, 3});
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("label 3 at index 1")));
+  EXPECT_THAT(
+      [] {
+        CrossEntropy(Zeros({2, 3}), std::vector<int64_t>{0});
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("1 labels for 2 rows")));
+  EXPECT_THAT(
+      [] {
+        CrossEntropy(Zeros({2, 3}), FromVector({0, 1.5}, {2}));
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("not an integer")));
   EXPECT_THROW(CrossEntropy(Zeros({2, 3, 1}), std::vector<int64_t>{0, 1}), ValueError);
 }
 
@@ -370,8 +396,11 @@ TEST(MseLoss, ValuesGradientsAndErrors) {
                         {RandInput({3, 4}), RandInput({3, 4})}));
   EXPECT_TRUE(Float32MatchesFloat64([](const Inputs& v) { return MseLoss(v[0], v[1]); },
                                     {RandInput({3, 4}), RandInput({3, 4})}));
-  EXPECT_THAT([] { MseLoss(Zeros({3}), Zeros({3, 1})); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("differs from target shape")));
+  EXPECT_THAT(
+      [] {
+        MseLoss(Zeros({3}), Zeros({3, 1}));
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("differs from target shape")));
   EXPECT_THROW(MseLoss(Zeros({3}), Zeros({3}, DType::kFloat32)), ValueError);
 }
 
@@ -386,13 +415,18 @@ TEST(LinearOp, ValuesGradientsAndErrors) {
   // Leading batch dims, no bias.
   EXPECT_TRUE(GradCheck([](const Inputs& v) { return Linear(v[0], v[1], Tensor()); },
                         {RandInput({2, 3, 3}), RandInput({2, 3})}));
-  EXPECT_TRUE(Float32MatchesFloat64(
-      [](const Inputs& v) { return Linear(v[0], v[1], v[2]); },
-      {RandInput({4, 3}), RandInput({5, 3}), RandInput({5})}));
-  EXPECT_THAT([] { Linear(Zeros({2, 4}), Zeros({3, 2}), Tensor()); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("in_features")));
-  EXPECT_THAT([] { Linear(Zeros({2, 2}), Zeros({3, 2}), Zeros({2})); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("bias must have shape [3]")));
+  EXPECT_TRUE(Float32MatchesFloat64([](const Inputs& v) { return Linear(v[0], v[1], v[2]); },
+                                    {RandInput({4, 3}), RandInput({5, 3}), RandInput({5})}));
+  EXPECT_THAT(
+      [] {
+        Linear(Zeros({2, 4}), Zeros({3, 2}), Tensor());
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("in_features")));
+  EXPECT_THAT(
+      [] {
+        Linear(Zeros({2, 2}), Zeros({3, 2}), Zeros({2}));
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("bias must have shape [3]")));
 }
 
 // The fused op against its composition: bitwise equal values and gradients (the same
@@ -427,8 +461,11 @@ TEST(LinearActivationOp, EqualsLinearThenActivationBitwise) {
   EXPECT_TRUE(GradCheck(
       [](const Inputs& v) { return LinearActivation(v[0], v[1], v[2], cpu::Activation::kTanh); },
       {RandInput({4, 3}), RandInput({5, 3}), RandInput({5})}));
-  EXPECT_THAT([] { LinearActivation(Zeros({2, 4}), Zeros({3, 2}), Tensor(), cpu::Activation::kTanh); },
-              ::testing::ThrowsMessage<ValueError>(HasSubstr("in_features")));
+  EXPECT_THAT(
+      [] {
+        LinearActivation(Zeros({2, 4}), Zeros({3, 2}), Tensor(), cpu::Activation::kTanh);
+      },
+      ::testing::ThrowsMessage<ValueError>(HasSubstr("in_features")));
 }
 
 }  // namespace

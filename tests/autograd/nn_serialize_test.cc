@@ -66,9 +66,9 @@ TEST(StateDict, NamesAndRoundTrip) {
   const nn::TensorDict sd = a->StateDict();
   std::vector<std::string> names;
   for (const auto& e : sd) names.push_back(e.first);
-  EXPECT_THAT(names, ::testing::UnorderedElementsAre(
-                         "0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean",
-                         "1.running_var", "4.weight", "4.bias"));
+  EXPECT_THAT(names, ::testing::UnorderedElementsAre("0.weight", "0.bias", "1.weight", "1.bias",
+                                                     "1.running_mean", "1.running_var", "4.weight",
+                                                     "4.bias"));
   EXPECT_NE(Snapshot(*a), Snapshot(*b));
   const Tensor b_weight = b->NamedParameters()[0].second;
   ASSERT_THAT(b->LoadStateDict(sd), IsOk());
@@ -183,9 +183,10 @@ TEST(SaveLoad, WrongParameterShapeIsRefusedNamingIt) {
   auto a = MakeNet(1, /*out=*/2), b = MakeNet(2, /*out=*/5);
   ASSERT_THAT(a->Save(TempPath("out2.bin")), IsOk());
   const auto before = Snapshot(*b);
-  EXPECT_THAT(b->Load(TempPath("out2.bin")),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("parameter '4.weight' has shape [5, 48] but the state dict has [2, 48]")));
+  EXPECT_THAT(
+      b->Load(TempPath("out2.bin")),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("parameter '4.weight' has shape [5, 48] but the state dict has [2, 48]")));
   EXPECT_EQ(Snapshot(*b), before);
 }
 

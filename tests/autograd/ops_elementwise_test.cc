@@ -106,9 +106,21 @@ TEST(UnaryValues, StableAtExtremes) {
 // it must agree with std::tanh to a few ulps over the whole range, including tiny
 // arguments (no cancellation), the points where the reduction changes, saturation and NaN.
 TEST(UnaryValues, Float64TanhMatchesStdTanh) {
-  std::vector<double> xs = {0.0, -0.0, 1e-300, -1e-300, 1e-12, -3e-9, 0.625, -0.625,
-                            std::nextafter(0.625, 1.0), std::nextafter(0.625, 0.0),
-                            19.0, -19.0, 40.0, 400.0, -800.0};
+  std::vector<double> xs = {0.0,
+                            -0.0,
+                            1e-300,
+                            -1e-300,
+                            1e-12,
+                            -3e-9,
+                            0.625,
+                            -0.625,
+                            std::nextafter(0.625, 1.0),
+                            std::nextafter(0.625, 0.0),
+                            19.0,
+                            -19.0,
+                            40.0,
+                            400.0,
+                            -800.0};
   for (int i = -4000; i <= 4000; ++i) xs.push_back(i * 2.5e-3 + 1e-4);  // [-10, 10]
   for (int k = -30; k <= 2; ++k) xs.push_back(std::ldexp(1.3, k));      // tiny to 5
   const Tensor y = Tanh(FromVector(xs, {static_cast<int64_t>(xs.size())}));
@@ -118,10 +130,10 @@ TEST(UnaryValues, Float64TanhMatchesStdTanh) {
     EXPECT_NEAR(got[i], want, 4 * std::numeric_limits<double>::epsilon() * std::abs(want))
         << "tanh(" << xs[i] << ")";
   }
-  const std::vector<double> special = ToVector(
-      Tanh(FromVector({std::numeric_limits<double>::quiet_NaN(),
-                       std::numeric_limits<double>::infinity(),
-                       -std::numeric_limits<double>::infinity()}, {3})));
+  const std::vector<double> special = ToVector(Tanh(
+      FromVector({std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+                  -std::numeric_limits<double>::infinity()},
+                 {3})));
   EXPECT_TRUE(std::isnan(special[0]));
   EXPECT_EQ(special[1], 1.0);
   EXPECT_EQ(special[2], -1.0);

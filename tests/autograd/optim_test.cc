@@ -96,7 +96,7 @@ TEST(Sgd, UsesBackwardGradientsSkipsMissingAndWorksInFloat32) {
   auto sgd = Make<optim::Sgd>({p, q, r}, o);
   Sum(Square(p)).backward();  // grad 2p
   Sum(Square(r)).backward();
-  sgd->Step();                // p - 0.25 * 2p = p / 2
+  sgd->Step();  // p - 0.25 * 2p = p / 2
   EXPECT_EQ(ToVector(p), (std::vector<double>{0.5, -1.0}));
   EXPECT_EQ(ToVector(q), (std::vector<double>{3.0}));
   EXPECT_EQ(r.dtype(), DType::kFloat32);
@@ -119,9 +119,10 @@ TEST(Sgd, OptionsAreValidated) {
   o.dampening = 2;
   EXPECT_THAT(optim::Sgd::Create({x.p}, o),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("dampening = 2")));
-  EXPECT_THAT(optim::Sgd::Create({Zeros({2})}, {}),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("parameter 0 (shape [2]) must be a leaf tensor with requires_grad")));
+  EXPECT_THAT(
+      optim::Sgd::Create({Zeros({2})}, {}),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("parameter 0 (shape [2]) must be a leaf tensor with requires_grad")));
 }
 
 TEST(Adam, ThreeStepsByHand) {
@@ -146,8 +147,7 @@ TEST(Adam, ThreeStepsByHand) {
   // m = 0.9*(-0.055) + 0.025 = -0.0245, v = 0.999*0.00124975 + 0.001*0.0625
   //   = 0.00124850025 + 0.0000625 = 0.00131100025,
   // bias corrections 1 - 0.729 = 0.271 and 1 - 0.997002999 = 0.002997001.
-  double p3 = p2 + (0.1 / 0.271) * 0.0245 /
-                       (std::sqrt(0.00131100025 / 0.002997001) + 1e-8);
+  double p3 = p2 + (0.1 / 0.271) * 0.0245 / (std::sqrt(0.00131100025 / 0.002997001) + 1e-8);
   EXPECT_NEAR(x.value(), p3, 1e-14);
 }
 

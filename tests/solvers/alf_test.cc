@@ -103,8 +103,8 @@ TEST(AlfTest, StabilityMatchesTheSpectralRadius) {
     EXPECT_GT(AlfSpectralRadius(eta, {1.02 * edge, 0.0}), 1.0) << eta;
   }
   // Undamped: |μ| ≥ 1 for every x (det M = −1), decaying or oscillating.
-  for (std::complex<double> x : {std::complex<double>(-0.01, 0), {-0.5, 0}, {0, 0.5},
-                                 {-0.2, 1.0}}) {
+  for (std::complex<double> x :
+       {std::complex<double>(-0.01, 0), {-0.5, 0}, {0, 0.5}, {-0.2, 1.0}}) {
     EXPECT_GE(AlfSpectralRadius(1.0, x), 1.0 - 1e-12) << x;
   }
   // det M = 1 − 2η for every x: the product of the eigenvalue moduli.

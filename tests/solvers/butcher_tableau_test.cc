@@ -63,8 +63,7 @@ TEST_P(TableauTest, OrderConditionsOfTheSolution) {
   // the first one beyond it fails (for the linear one) so the claimed order is exact.
   for (int k = 1; k <= t.order; ++k) {
     EXPECT_NEAR(Quadrature(t, t.b, k), 1.0 / k, 1e-13) << t.name << " k=" << k;
-    EXPECT_NEAR(LinearCoefficient(t, t.b, k), 1.0 / Factorial(k), 1e-13)
-        << t.name << " k=" << k;
+    EXPECT_NEAR(LinearCoefficient(t, t.b, k), 1.0 / Factorial(k), 1e-13) << t.name << " k=" << k;
   }
   if (t.order >= 4) {
     EXPECT_NEAR(Tree4(t, t.b), 1.0 / 8, 1e-13) << t.name;
@@ -82,8 +81,7 @@ TEST_P(TableauTest, EmbeddedSolutionHasItsOrder) {
   for (int i = 0; i < kMaxStages; ++i) b_hat[i] = t.b[i] - t.b_error[i];
   for (int k = 1; k <= t.embedded_order; ++k) {
     EXPECT_NEAR(Quadrature(t, b_hat, k), 1.0 / k, 1e-13) << t.name << " k=" << k;
-    EXPECT_NEAR(LinearCoefficient(t, b_hat, k), 1.0 / Factorial(k), 1e-13)
-        << t.name << " k=" << k;
+    EXPECT_NEAR(LinearCoefficient(t, b_hat, k), 1.0 / Factorial(k), 1e-13) << t.name << " k=" << k;
   }
   const int next = t.embedded_order + 1;
   const double defect = std::abs(LinearCoefficient(t, b_hat, next) - 1.0 / Factorial(next)) +

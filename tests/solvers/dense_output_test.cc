@@ -34,8 +34,7 @@ double LocalInterpolationError(const ButcherTableau& tab, InterpolantKind kind, 
       Dop853ExtendStages(p.f, 0.0, h, p.z0(), p.f(h, step.z_new), &s.k);
     }
   }
-  return MaxAbsDiff(ToVector(InterpolateSegment(kind, s, theta * h)),
-                    LinearExact(p.y0, theta * h));
+  return MaxAbsDiff(ToVector(InterpolateSegment(kind, s, theta * h)), LinearExact(p.y0, theta * h));
 }
 
 struct OrderCase {
@@ -63,17 +62,17 @@ TEST(DenseOutputTest, InterpolantsHaveTheirOrder) {
       }
       const double slope = LogLogSlope(hs, errors);
       EXPECT_NEAR(slope, c.local_order, 0.3) << c.tableau->name << " θ=" << theta;
-      std::printf("[ dense ] %-7s θ=%.2f local order %.2f (expected %d)\n", c.tableau->name,
-                  theta, slope, c.local_order);
+      std::printf("[ dense ] %-7s θ=%.2f local order %.2f (expected %d)\n", c.tableau->name, theta,
+                  slope, c.local_order);
     }
   }
 }
 
 TEST(DenseOutputTest, InterpolantsMatchTheStepAtBothEnds) {
   const TestProblem p = GetProblem(Problem::kVanDerPol);
-  for (auto [tab, kind] : {std::pair{&kDopri5, InterpolantKind::kDopri5},
-                           std::pair{&kTsit5, InterpolantKind::kTsit5},
-                           std::pair{&kBosh3, InterpolantKind::kHermite}}) {
+  for (auto [tab, kind] :
+       {std::pair{&kDopri5, InterpolantKind::kDopri5}, std::pair{&kTsit5, InterpolantKind::kTsit5},
+        std::pair{&kBosh3, InterpolantKind::kHermite}}) {
     ExplicitRk rk(*tab);
     RkStep step;
     rk.StepTo(p.f, 0.5, 0.8, p.z0(), Tensor(), &step);
@@ -81,8 +80,7 @@ TEST(DenseOutputTest, InterpolantsMatchTheStepAtBothEnds) {
     s.k = kind == InterpolantKind::kHermite ? std::vector<Tensor>{step.k.front(), step.k.back()}
                                             : step.k;
     EXPECT_LT(MaxAbsDiff(ToVector(InterpolateSegment(kind, s, 0.5)), p.y0), 1e-15);
-    EXPECT_LT(MaxAbsDiff(ToVector(InterpolateSegment(kind, s, 0.8)), ToVector(step.z_new)),
-              1e-14)
+    EXPECT_LT(MaxAbsDiff(ToVector(InterpolateSegment(kind, s, 0.8)), ToVector(step.z_new)), 1e-14)
         << tab->name;
   }
 }

@@ -117,9 +117,9 @@ TEST(ErrorNormTest, BlockNormIsTheLargestCountedBlockRms) {
   tol.blocks = {{2, false}, {1, false}, {3, true}};
   EXPECT_DOUBLE_EQ(ErrorNorm(e, Tensor(), z, z, tol), std::sqrt(1.0 / 3.0));
   // Float32 states take the same path.
-  EXPECT_NEAR(ErrorNorm(e.to(DType::kFloat32), Tensor(), z.to(DType::kFloat32),
-                        z.to(DType::kFloat32), tol),
-              std::sqrt(1.0 / 3.0), 1e-7);
+  EXPECT_NEAR(
+      ErrorNorm(e.to(DType::kFloat32), Tensor(), z.to(DType::kFloat32), z.to(DType::kFloat32), tol),
+      std::sqrt(1.0 / 3.0), 1e-7);
   // The blocks must cover the state, count somewhere, and take scalar tolerances.
   tol.blocks = {{2, true}, {3, true}};
   EXPECT_THROW(ErrorNorm(e, Tensor(), z, z, tol), ValueError);
@@ -137,8 +137,7 @@ TEST(TolerancesTest, Validate) {
   absl::Status s = Tolerances{-1, 1e-9, Tensor(), Tensor(), {}}.Validate(z);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(s.message()), HasSubstr("rtol = -1"));
-  s = Tolerances{1e-6, std::numeric_limits<double>::infinity(), Tensor(), Tensor(), {}}
-          .Validate(z);
+  s = Tolerances{1e-6, std::numeric_limits<double>::infinity(), Tensor(), Tensor(), {}}.Validate(z);
   EXPECT_THAT(std::string(s.message()), HasSubstr("atol = inf"));
   s = Tolerances{0, 0, Tensor(), Tensor(), {}}.Validate(z);
   EXPECT_THAT(std::string(s.message()), HasSubstr("at least one tolerance"));

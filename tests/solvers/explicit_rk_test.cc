@@ -46,7 +46,7 @@ TEST(ExplicitRkTest, HandComputedStepsOnExponentialGrowth) {
 
 TEST(ExplicitRkTest, Dopri5ErrorIsTheDifferenceToThePapersEmbeddedSolution) {
   // ẑ with b̂ written out from Dormand & Prince (1980), independent of b_error.
-  const std::vector<double> b_hat = {5179.0 / 57600, 0.0,         7571.0 / 16695, 393.0 / 640,
+  const std::vector<double> b_hat = {5179.0 / 57600,    0.0,          7571.0 / 16695, 393.0 / 640,
                                      -92097.0 / 339200, 187.0 / 2100, 1.0 / 40};
   DynamicsFn f = [](double t, const Tensor& z) { return Add(Sin(z), Scalar(t)); };
   const Tensor z = FromVector({0.3, -1.2, 2.0}, {3});
@@ -128,8 +128,7 @@ TEST(ExplicitRkTest, ExceptionFromFPropagates) {
   };
   ExplicitRk rk(kRk4);
   RkStep step;
-  EXPECT_THROW(rk.Step(f, 0.0, FromVector({1.0}, {1}), 0.1, Tensor(), &step),
-               std::domain_error);
+  EXPECT_THROW(rk.Step(f, 0.0, FromVector({1.0}, {1}), 0.1, Tensor(), &step), std::domain_error);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -51,8 +51,8 @@ TEST(InitialStepTest, BoundsAndDirection) {
   EXPECT_LT(probed_t, 0.0);
   // Zero derivative: the 1e-6 fallbacks.
   DynamicsFn zero = [](double, const Tensor& z) { return ZerosLike(z); };
-  EXPECT_NEAR(SelectInitialStep(zero, 0.0, z0, ZerosLike(z0), 10.0, 4, tol, kInf, nullptr),
-              1e-6, 1e-20);
+  EXPECT_NEAR(SelectInitialStep(zero, 0.0, z0, ZerosLike(z0), 10.0, 4, tol, kInf, nullptr), 1e-6,
+              1e-20);
 }
 
 }  // namespace

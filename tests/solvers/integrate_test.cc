@@ -73,14 +73,14 @@ struct AccuracyCase {
 // 1e-8, with the same steps) at 1e-11, and bosh3 on Lotka–Volterra (error 4e-6 at 1e-8;
 // states reach ~20) at 1e-9.
 const AccuracyCase kAccuracyCases[] = {
-    {Problem::kLinear, "heun_euler", 1e-8},     {Problem::kLinear, "bosh3", 1e-8},
-    {Problem::kLinear, "dopri5", 1e-8},         {Problem::kLinear, "tsit5", 1e-8},
-    {Problem::kLinear, "dopri8", 1e-8},         {Problem::kVanDerPol, "heun_euler", 1e-8},
-    {Problem::kVanDerPol, "bosh3", 1e-8},       {Problem::kVanDerPol, "dopri5", 1e-8},
-    {Problem::kVanDerPol, "tsit5", 1e-8},       {Problem::kVanDerPol, "dopri8", 1e-8},
-    {Problem::kArenstorf, "dopri5", 1e-11},     {Problem::kArenstorf, "tsit5", 1e-11},
-    {Problem::kArenstorf, "dopri8", 1e-11},     {Problem::kLotkaVolterra, "bosh3", 1e-9},
-    {Problem::kLotkaVolterra, "dopri5", 1e-8},  {Problem::kLotkaVolterra, "tsit5", 1e-8},
+    {Problem::kLinear, "heun_euler", 1e-8},    {Problem::kLinear, "bosh3", 1e-8},
+    {Problem::kLinear, "dopri5", 1e-8},        {Problem::kLinear, "tsit5", 1e-8},
+    {Problem::kLinear, "dopri8", 1e-8},        {Problem::kVanDerPol, "heun_euler", 1e-8},
+    {Problem::kVanDerPol, "bosh3", 1e-8},      {Problem::kVanDerPol, "dopri5", 1e-8},
+    {Problem::kVanDerPol, "tsit5", 1e-8},      {Problem::kVanDerPol, "dopri8", 1e-8},
+    {Problem::kArenstorf, "dopri5", 1e-11},    {Problem::kArenstorf, "tsit5", 1e-11},
+    {Problem::kArenstorf, "dopri8", 1e-11},    {Problem::kLotkaVolterra, "bosh3", 1e-9},
+    {Problem::kLotkaVolterra, "dopri5", 1e-8}, {Problem::kLotkaVolterra, "tsit5", 1e-8},
     {Problem::kLotkaVolterra, "dopri8", 1e-8},
 };
 
@@ -93,8 +93,8 @@ TEST_P(AccuracyTest, ErrorShrinksWithToleranceAndMeetsTheBound) {
   const double e8 = EndError(c.problem, c.method, 1e-8);
   EXPECT_LT(e6, e4);
   EXPECT_LT(e8, e6);
-  const double bound_error = c.tol_for_bound == 1e-8 ? e8 : EndError(c.problem, c.method,
-                                                                     c.tol_for_bound);
+  const double bound_error =
+      c.tol_for_bound == 1e-8 ? e8 : EndError(c.problem, c.method, c.tol_for_bound);
   EXPECT_LT(bound_error, 1e-6) << "at rtol = atol = " << c.tol_for_bound;
   std::printf("[ accuracy ] %-15s %-10s err@1e-4 %.1e @1e-6 %.1e @1e-8 %.1e @%.0e %.1e\n",
               GetProblem(c.problem).name.c_str(), c.method, e4, e6, e8, c.tol_for_bound,
@@ -127,19 +127,20 @@ TEST(ScipyStepCountTest, WithinTwentyFivePercentOfSolveIvp) {
     auto sol = Solve(c.problem, c.method, c.tol);
     ASSERT_TRUE(sol.ok()) << sol.status();
     const SolveStats& s = sol->stats;
-    const std::string what = GetProblem(c.problem).name + " " + c.method + " tol " +
-                             std::to_string(c.tol);
+    const std::string what =
+        GetProblem(c.problem).name + " " + c.method + " tol " + std::to_string(c.tol);
     EXPECT_NEAR(s.accepted_steps, c.accepted, 0.25 * c.accepted) << what;
     EXPECT_NEAR(s.accepted_steps + s.rejected_steps, c.accepted + c.rejected,
                 0.25 * (c.accepted + c.rejected))
         << what;
     EXPECT_NEAR(s.f_evals, c.nfev, 0.25 * c.nfev) << what;
-    std::printf("[ scipy ] %-15s %-7s tol %.0e  accepted %5lld (scipy %5d)  rejected %3lld "
-                "(scipy %3d)  nfev %6lld (scipy %6d)\n",
-                GetProblem(c.problem).name.c_str(), c.method, c.tol,
-                static_cast<long long>(s.accepted_steps), c.accepted,
-                static_cast<long long>(s.rejected_steps), c.rejected,
-                static_cast<long long>(s.f_evals), c.nfev);
+    std::printf(
+        "[ scipy ] %-15s %-7s tol %.0e  accepted %5lld (scipy %5d)  rejected %3lld "
+        "(scipy %3d)  nfev %6lld (scipy %6d)\n",
+        GetProblem(c.problem).name.c_str(), c.method, c.tol,
+        static_cast<long long>(s.accepted_steps), c.accepted,
+        static_cast<long long>(s.rejected_steps), c.rejected, static_cast<long long>(s.f_evals),
+        c.nfev);
   }
 }
 
@@ -273,8 +274,7 @@ TEST(IntegrateTest, RecordedStepsReplayBitForBit) {
     options.rtol = 1e-6;
     options.atol = 1e-6;
     options.record_accepted = true;
-    auto sol = Integrate(Forced(), FromVector({1.0, -2.0}, {2}), {0.0, 0.3, 1.7, 4.0},
-                         options);
+    auto sol = Integrate(Forced(), FromVector({1.0, -2.0}, {2}), {0.0, 0.3, 1.7, 4.0}, options);
     ASSERT_TRUE(sol.ok()) << sol.status();
     ASSERT_EQ(sol->accepted_states.size(), sol->accepted_times.size());
     const ButcherTableau& tab = **FindTableau(method);
@@ -350,11 +350,10 @@ TEST(IntegrateTest, PiControllerIsAccurateWithFewerRejections) {
     const double err_i = MaxAbsDiff(ToVector(integral->ys[1]), Reference(problem));
     const double err_pi = MaxAbsDiff(ToVector(pi->ys[1]), Reference(problem));
     EXPECT_LT(err_pi, 10 * err_i) << p.name;
-    std::printf("[ PI ] %s: integral %lld/%lld err %.1e, PI %lld/%lld err %.1e\n",
-                p.name.c_str(), (long long)integral->stats.accepted_steps,
+    std::printf("[ PI ] %s: integral %lld/%lld err %.1e, PI %lld/%lld err %.1e\n", p.name.c_str(),
+                (long long)integral->stats.accepted_steps,
                 (long long)integral->stats.rejected_steps, err_i,
-                (long long)pi->stats.accepted_steps, (long long)pi->stats.rejected_steps,
-                err_pi);
+                (long long)pi->stats.accepted_steps, (long long)pi->stats.rejected_steps, err_pi);
   }
 }
 
@@ -448,8 +447,7 @@ TEST(IntegrateFailureTest, StepSizeUnderflowOrNonFiniteAtASingularity) {
   const size_t at = message.find("at t = ");
   ASSERT_NE(at, std::string::npos) << message;
   EXPECT_NEAR(std::stod(message.substr(at + 7)), 1.0, 1e-3) << message;
-  const bool underflow =
-      std::string(sol.status().message()).find("underflow") != std::string::npos;
+  const bool underflow = std::string(sol.status().message()).find("underflow") != std::string::npos;
   const bool nonfinite =
       std::string(sol.status().message()).find("non-finite") != std::string::npos;
   EXPECT_TRUE(underflow || nonfinite) << sol.status();
@@ -481,15 +479,13 @@ TEST(IntegrateFailureTest, NonFiniteDerivative) {
     return FromVector({std::nan("")}, z.shape());
   };
   ExpectStatus(Integrate(nan_always, FromVector({1.0}, {1}), {0.0, 1.0}, options).status(),
-               absl::StatusCode::kFailedPrecondition,
-               {"non-finite derivative", "at t = 0"});
+               absl::StatusCode::kFailedPrecondition, {"non-finite derivative", "at t = 0"});
   // A fixed grid overflows on the blow-up.
   IntegrateOptions fixed;
   fixed.method = "euler";
   fixed.step_size = 0.5;
   ExpectStatus(Integrate(BlowUp(), FromVector({1.0}, {1}), {0.0, 20.0}, fixed).status(),
-               absl::StatusCode::kFailedPrecondition,
-               {"non-finite state", "reduce step_size"});
+               absl::StatusCode::kFailedPrecondition, {"non-finite state", "reduce step_size"});
   // Non-finite initial state is bad input.
   ExpectStatus(Integrate(BlowUp(), FromVector({INFINITY}, {1}), {0.0, 1.0}, options).status(),
                absl::StatusCode::kInvalidArgument, {"z0 contains a non-finite value"});
@@ -523,8 +519,7 @@ TEST(IntegrateFailureTest, BadOptionsAndTimes) {
                {"ts[1] = nan is not finite"});
   IntegrateOptions o = ok;
   o.rtol = -1e-3;
-  ExpectStatus(run(o, {0.0, 1.0}), absl::StatusCode::kInvalidArgument,
-               {"rtol = -0.001", ">= 0"});
+  ExpectStatus(run(o, {0.0, 1.0}), absl::StatusCode::kInvalidArgument, {"rtol = -0.001", ">= 0"});
   o = ok;
   o.atol = -1;
   ExpectStatus(run(o, {0.0, 1.0}), absl::StatusCode::kInvalidArgument, {"atol = -1"});
@@ -543,8 +538,7 @@ TEST(IntegrateFailureTest, BadOptionsAndTimes) {
                {"\"rk4\" has no error estimate", "step_size > 0", "dopri5"});
   o = ok;
   o.step_size = -0.1;
-  ExpectStatus(run(o, {0.0, 1.0}), absl::StatusCode::kInvalidArgument,
-               {"step_size = -0.1"});
+  ExpectStatus(run(o, {0.0, 1.0}), absl::StatusCode::kInvalidArgument, {"step_size = -0.1"});
   o = ok;
   o.max_steps = 0;
   ExpectStatus(run(o, {0.0, 1.0}), absl::StatusCode::kInvalidArgument, {"max_steps = 0"});
@@ -558,16 +552,14 @@ TEST(IntegrateFailureTest, BadOptionsAndTimes) {
   ExpectStatus(run(o, {0.0, 1.0}), absl::StatusCode::kInvalidArgument, {"first_step = -1"});
   o = ok;
   o.controller.safety = 0;
-  ExpectStatus(run(o, {0.0, 1.0}), absl::StatusCode::kInvalidArgument,
-               {"controller.safety = 0"});
+  ExpectStatus(run(o, {0.0, 1.0}), absl::StatusCode::kInvalidArgument, {"controller.safety = 0"});
   o = ok;
   o.atol_tensor = FromVector({1e-6, 1e-6}, {2});
   ExpectStatus(run(o, {0.0, 1.0}), absl::StatusCode::kInvalidArgument,
                {"atol_tensor has shape [2]", "[3]"});
   o = ok;
   o.rtol_tensor = FromVector({1e-6, -1, 1e-6}, {3});
-  ExpectStatus(run(o, {0.0, 1.0}), absl::StatusCode::kInvalidArgument,
-               {"rtol_tensor contains -1"});
+  ExpectStatus(run(o, {0.0, 1.0}), absl::StatusCode::kInvalidArgument, {"rtol_tensor contains -1"});
   EXPECT_TRUE(ok.Validate().ok());
 }
 

@@ -6,13 +6,12 @@
 #ifndef ACAODE_TESTS_SOLVERS_PROBLEMS_H_
 #define ACAODE_TESTS_SOLVERS_PROBLEMS_H_
 
+#include <Eigen/Dense>
 #include <cmath>
 #include <cstdint>
 #include <string>
-#include <vector>
-
-#include <Eigen/Dense>
 #include <unsupported/Eigen/MatrixFunctions>
+#include <vector>
 
 #include "autograd/creation.h"
 #include "autograd/tensor.h"
@@ -76,19 +75,26 @@ inline TestProblem GetProblem(Problem p) {
   switch (p) {
     case Problem::kLinear: {
       const Eigen::Matrix3d a = LinearMatrix();
-      return {"linear", MakeFn<3>([a](double, const double* y, double* o) {
+      return {"linear",
+              MakeFn<3>([a](double, const double* y, double* o) {
                 for (int i = 0; i < 3; ++i) o[i] = a(i, 0) * y[0] + a(i, 1) * y[1] + a(i, 2) * y[2];
               }),
-              {1.0, 0.0, 2.0}, 0.0, 10.0};
+              {1.0, 0.0, 2.0},
+              0.0,
+              10.0};
     }
     case Problem::kVanDerPol:
-      return {"van_der_pol", MakeFn<2>([](double, const double* y, double* o) {
+      return {"van_der_pol",
+              MakeFn<2>([](double, const double* y, double* o) {
                 o[0] = y[1];
                 o[1] = (0.15 - y[0] * y[0]) * y[1] - y[0];
               }),
-              {2.0, 0.0}, 0.0, 15.0};
+              {2.0, 0.0},
+              0.0,
+              15.0};
     case Problem::kArenstorf:
-      return {"arenstorf", MakeFn<4>([](double, const double* y, double* o) {
+      return {"arenstorf",
+              MakeFn<4>([](double, const double* y, double* o) {
                 const double mu = kArenstorfMu, mup = 1.0 - kArenstorfMu;
                 const double d1 = std::pow((y[0] + mu) * (y[0] + mu) + y[1] * y[1], 1.5);
                 const double d2 = std::pow((y[0] - mup) * (y[0] - mup) + y[1] * y[1], 1.5);
@@ -97,14 +103,19 @@ inline TestProblem GetProblem(Problem p) {
                 o[2] = y[0] + 2 * y[3] - mup * (y[0] + mu) / d1 - mu * (y[0] - mup) / d2;
                 o[3] = y[1] - 2 * y[2] - mup * y[1] / d1 - mu * y[1] / d2;
               }),
-              {0.994, 0.0, 0.0, -2.00158510637908252240537862224}, 0.0, kArenstorfPeriod};
+              {0.994, 0.0, 0.0, -2.00158510637908252240537862224},
+              0.0,
+              kArenstorfPeriod};
     case Problem::kLotkaVolterra:
     default:
-      return {"lotka_volterra", MakeFn<2>([](double, const double* y, double* o) {
+      return {"lotka_volterra",
+              MakeFn<2>([](double, const double* y, double* o) {
                 o[0] = 1.5 * y[0] - 1.0 * y[0] * y[1];
                 o[1] = -3.0 * y[1] + 1.0 * y[0] * y[1];
               }),
-              {10.0, 5.0}, 0.0, 15.0};
+              {10.0, 5.0},
+              0.0,
+              15.0};
   }
 }
 

@@ -1,7 +1,8 @@
 // Tests of util/status_macros.h and util/status_matchers.h.
+#include "absl/status/status.h"
+
 #include <string>
 
-#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -42,8 +43,7 @@ absl::Status UsesCounted() {
 
 TEST(StatusMacrosTest, ReturnIfErrorPropagatesTheError) {
   EXPECT_THAT(CheckPositive(3), IsOk());
-  EXPECT_THAT(CheckPositive(-1),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("got -1")));
+  EXPECT_THAT(CheckPositive(-1), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("got -1")));
 }
 
 TEST(StatusMacrosTest, ReturnIfErrorEvaluatesOnce) {

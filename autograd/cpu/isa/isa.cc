@@ -53,8 +53,7 @@ Isa ActiveIsa() {
       wanted = Isa::kAvx512;
     } else {
       std::fprintf(stderr,
-                   "acaode: ignoring ACAODE_CPU_ISA=%s (expected baseline, avx2 or avx512)\n",
-                   cap);
+                   "acaode: ignoring ACAODE_CPU_ISA=%s (expected baseline, avx2 or avx512)\n", cap);
       return supported;
     }
     return static_cast<int>(wanted) < static_cast<int>(supported) ? wanted : supported;

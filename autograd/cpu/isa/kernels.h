@@ -10,7 +10,8 @@
 //   is [K, N] (B stored [N, K] when trans_b); lda, ldb, ldc are the row strides (in
 //   elements) of A, B and C as stored. C must not alias A or B. One thread: the caller
 //   splits the work (cpu::Gemm in autograd/cpu/gemm.h does).
-// - Tanh: y[i] = tanh(x[i]); y may equal x. Within 4 ulp of the exact value in float64, 3 in float32
+// - Tanh: y[i] = tanh(x[i]); y may equal x. Within 4 ulp of the exact value in float64, 3 in
+// float32
 //   (Note [Vectorised tanh] in kernels_impl.h),
 //   NaN in gives NaN out, ±inf gives ±1, the sign of zero is kept.
 // - TanhGrad: out[i] = g[i] (1 − y[i]²), the gradient of tanh through its output y.
@@ -32,8 +33,8 @@ enum class Activation { kNone = 0, kTanh = 1, kRelu = 2 };
 
 template <class T>
 struct KernelsOf {
-  void (*gemm)(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a,
-               int64_t lda, const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate);
+  void (*gemm)(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
+               const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate);
   void (*tanh)(const T* x, T* y, int64_t n);
   void (*tanh_grad)(const T* g, const T* y, T* out, int64_t n);
   void (*bias_activation)(T* y, const T* bias, int64_t rows, int64_t cols, Activation act);

@@ -101,10 +101,12 @@ ACAODE_INLINE VecD TanhVec(VecD x) {
   VecD r = y - kd * 6.93145751953125e-1;
   r = r - kd * 1.42860682030941723212e-6;
   const VecD r2 = r * r;
-  const VecD p = (1.26177193074810590878e-4 * r2 + 3.02994407707441961300e-2) * r2 +
-                 9.99999999999999999910e-1;
+  const VecD p =
+      (1.26177193074810590878e-4 * r2 + 3.02994407707441961300e-2) * r2 + 9.99999999999999999910e-1;
   const VecD q = ((3.00198505138664455042e-6 * r2 + 2.52448340349684104192e-3) * r2 +
-                  2.27265548208155028766e-1) * r2 + 2.00000000000000000009e0;
+                  2.27265548208155028766e-1) *
+                     r2 +
+                 2.00000000000000000009e0;
   const VecD rp = r * p;
   const VecD big_n = q + rp;
   // 2^k from k's bits: ((k + 1023) << 52), k in [0, 58].
@@ -130,8 +132,12 @@ ACAODE_INLINE VecF TanhVec(VecF x) {
   VecF r = y - kd * 0.693359375f;
   r = r - kd * -2.12194440e-4f;
   // e^r − 1 = r + r² P(r)
-  const VecF p = ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r +
-                   4.1665795894e-2f) * r + 1.6666665459e-1f) * r + 5.0000001201e-1f;
+  const VecF p =
+      ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) *
+           r +
+       1.6666665459e-1f) *
+          r +
+      5.0000001201e-1f;
   const VecF em1 = r + r * r * p;
   const VecI two_k_bits = ((VecI)(shifted) + 127) << 23;
   const VecF two_k = (VecF)(two_k_bits);
@@ -220,7 +226,7 @@ void BiasActivation(T* y, const T* bias, int64_t rows, int64_t cols, Activation 
 // with row strides.
 template <class T>
 void EigenGemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
-          const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate) {
+               const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate) {
   using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   using Stride = Eigen::OuterStride<>;
   using ConstMap = Eigen::Map<const Mat, Eigen::Unaligned, Stride>;
@@ -256,7 +262,7 @@ void EigenGemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, cons
 // Results do not depend on the thread split of cpu::Gemm (each row of C is computed alone).
 constexpr int64_t kSmallGemmMaxMacs = int64_t{1} << 17;
 constexpr int64_t kSmallGemmMaxPanel = 8192;  // elements of a packed operand or of C^T
-constexpr int kSmallGemmBlock = 4;             // vectors of C held in registers
+constexpr int kSmallGemmBlock = 4;            // vectors of C held in registers
 
 // C[i, :] (=|+=) Σ_k a(i, k) · panel[k, :] for i < m; a(i, k) = a[i·lda + k] or, when
 // trans_a, a[k·lda + i]; panel contiguous [k, n].
@@ -301,7 +307,8 @@ void RowTimesPanel(bool trans_a, int64_t m, int64_t n, int64_t k, const T* a, in
 template <class T>
 void PackRows(bool transposed, int64_t rows, int64_t cols, const T* x, int64_t ld, T* out) {
   for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t c = 0; c < cols; ++c) out[r * cols + c] = transposed ? x[c * ld + r] : x[r * ld + c];
+    for (int64_t c = 0; c < cols; ++c)
+      out[r * cols + c] = transposed ? x[c * ld + r] : x[r * ld + c];
   }
 }
 
@@ -329,8 +336,8 @@ void RowDotRows(int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const 
 
 // Note [Small GEMM]; false when the product is not small (the caller uses Eigen's).
 template <class T>
-bool SmallGemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a,
-               int64_t lda, const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate) {
+bool SmallGemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
+               const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate) {
   constexpr int64_t lanes = sizeof(typename Vec<T>::type) / sizeof(T);
   if (m * n * k > kSmallGemmMaxMacs) return false;
   alignas(64) T pack[kSmallGemmMaxPanel];

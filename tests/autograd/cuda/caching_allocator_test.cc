@@ -5,8 +5,8 @@
 
 #include <cstdlib>
 #include <map>
-#include <string>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -112,7 +112,7 @@ TEST(CachingDeviceAllocatorTest, OutOfMemoryReleasesCacheAndRetries) {
   backend.capacity = 8192;
   CachingDeviceAllocator a(&backend, StreamA);
   Block small = a.Allocate(4096);
-  a.Free(small);  // cached: 4096 of the 8192 held
+  a.Free(small);                 // cached: 4096 of the 8192 held
   Block big = a.Allocate(6000);  // class 6144: fits only after releasing the cache
   EXPECT_NE(big.ptr, nullptr);
   EXPECT_EQ(backend.syncs, 1) << "cached blocks are released only after a synchronise";

@@ -61,8 +61,9 @@ int64_t NaiveBroadcastOffset(const Shape& out_idx, const Shape& in) {
 
 TEST(CudaIndexTest, BroadcastOffsetsMatchTheDefinition) {
   const std::vector<std::pair<Shape, Shape>> cases = {
-      {{2, 3, 4}, {3, 1}}, {{5, 1, 4}, {1, 6, 1}}, {{7}, {}},          {{4, 5}, {4, 5}},
-      {{1, 3, 1, 2}, {2, 1, 5, 1}}, {{3, 1}, {1}}, {{2, 1, 3}, {2, 4, 3}}};
+      {{2, 3, 4}, {3, 1}},   {{5, 1, 4}, {1, 6, 1}},       {{7}, {}},
+      {{4, 5}, {4, 5}},      {{1, 3, 1, 2}, {2, 1, 5, 1}}, {{3, 1}, {1}},
+      {{2, 1, 3}, {2, 4, 3}}};
   for (const auto& [a, b] : cases) {
     const Shape out = BroadcastShapes(a, b, "test");
     const StridedIndex ix = MakeBroadcastIndex(a, b, out);
@@ -205,9 +206,9 @@ cpu::ConvGeometry ToCpu(const ConvGeom& g) {
   return c;
 }
 
-const std::vector<ConvCase> kConvCases = {
-    {2, 3, 5, 6, 3, 1, 1}, {1, 2, 7, 7, 3, 2, 1}, {2, 1, 4, 4, 1, 1, 0},
-    {1, 2, 6, 5, 2, 2, 0}, {1, 1, 5, 5, 5, 1, 2}, {2, 2, 8, 6, 4, 3, 1}};
+const std::vector<ConvCase> kConvCases = {{2, 3, 5, 6, 3, 1, 1}, {1, 2, 7, 7, 3, 2, 1},
+                                          {2, 1, 4, 4, 1, 1, 0}, {1, 2, 6, 5, 2, 2, 0},
+                                          {1, 1, 5, 5, 5, 1, 2}, {2, 2, 8, 6, 4, 3, 1}};
 
 TEST(CudaIndexTest, ColToInputMatchesCpuIm2Col) {
   for (const ConvCase& cc : kConvCases) {

@@ -24,9 +24,9 @@
 namespace acaode::cuda {
 namespace {
 
-#define REQUIRE_GPU()                                                   \
-  do {                                                                  \
-    std::string why;                                                    \
+#define REQUIRE_GPU()                                                      \
+  do {                                                                     \
+    std::string why;                                                       \
     if (DeviceCount(&why) == 0) GTEST_SKIP() << "no CUDA device: " << why; \
   } while (0)
 
@@ -103,12 +103,12 @@ TYPED_TEST(CudaKernelsTest, UnaryMatchesCpu) {
     const char* name;
   };
   const std::vector<Case> cases = {
-      {UnaryOp::kNeg, &Neg, -2, 2, "Neg"},          {UnaryOp::kExp, &Exp, -2, 2, "Exp"},
-      {UnaryOp::kLog, &Log, 0.1, 3, "Log"},          {UnaryOp::kSqrt, &Sqrt, 0.1, 3, "Sqrt"},
-      {UnaryOp::kAbs, &Abs, -2, 2, "Abs"},          {UnaryOp::kSquare, &Square, -2, 2, "Square"},
-      {UnaryOp::kTanh, &Tanh, -3, 3, "Tanh"},       {UnaryOp::kSigmoid, &Sigmoid, -8, 8, "Sigmoid"},
-      {UnaryOp::kRelu, &Relu, -2, 2, "Relu"},       {UnaryOp::kSoftplus, &Softplus, -8, 8, "Softplus"},
-      {UnaryOp::kSin, &Sin, -4, 4, "Sin"},          {UnaryOp::kCos, &Cos, -4, 4, "Cos"},
+      {UnaryOp::kNeg, &Neg, -2, 2, "Neg"},    {UnaryOp::kExp, &Exp, -2, 2, "Exp"},
+      {UnaryOp::kLog, &Log, 0.1, 3, "Log"},   {UnaryOp::kSqrt, &Sqrt, 0.1, 3, "Sqrt"},
+      {UnaryOp::kAbs, &Abs, -2, 2, "Abs"},    {UnaryOp::kSquare, &Square, -2, 2, "Square"},
+      {UnaryOp::kTanh, &Tanh, -3, 3, "Tanh"}, {UnaryOp::kSigmoid, &Sigmoid, -8, 8, "Sigmoid"},
+      {UnaryOp::kRelu, &Relu, -2, 2, "Relu"}, {UnaryOp::kSoftplus, &Softplus, -8, 8, "Softplus"},
+      {UnaryOp::kSin, &Sin, -4, 4, "Sin"},    {UnaryOp::kCos, &Cos, -4, 4, "Cos"},
   };
   for (const Case& c : cases) {
     Tensor x = Random({1000, 3}, TestFixture::kDType, c.lo, c.hi);
@@ -190,8 +190,11 @@ TYPED_TEST(CudaKernelsTest, UnaryGradMatchesCpuBackward) {
 TYPED_TEST(CudaKernelsTest, BinaryBroadcastMatchesCpu) {
   REQUIRE_GPU();
   using T = TypeParam;
-  const std::vector<std::pair<Shape, Shape>> shapes = {
-      {{4, 5}, {4, 5}}, {{2, 3, 4}, {3, 1}}, {{5, 1, 4}, {1, 6, 1}}, {{7}, {}}, {{1, 300}, {200, 1}}};
+  const std::vector<std::pair<Shape, Shape>> shapes = {{{4, 5}, {4, 5}},
+                                                       {{2, 3, 4}, {3, 1}},
+                                                       {{5, 1, 4}, {1, 6, 1}},
+                                                       {{7}, {}},
+                                                       {{1, 300}, {200, 1}}};
   struct Case {
     BinaryOp op;
     Tensor (*cpu)(const Tensor&, const Tensor&);
@@ -211,8 +214,8 @@ TYPED_TEST(CudaKernelsTest, BinaryBroadcastMatchesCpu) {
     DevBuf<T> da(HostOf<T>(a)), db(HostOf<T>(b)), dout(NumelOf(out));
     for (const Case& c : cases) {
       LaunchBinary<T>(c.op, ix, NumelOf(out), da.get(), db.get(), dout.get(), CurrentStream());
-      ExpectClose(dout.Download(), c.cpu(a, b), std::string(c.name) + " " + ShapeToString(sa) +
-                                                    " " + ShapeToString(sb));
+      ExpectClose(dout.Download(), c.cpu(a, b),
+                  std::string(c.name) + " " + ShapeToString(sa) + " " + ShapeToString(sb));
     }
   }
   // Masks of Maximum's backward, ties included.
@@ -333,7 +336,8 @@ TYPED_TEST(CudaKernelsTest, GemmMatchesCpuMatMulAllTransposes) {
       Tensor c0 = Random({m, n}, dt, -1, 1, 33);
       DevBuf<T> da(HostOf<T>(a)), db(HostOf<T>(b)), dc(HostOf<T>(c0));
       Gemm<T>(ta, tb, m, n, k, da.get(), db.get(), dc.get(), false, CurrentStream());
-      const std::string what = std::string("Gemm ta=") + (ta ? "1" : "0") + " tb=" + (tb ? "1" : "0");
+      const std::string what =
+          std::string("Gemm ta=") + (ta ? "1" : "0") + " tb=" + (tb ? "1" : "0");
       ExpectClose(dc.Download(), want, what, 50.0);
       Gemm<T>(ta, tb, m, n, k, da.get(), db.get(), dc.get(), true, CurrentStream());
       ExpectClose(dc.Download(), Add(want, want), what + " accumulate", 50.0);
@@ -344,8 +348,8 @@ TYPED_TEST(CudaKernelsTest, GemmMatchesCpuMatMulAllTransposes) {
   Tensor a = Random({batch, m, k}, dt, -1, 1, 34);
   Tensor b = Random({k, n}, dt, -1, 1, 35);
   DevBuf<T> da(HostOf<T>(a)), db(HostOf<T>(b)), dc(batch * m * n);
-  GemmStridedBatched<T>(false, false, m, n, k, da.get(), m * k, db.get(), 0, dc.get(), m * n,
-                        batch, false, CurrentStream());
+  GemmStridedBatched<T>(false, false, m, n, k, da.get(), m * k, db.get(), 0, dc.get(), m * n, batch,
+                        false, CurrentStream());
   ExpectClose(dc.Download(), MatMul(a.reshape({batch * m, k}), b), "GemmStridedBatched", 50.0);
 }
 
@@ -401,8 +405,7 @@ TYPED_TEST(CudaKernelsTest, Im2ColCol2ImAndConvThroughGemm) {
           CurrentStream());
   // [O, N*OH*OW] -> [N, O, OH, OW]
   Tensor y = FromData(dy.Download().data(), {o, g.batch, g.out_h, g.out_w});
-  ExpectClose(HostOf<T>(Permute(y, {1, 0, 2, 3})), Conv2d(x, w, Tensor(), {2, 1}), "Conv2d",
-              50.0);
+  ExpectClose(HostOf<T>(Permute(y, {1, 0, 2, 3})), Conv2d(x, w, Tensor(), {2, 1}), "Conv2d", 50.0);
 }
 
 TYPED_TEST(CudaKernelsTest, AvgPoolMatchesCpu) {
@@ -476,9 +479,8 @@ TYPED_TEST(CudaKernelsTest, NormKernelsMatchCpu) {
                         gx.data(), gw.data(), gb.data());
       DevBuf<T> dgx(x.numel()), dgw(l.c), dgb(l.c);
       DevBuf<double> ws(NormBackwardWorkspace(l));
-      LaunchNormBackward<T>(l, dx.get(), dgy.get(), dmean.get(), drstd.get(), dw.get(),
-                            batch_stats, dgx.get(), dgw.get(), dgb.get(), ws.get(),
-                            CurrentStream());
+      LaunchNormBackward<T>(l, dx.get(), dgy.get(), dmean.get(), drstd.get(), dw.get(), batch_stats,
+                            dgx.get(), dgw.get(), dgb.get(), ws.get(), CurrentStream());
       const std::string w2 = what + (batch_stats ? " backward" : " backward (fixed stats)");
       ExpectClose(dgx.Download(), FromData(gx.data(), x.shape()), w2 + " dx", 100.0);
       ExpectClose(dgw.Download(), FromData(gw.data(), {l.c}), w2 + " dw", 100.0);
@@ -500,8 +502,7 @@ TYPED_TEST(CudaKernelsTest, BatchNormRunningStatsMatchCpuOp) {
   l.s = 10;
   DevBuf<double> dmean(3), dvar(3);
   LaunchNormStats<T>(l, dx.get(), dmean.get(), dvar.get(), CurrentStream());
-  LaunchRunningStats<T>(3, dmean.get(), dvar.get(), 0.1, 40, drm.get(), drv.get(),
-                        CurrentStream());
+  LaunchRunningStats<T>(3, dmean.get(), dvar.get(), 0.1, 40, drm.get(), drv.get(), CurrentStream());
   BatchNorm(x, rm, rv, Tensor(), Tensor(), {true, 0.1, 1e-5});  // updates rm, rv in place
   ExpectClose(drm.Download(), rm, "running_mean", 10.0);
   ExpectClose(drv.Download(), rv, "running_var", 10.0);
@@ -536,8 +537,8 @@ TYPED_TEST(CudaKernelsTest, LogSoftmaxCrossEntropyMseMatchCpu) {
   ExpectClose(dloss.Download(), loss.reshape({1}), "CrossEntropy", 10.0);
   loss.backward(Scalar(0.7, dt));
   DevBuf<T> dg(std::vector<T>{T(0.7)}), dglogits(n * c);
-  LaunchCrossEntropyBackward<T>(n, c, dlogp.get(), dlabels.get(), dg.get(), 1.0 / n,
-                                dglogits.get(), CurrentStream());
+  LaunchCrossEntropyBackward<T>(n, c, dlogp.get(), dlabels.get(), dg.get(), 1.0 / n, dglogits.get(),
+                                CurrentStream());
   ExpectClose(dglogits.Download(), logits.grad(), "CrossEntropyBackward", 10.0);
 
   // MSE (sum and mean) and its backward.

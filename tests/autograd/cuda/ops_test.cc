@@ -20,9 +20,9 @@
 namespace acaode {
 namespace {
 
-#define REQUIRE_GPU()                                                          \
-  do {                                                                         \
-    std::string why;                                                           \
+#define REQUIRE_GPU()                                                            \
+  do {                                                                           \
+    std::string why;                                                             \
     if (cuda::DeviceCount(&why) == 0) GTEST_SKIP() << "no CUDA device: " << why; \
   } while (0)
 
@@ -59,7 +59,8 @@ void CompareOnDevices(const std::string& name, const Fn& f, const std::vector<Te
   y_gpu.backward(g.to(Device::kCuda));
   for (size_t i = 0; i < inputs.size(); ++i) {
     ASSERT_TRUE(gpu_in[i].grad().defined()) << name << " input " << i;
-    ExpectNear(gpu_in[i].grad(), cpu_in[i].grad(), tol, name + " grad of input " + std::to_string(i));
+    ExpectNear(gpu_in[i].grad(), cpu_in[i].grad(), tol,
+               name + " grad of input " + std::to_string(i));
   }
 }
 
@@ -74,38 +75,60 @@ class CudaOpsTest : public ::testing::TestWithParam<DType> {
 TEST_P(CudaOpsTest, ElementwiseAndBroadcasting) {
   REQUIRE_GPU();
   const Tensor a = R({4, 3, 5}, 0.5, 2, 1), b = R({3, 1}, 0.5, 2, 2);
-  CompareOnDevices("Add", [](auto v) { return Add(v[0], v[1]); }, {a, b}, Tol());
-  CompareOnDevices("Sub", [](auto v) { return Sub(v[0], v[1]); }, {a, b}, Tol());
-  CompareOnDevices("Mul", [](auto v) { return Mul(v[0], v[1]); }, {a, b}, Tol());
-  CompareOnDevices("Div", [](auto v) { return Div(v[0], v[1]); }, {a, b}, Tol());
-  CompareOnDevices("Maximum", [](auto v) { return Maximum(v[0], v[1]); }, {a, b}, Tol());
-  CompareOnDevices("Minimum", [](auto v) { return Minimum(v[0], v[1]); }, {a, b}, Tol());
-  CompareOnDevices("scalars", [](auto v) { return Div(2.0, Sub(3.0, Mul(Add(v[0], 1.0), 0.5))); },
-                   {a}, Tol());
-  CompareOnDevices("unary chain",
-                   [](auto v) {
-                     return Tanh(Sigmoid(Softplus(Relu(Sin(Cos(Exp(Log(Sqrt(Abs(Square(
-                         Pow(Clamp(v[0], 0.6, 1.8), 1.5))))))))))));
-                   },
-                   {a}, Tol() * 10);
-  CompareOnDevices("BroadcastTo", [](auto v) { return BroadcastTo(v[0], {2, 3, 4}); },
-                   {R({3, 1})}, Tol());
+  CompareOnDevices(
+      "Add", [](auto v) { return Add(v[0], v[1]); }, {a, b}, Tol());
+  CompareOnDevices(
+      "Sub", [](auto v) { return Sub(v[0], v[1]); }, {a, b}, Tol());
+  CompareOnDevices(
+      "Mul", [](auto v) { return Mul(v[0], v[1]); }, {a, b}, Tol());
+  CompareOnDevices(
+      "Div", [](auto v) { return Div(v[0], v[1]); }, {a, b}, Tol());
+  CompareOnDevices(
+      "Maximum", [](auto v) { return Maximum(v[0], v[1]); }, {a, b}, Tol());
+  CompareOnDevices(
+      "Minimum", [](auto v) { return Minimum(v[0], v[1]); }, {a, b}, Tol());
+  CompareOnDevices(
+      "scalars", [](auto v) { return Div(2.0, Sub(3.0, Mul(Add(v[0], 1.0), 0.5))); }, {a}, Tol());
+  CompareOnDevices(
+      "unary chain",
+      [](auto v) {
+        return Tanh(Sigmoid(Softplus(
+            Relu(Sin(Cos(Exp(Log(Sqrt(Abs(Square(Pow(Clamp(v[0], 0.6, 1.8), 1.5))))))))))));
+      },
+      {a}, Tol() * 10);
+  CompareOnDevices(
+      "BroadcastTo",
+      [](auto v) {
+        return BroadcastTo(v[0], {2, 3, 4});
+      },
+      {R({3, 1})}, Tol());
 }
 
 TEST_P(CudaOpsTest, ReductionsMatMulLinearCombination) {
   REQUIRE_GPU();
   const Tensor x = R({6, 5, 7});
-  CompareOnDevices("Sum all", [](auto v) { return Sum(v[0]); }, {x}, Tol());
-  CompareOnDevices("Sum dims", [](auto v) { return Sum(v[0], {0, 2}, true); }, {x}, Tol());
-  CompareOnDevices("Mean", [](auto v) { return Mean(v[0], {1}); }, {x}, Tol());
-  CompareOnDevices("Max dim", [](auto v) { return Max(v[0], 1); }, {x}, Tol());
-  CompareOnDevices("Min all", [](auto v) { return Min(v[0]); }, {x}, Tol());
-  CompareOnDevices("MatMul", [](auto v) { return MatMul(v[0], v[1]); }, {R({7, 9}), R({9, 4})},
-                   Tol() * 10);
-  CompareOnDevices("MatMul batched", [](auto v) { return MatMul(v[0], v[1]); },
-                   {R({3, 7, 9}), R({3, 9, 4})}, Tol() * 10);
-  CompareOnDevices("MatMul shared", [](auto v) { return MatMul(v[0], v[1]); },
-                   {R({3, 7, 9}), R({9, 4})}, Tol() * 10);
+  CompareOnDevices(
+      "Sum all", [](auto v) { return Sum(v[0]); }, {x}, Tol());
+  CompareOnDevices(
+      "Sum dims",
+      [](auto v) {
+        return Sum(v[0], {0, 2}, true);
+      },
+      {x}, Tol());
+  CompareOnDevices(
+      "Mean", [](auto v) { return Mean(v[0], {1}); }, {x}, Tol());
+  CompareOnDevices(
+      "Max dim", [](auto v) { return Max(v[0], 1); }, {x}, Tol());
+  CompareOnDevices(
+      "Min all", [](auto v) { return Min(v[0]); }, {x}, Tol());
+  CompareOnDevices(
+      "MatMul", [](auto v) { return MatMul(v[0], v[1]); }, {R({7, 9}), R({9, 4})}, Tol() * 10);
+  CompareOnDevices(
+      "MatMul batched", [](auto v) { return MatMul(v[0], v[1]); }, {R({3, 7, 9}), R({3, 9, 4})},
+      Tol() * 10);
+  CompareOnDevices(
+      "MatMul shared", [](auto v) { return MatMul(v[0], v[1]); }, {R({3, 7, 9}), R({9, 4})},
+      Tol() * 10);
   // One classic RK4 step of dz/dt = tanh(W z) written with LinearCombination.
   const double h = 0.1;
   CompareOnDevices(
@@ -126,22 +149,44 @@ TEST_P(CudaOpsTest, ReductionsMatMulLinearCombination) {
 TEST_P(CudaOpsTest, NnOps) {
   REQUIRE_GPU();
   const Tensor x = R({2, 4, 7, 6});
-  CompareOnDevices("Conv2d", [](auto v) { return Conv2d(v[0], v[1], v[2], {1, 1}); },
-                   {x, R({5, 4, 3, 3}, -1, 1, 3), R({5}, -1, 1, 4)}, Tol() * 10);
-  CompareOnDevices("Conv2d strided", [](auto v) { return Conv2d(v[0], v[1], Tensor(), {2, 1}); },
-                   {x, R({3, 4, 3, 3}, -1, 1, 5)}, Tol() * 10);
-  CompareOnDevices("Linear", [](auto v) { return Linear(v[0], v[1], v[2]); },
-                   {R({6, 9}), R({4, 9}, -1, 1, 6), R({4}, -1, 1, 7)}, Tol() * 10);
-  CompareOnDevices("GroupNorm", [](auto v) { return GroupNorm(v[0], 2, v[1], v[2]); },
-                   {x, R({4}, 0.5, 1.5, 8), R({4}, -1, 1, 9)}, Tol() * 100);
-  CompareOnDevices("BatchNorm", [](auto v) { return BatchNorm(v[0], Tensor(), Tensor(), v[1], v[2]); },
-                   {x, R({4}, 0.5, 1.5, 8), R({4}, -1, 1, 9)}, Tol() * 100);
-  CompareOnDevices("AvgPool2d", [](auto v) { return AvgPool2d(v[0], {3, 2, 1}); }, {x}, Tol());
-  CompareOnDevices("LogSoftmax", [](auto v) { return LogSoftmax(v[0], 1); }, {x}, Tol() * 10);
-  CompareOnDevices("CrossEntropy", [](auto v) { return CrossEntropy(v[0], {0, 3, 1, 1, 2}); },
-                   {R({5, 4}, -3, 3, 10)}, Tol() * 10);
-  CompareOnDevices("MseLoss", [](auto v) { return MseLoss(v[0], v[1]); },
-                   {R({3, 5}), R({3, 5}, -1, 1, 11)}, Tol() * 10);
+  CompareOnDevices(
+      "Conv2d",
+      [](auto v) {
+        return Conv2d(v[0], v[1], v[2], {1, 1});
+      },
+      {x, R({5, 4, 3, 3}, -1, 1, 3), R({5}, -1, 1, 4)}, Tol() * 10);
+  CompareOnDevices(
+      "Conv2d strided",
+      [](auto v) {
+        return Conv2d(v[0], v[1], Tensor(), {2, 1});
+      },
+      {x, R({3, 4, 3, 3}, -1, 1, 5)}, Tol() * 10);
+  CompareOnDevices(
+      "Linear", [](auto v) { return Linear(v[0], v[1], v[2]); },
+      {R({6, 9}), R({4, 9}, -1, 1, 6), R({4}, -1, 1, 7)}, Tol() * 10);
+  CompareOnDevices(
+      "GroupNorm", [](auto v) { return GroupNorm(v[0], 2, v[1], v[2]); },
+      {x, R({4}, 0.5, 1.5, 8), R({4}, -1, 1, 9)}, Tol() * 100);
+  CompareOnDevices(
+      "BatchNorm", [](auto v) { return BatchNorm(v[0], Tensor(), Tensor(), v[1], v[2]); },
+      {x, R({4}, 0.5, 1.5, 8), R({4}, -1, 1, 9)}, Tol() * 100);
+  CompareOnDevices(
+      "AvgPool2d",
+      [](auto v) {
+        return AvgPool2d(v[0], {3, 2, 1});
+      },
+      {x}, Tol());
+  CompareOnDevices(
+      "LogSoftmax", [](auto v) { return LogSoftmax(v[0], 1); }, {x}, Tol() * 10);
+  CompareOnDevices(
+      "CrossEntropy",
+      [](auto v) {
+        return CrossEntropy(v[0], {0, 3, 1, 1, 2});
+      },
+      {R({5, 4}, -3, 3, 10)}, Tol() * 10);
+  CompareOnDevices(
+      "MseLoss", [](auto v) { return MseLoss(v[0], v[1]); }, {R({3, 5}), R({3, 5}, -1, 1, 11)},
+      Tol() * 10);
   // A conv ODE block f(z) = GN(conv(relu(GN(conv(z))))) and one Euler step.
   CompareOnDevices(
       "conv ODE block",
