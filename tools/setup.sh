@@ -4,6 +4,7 @@
 #   tools/setup.sh          # installs what is missing; quiet and fast when nothing is
 #
 # 1. Debian packages: Bazel 4.2.3 (bazel-bootstrap) and @platforms, Eigen, Abseil,
+#    clang-format (tools/lint.sh),
 #    GoogleTest/GoogleMock, pybind11, a C++ compiler. Installed only when missing.
 # 2. A Python virtual environment in .venv with the pinned tools/requirements.txt,
 #    reinstalled only when that file changes (a hash is kept in .venv).
@@ -15,7 +16,7 @@ say() { echo "setup: $*" >&2; }
 
 # --- 1. Debian packages -------------------------------------------------------------
 packages=(bazel-bootstrap bazel-platforms g++ libeigen3-dev libabsl-dev libgtest-dev
-  libgmock-dev pybind11-dev python3-venv dataset-fashion-mnist)
+  libgmock-dev pybind11-dev python3-venv dataset-fashion-mnist clang-format)
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

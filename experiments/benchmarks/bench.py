@@ -118,7 +118,7 @@ def parse_args():
                         help=f"cases {', '.join(QUICK_CASES)} and 2 repeats")
     parser.add_argument("--cases", help=f"comma-separated, of: {', '.join(CASES)}")
     parser.add_argument("--configs", help="comma-separated library or library:variant "
-                        f"(acaode:aca is always run: it is the reference)")
+                        "(acaode:aca is always run: it is the reference)")
     parser.add_argument("--repeats", type=int, help="timed steps per configuration "
                         "(default 5, 2 with --quick)")
     parser.add_argument("--out", default=DEFAULT_OUT, help="output folder")

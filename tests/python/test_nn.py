@@ -2,7 +2,6 @@
 (attribute registration, state_dict, save/load, train/eval, zero_grad), Sequential, and
 acaode.nn.functional; with the error paths."""
 import gc
-import os
 import sys
 
 import numpy as np
@@ -137,7 +136,8 @@ def test_lstm_cell_lstm_and_gru_cell_match_equations():
     q = lstm.state_dict()
     hh, cc = np.zeros((2, 4)), np.zeros((2, 4))
     for step in range(5):  # layer 0 by the equations
-        gates = xs[step] @ q["weight_ih_l0"].T + q["bias_ih_l0"] + hh @ q["weight_hh_l0"].T + q["bias_hh_l0"]
+        gates = (xs[step] @ q["weight_ih_l0"].T + q["bias_ih_l0"]
+                 + hh @ q["weight_hh_l0"].T + q["bias_hh_l0"])
         i, f, g, o = np.split(gates, 4, axis=1)
         cc = sigmoid(f) * cc + sigmoid(i) * np.tanh(g)
         hh = sigmoid(o) * np.tanh(cc)

@@ -80,7 +80,8 @@ def test_reductions():
     t = acaode.tensor(X)
     assert acaode.sum(t).item() == pytest.approx(X.sum())
     np.testing.assert_allclose(acaode.sum(t, dim=1).numpy(), X.sum(1))
-    np.testing.assert_allclose(acaode.mean(t, dim=0, keepdim=True).numpy(), X.mean(0, keepdims=True))
+    np.testing.assert_allclose(acaode.mean(t, dim=0, keepdim=True).numpy(),
+                               X.mean(0, keepdims=True))
     np.testing.assert_allclose(acaode.max(t, dim=1).numpy(), X.max(1))
     np.testing.assert_allclose(acaode.min(t).numpy(), X.min())
     np.testing.assert_array_equal(acaode.argmax(t, 1).numpy(), X.argmax(1))

@@ -15,7 +15,7 @@ and explicit Runge-Kutta solvers. The package is a thin layer over the C++ exten
 """
 import numpy as _np
 
-from acaode._version import __version__
+from acaode._version import __version__  # noqa: F401  (not part of __all__)
 from acaode import _core
 from acaode._core import (
     Generator,
@@ -40,7 +40,7 @@ from acaode._core import (
     no_grad,
     set_grad_enabled,
     # tensor functions
-    abs,
+    abs,  # noqa: F401  (acaode.abs; kept out of __all__, a builtin)
     add,
     argmax,
     broadcast_to,
@@ -53,16 +53,16 @@ from acaode._core import (
     index_select,
     log,
     matmul,
-    max,
+    max,  # noqa: F401  (acaode.max; kept out of __all__, a builtin)
     maximum,
     mean,
-    min,
+    min,  # noqa: F401  (acaode.min; kept out of __all__, a builtin)
     minimum,
     mul,
     neg,
     norm,
     permute,
-    pow,
+    pow,  # noqa: F401  (acaode.pow; kept out of __all__, a builtin)
     relu,
     reshape,
     sigmoid,
@@ -74,7 +74,7 @@ from acaode._core import (
     squeeze,
     stack,
     sub,
-    sum,
+    sum,  # noqa: F401  (acaode.sum; kept out of __all__, a builtin)
     tanh,
     transpose,
     unsqueeze,
