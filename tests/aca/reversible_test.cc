@@ -22,6 +22,7 @@
 #include "tests/aca/linear_oracle.h"
 #include "tests/aca/test_mlp.h"
 #include "tests/aca/test_util.h"
+#include "tests/autograd/grad_check.h"
 #include "util/status_matchers.h"
 
 namespace acaode {
@@ -312,24 +313,13 @@ TEST_P(ReversibleFiniteDifferenceTest, FixedGridMatchesCentralDifferences) {
   Loss(Rows(r->ys, ts.size())).backward();
   const Grads mali = Collect(z0, params);
 
-  constexpr double kStep = 1e-6;
   std::vector<Tensor> all = {z0};
   for (const Tensor& p : params) all.push_back(p);
+  const std::vector<std::vector<double>> fd =
+      ::acaode::testing::CentralDifferences(loss_value, all, /*h=*/1e-6);
   double worst = 0;
   for (size_t j = 0; j < all.size(); ++j) {
-    const std::vector<double>& analytic = j == 0 ? mali.z0 : mali.params[j - 1];
-    double* data = all[j].data<double>();
-    std::vector<double> fd(analytic.size());
-    for (size_t e = 0; e < analytic.size(); ++e) {
-      const double saved = data[e];
-      data[e] = saved + kStep;
-      const double plus = loss_value();
-      data[e] = saved - kStep;
-      const double minus = loss_value();
-      data[e] = saved;
-      fd[e] = (plus - minus) / (2 * kStep);
-    }
-    worst = std::max(worst, MaxRelErr(analytic, fd));
+    worst = std::max(worst, MaxRelErr(j == 0 ? mali.z0 : mali.params[j - 1], fd[j]));
   }
   std::printf("damping %.2f: MALI vs central differences, max rel err %.3e\n", damping, worst);
   EXPECT_LT(worst, 1e-7);
