@@ -20,6 +20,7 @@
 #include "solvers/error_norm.h"
 #include "solvers/initial_step.h"
 #include "solvers/integrate.h"
+#include "solvers/step_driver.h"
 #include "util/interrupt.h"
 #include "util/status_macros.h"
 
@@ -27,7 +28,6 @@ namespace acaode {
 namespace aca {
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
 // Note [Damped inversion check].
 constexpr double kMaxReconstructionError = 1e-4;
 
@@ -43,14 +43,15 @@ struct ForwardResult {
   solvers::AlfState end;
 };
 
-class AlfSolver {
+// The ALF forward solve as a StepRule of the shared stepping loop (Note [One stepping loop]
+// in solvers/step_driver.h).
+class AlfSolver final : public solvers::StepRule {
  public:
   AlfSolver(const solvers::DynamicsFn& f, const OdeintOptions& options, SolveStats* stats)
       : f_(f),
         options_(options),
         alf_(MaliAlfOptions(options)),
         tol_(ForwardIntegrateOptions(options).tolerances()),
-        controller_(solvers::ControllerOptions(), kAlfErrorEstimatorOrder),
         stats_(stats) {}
 
   absl::StatusOr<ForwardResult> Solve(const Tensor& z0, const std::vector<double>& ts) {
@@ -60,12 +61,16 @@ class AlfSolver {
           absl::StrCat("z0 contains a non-finite value (NaN or inf) at t = ", ts.front(),
                        ": pass a finite state"));
     }
-    t0_ = ts.front();
-    direction_ = ts.back() >= ts.front() ? 1.0 : -1.0;
+    const double t0 = ts.front();
+    const double direction = ts.back() >= ts.front() ? 1.0 : -1.0;
+    solvers::StepDriver driver(
+        solvers::StepLimits{options_.step_size, options_.max_steps, options_.dt_min,
+                            options_.dt_max, options_.rtol, options_.atol},
+        solvers::ControllerOptions(), kAlfErrorEstimatorOrder, t0, direction);
     ForwardResult out;
-    s_.t = t0_;
+    s_.t = t0;
     s_.z = z0;
-    s_.v = f_(t0_, z0);
+    s_.v = f_(t0, z0);
     ++stats_->forward_f_evals;
     if (!s_.v.defined() || s_.v.shape() != z0.shape() || s_.v.dtype() != z0.dtype()) {
       return absl::InvalidArgumentError(
@@ -74,24 +79,27 @@ class AlfSolver {
     }
     if (!solvers::AllFinite(s_.v)) {
       return absl::FailedPreconditionError(
-          absl::StrCat("non-finite derivative: f(t, z0) contains NaN or inf at t = ", t0_,
+          absl::StrCat("non-finite derivative: f(t, z0) contains NaN or inf at t = ", t0,
                        " (the initial state); check f and z0"));
     }
-    if (options_.step_size <= 0 && ts.size() > 1) {
-      h_abs_ = options_.first_step > 0 ? std::min(options_.first_step, options_.dt_max)
-                                       : solvers::SelectInitialStep(
-                                             f_, t0_, z0, s_.v, ts.back(), kAlfErrorEstimatorOrder,
-                                             tol_, options_.dt_max, &stats_->forward_f_evals);
+    if (options_.step_size > 0) {
+      driver.set_h_abs(options_.step_size);
+    } else if (ts.size() > 1) {
+      driver.set_h_abs(options_.first_step > 0
+                           ? std::min(options_.first_step, options_.dt_max)
+                           : solvers::SelectInitialStep(f_, t0, z0, s_.v, ts.back(),
+                                                        kAlfErrorEstimatorOrder, tol_,
+                                                        options_.dt_max, &stats_->forward_f_evals));
     }
     out.rows.push_back(z0);
-    out.times.push_back(t0_);
+    out.times.push_back(t0);
     out.output_index.push_back(0);
     for (size_t k = 1; k < ts.size(); ++k) {
       while (s_.t != ts[k]) {
-        if (InterruptRequested()) {  // Note [Interrupting a solve]
-          return InterruptedStatus(absl::StrCat("the ALF solve at t = ", s_.t));
-        }
-        RETURN_IF_ERROR(options_.step_size > 0 ? StepFixed(ts[k]) : StepAdaptive(ts[k]));
+        const absl::Status status = driver.Step(ts[k], *this);
+        stats_->accepted_steps = driver.accepted();
+        stats_->rejected_steps = driver.rejected();
+        RETURN_IF_ERROR(status);
         out.times.push_back(s_.t);
         if (options_.on_accepted_step) options_.on_accepted_step(s_.t, s_.z);
       }
@@ -102,109 +110,36 @@ class AlfSolver {
     return out;
   }
 
- private:
-  // One ALF trial from s_ to exactly t_new.
-  solvers::AlfState Trial(double t_new) {
-    solvers::AlfState next = solvers::AlfStep(f_, s_, t_new - s_.t, alf_);
-    next.t = t_new;  // exactly (Note [Step end time] in solvers/explicit_rk.h)
+  // StepRule.
+  std::string Name() const override { return "ALF"; }
+  std::string Hint() const override {
+    return "set mali_damping if the dynamics decay (undamped ALF is unstable there)";
+  }
+
+  // One ALF trial from s_ to exactly t_new, kept in next_. Note [ALF error estimate]:
+  // e = (h/2)(v' − v).
+  double Trial(double /*t*/, double t_new, bool with_error) override {
+    next_ = solvers::AlfStep(f_, s_, t_new - s_.t, alf_);
+    next_.t = t_new;  // exactly (Note [Step end time] in solvers/explicit_rk.h)
     ++stats_->forward_f_evals;
-    return next;
+    constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+    const bool finite = solvers::AllFinite(next_.z) && solvers::AllFinite(next_.v);
+    if (!with_error) return finite ? 0.0 : kNaN;
+    const Tensor error = Mul(Sub(next_.v, s_.v), 0.5 * (t_new - s_.t));
+    const double norm = solvers::ErrorNorm(error, Tensor(), s_.z, next_.z, tol_);
+    return finite && std::isfinite(norm) ? norm : kNaN;
   }
 
-  absl::Status StepFixed(double t_stop) {
-    if (stats_->accepted_steps >= options_.max_steps) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "max_steps = ", options_.max_steps, " reached at t = ", s_.t, " before t = ", t_stop,
-          " with ALF and the fixed step_size = ", options_.step_size,
-          "; increase max_steps or step_size"));
-    }
-    const double step = options_.step_size;
-    const double g = t0_ + direction_ * static_cast<double>(grid_index_ + 1) * step;
-    const double tie = 1e-10 * step;
-    double t_new = g;
-    bool on_grid = true;
-    if (direction_ * (g - t_stop) >= -tie) {
-      t_new = t_stop;
-      on_grid = std::abs(g - t_stop) <= tie;
-    }
-    solvers::AlfState next = Trial(t_new);
-    if (!solvers::AllFinite(next.z) || !solvers::AllFinite(next.v)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("non-finite state (NaN or inf) at t = ", t_new,
-                       " after a fixed ALF step of h = ", t_new - s_.t, " from t = ", s_.t,
-                       "; reduce step_size, set mali_damping (undamped ALF is unstable on decaying "
-                       "dynamics), or check f for overflow"));
-    }
-    if (on_grid) ++grid_index_;
-    s_ = std::move(next);
-    ++stats_->accepted_steps;
-    return absl::OkStatus();
-  }
+  void Accept(double /*t_new*/) override { s_ = std::move(next_); }
 
-  absl::Status StepAdaptive(double t_stop) {
-    double h_abs = std::min(h_abs_, options_.dt_max);
-    bool last_trial_nonfinite = false;
-    while (true) {
-      if (stats_->accepted_steps + stats_->rejected_steps >= options_.max_steps) {
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "max_steps = ", options_.max_steps, " reached at t = ", s_.t, " before t = ", t_stop,
-            " (", stats_->accepted_steps, " accepted and ", stats_->rejected_steps,
-            " rejected ALF steps, last |h| = ", h_abs,
-            "); increase max_steps, loosen rtol/atol, or set mali_damping if the dynamics "
-            "decay (undamped ALF is unstable there)"));
-      }
-      const double ulp_step = 10 * std::abs(std::nextafter(s_.t, direction_ * kInf) - s_.t);
-      if (h_abs < std::max(options_.dt_min, ulp_step)) {
-        if (last_trial_nonfinite) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "non-finite state or derivative (NaN or inf) near t = ", s_.t,
-              ": every ALF trial step from there, down to |h| = ", h_abs,
-              ", produced NaN or inf; check f for overflow or a singularity near this time"));
-        }
-        return absl::FailedPreconditionError(
-            absl::StrCat("step size underflow at t = ", s_.t, ": |h| = ", h_abs,
-                         " is below max(dt_min = ", options_.dt_min, ", 10 ulp(t) = ", ulp_step,
-                         ") (ALF, rtol = ", tol_.rtol, ", atol = ", tol_.atol,
-                         "); loosen rtol/atol or lower dt_min; undamped ALF cannot follow decaying "
-                         "dynamics (set mali_damping)"));
-      }
-      const double remaining = std::abs(t_stop - s_.t);
-      const bool clipped = h_abs >= remaining;
-      const double t_new = clipped ? t_stop : s_.t + direction_ * h_abs;
-      const double h = t_new - s_.t;
-      solvers::AlfState next = Trial(t_new);
-      // Note [ALF error estimate]: e = (h/2)(v' − v).
-      const Tensor error = Mul(Sub(next.v, s_.v), 0.5 * h);
-      double norm = solvers::ErrorNorm(error, Tensor(), s_.z, next.z, tol_);
-      last_trial_nonfinite =
-          !std::isfinite(norm) || !solvers::AllFinite(next.z) || !solvers::AllFinite(next.v);
-      if (last_trial_nonfinite) norm = std::numeric_limits<double>::quiet_NaN();
-      const solvers::StepDecision decision = controller_.Decide(norm);
-      if (!decision.accept) {
-        ++stats_->rejected_steps;
-        h_abs = std::abs(h) * decision.factor;
-        continue;
-      }
-      double planned = std::abs(h) * decision.factor;
-      if (clipped) planned = std::max(planned, h_abs);
-      h_abs_ = std::min(planned, options_.dt_max);
-      s_ = std::move(next);
-      ++stats_->accepted_steps;
-      return absl::OkStatus();
-    }
-  }
-
+ private:
   const solvers::DynamicsFn& f_;
   const OdeintOptions& options_;
   solvers::AlfOptions alf_;
   solvers::Tolerances tol_;
-  solvers::StepSizeController controller_;
   SolveStats* stats_;
   solvers::AlfState s_;
-  double t0_ = 0;
-  double direction_ = 1;
-  double h_abs_ = 0;
-  int64_t grid_index_ = 0;
+  solvers::AlfState next_;
 };
 
 }  // namespace

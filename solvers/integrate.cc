@@ -100,12 +100,12 @@ Stepper::Stepper(const DynamicsFn& f, const ButcherTableau& tableau,
                  const IntegrateOptions& options, double t0, const Tensor& z0, double direction)
     : f_(f),
       rk_(tableau),
-      controller_(options.controller, tableau.error_estimator_order),
       tol_(options.tolerances()),
       options_(options),
       direction_(direction),
-      t0_(t0),
-      step_size_(options.step_size),
+      driver_(StepLimits{options.step_size, options.max_steps, options.dt_min, options.dt_max,
+                         options.rtol, options.atol},
+              options.controller, tableau.error_estimator_order, t0, direction),
       t_(t0),
       z_(z0) {}
 
@@ -149,14 +149,14 @@ absl::StatusOr<std::unique_ptr<Stepper>> Stepper::Create(const DynamicsFn& f, do
         absl::StrCat("non-finite derivative: f(t, z0) contains NaN or inf at t = ", t0,
                      " (the initial state); check f and z0"));
   }
-  if (s->step_size_ > 0) {
-    s->h_abs_ = s->step_size_;
+  if (options.step_size > 0) {
+    s->driver_.set_h_abs(options.step_size);
   } else if (options.first_step > 0) {
-    s->h_abs_ = std::min(options.first_step, options.dt_max);
+    s->driver_.set_h_abs(std::min(options.first_step, options.dt_max));
   } else {
     NoGradGuard untaped;  // a plain double
-    s->h_abs_ = SelectInitialStep(f, t0, z0, s->k1_, t_end, tableau->error_estimator_order, s->tol_,
-                                  options.dt_max, &s->stats_.f_evals);
+    s->driver_.set_h_abs(SelectInitialStep(f, t0, z0, s->k1_, t_end, tableau->error_estimator_order,
+                                           s->tol_, options.dt_max, &s->stats_.f_evals));
   }
   return s;
 }
@@ -176,29 +176,36 @@ absl::Status Stepper::AdvanceTo(double t_stop, const StepObserver& observer) {
 
 absl::Status Stepper::Step(double t_stop, const StepObserver& observer) {
   if (t_ == t_stop) return absl::OkStatus();
-  if (InterruptRequested()) {  // Note [Interrupting a solve]
-    return InterruptedStatus(absl::StrCat("the solve at t = ", t_, " (", rk_.tableau().name, ", ",
-                                          stats_.accepted_steps, " steps taken)"));
-  }
-  if (!std::isfinite(t_stop) || direction_ * (t_stop - t_) < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot step from t = ", t_, " to t = ", t_stop, ": the solve runs ",
-                     direction_ > 0 ? "forward" : "backward", " in time"));
-  }
   if (taping_ && !options_.tape_step()) {
     taping_ = false;
     rk_.set_fsal_stage_on_leaf(false);
   }
-  if (!taping_) return StepUntaped(t_stop, observer);
-  EnableGradGuard taped;
-  return StepUntaped(t_stop, observer);
+  observer_ = &observer;
+  absl::Status status;
+  if (!taping_) {
+    status = StepWithDriver(t_stop);
+  } else {
+    EnableGradGuard taped;
+    status = StepWithDriver(t_stop);
+  }
+  observer_ = nullptr;
+  stats_.rejected_steps = driver_.rejected();
+  return status;
 }
 
-absl::Status Stepper::StepUntaped(double t_stop, const StepObserver& observer) {
-  return step_size_ > 0 ? StepFixed(t_stop, observer) : StepAdaptive(t_stop, observer);
+absl::Status Stepper::StepWithDriver(double t_stop) {
+  if (!driver_.fixed() && driver_.h_abs() <= 0 && std::isfinite(t_stop) &&
+      direction_ * (t_stop - t_) > 0) {
+    // Created with t_end == t0: pick a first step toward t_stop now.
+    const Tensor& k1 = EnsureK1();
+    NoGradGuard untaped;  // a plain double
+    driver_.set_h_abs(SelectInitialStep(f_, t_, z_, k1, t_stop, rk_.tableau().error_estimator_order,
+                                        tol_, options_.dt_max, &stats_.f_evals));
+  }
+  return driver_.Step(t_stop, *this);
 }
 
-void Stepper::Trial(double t_new, bool compute_error) {
+void Stepper::RunTrial(double t_new, bool compute_error) {
   if (!taping_) {
     rk_.StepTo(f_, t_, t_new, z_, k1_, &step_, compute_error);
     return;
@@ -212,7 +219,18 @@ void Stepper::Trial(double t_new, bool compute_error) {
   trial_bytes_ = after > before ? after - before : 0;
 }
 
-void Stepper::Accept(double t_new, const StepObserver& observer) {
+double Stepper::Trial(double /*t*/, double t_new, bool with_error) {
+  RunTrial(t_new, with_error);
+  stats_.f_evals += step_.f_evals;
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  if (!with_error) return AllFinite(step_.z_new) ? 0.0 : kNaN;
+  if (!k1_.defined()) k1_ = step_.k[0];  // reused by retries of this step
+  const double norm = ErrorNorm(step_.error, step_.error_secondary, z_, step_.z_new, tol_);
+  return std::isfinite(norm) && AllFinite(step_.z_new) ? norm : kNaN;
+}
+
+void Stepper::Accept(double t_new) {
+  const StepObserver& observer = *observer_;
   const Tensor z_old = z_;
   const double t_old = t_;
   t_ = t_new;
@@ -226,104 +244,11 @@ void Stepper::Accept(double t_new, const StepObserver& observer) {
   }
   k1_ = rk_.tableau().fsal() ? step_.k.back() : Tensor();
   const int64_t index = stats_.accepted_steps++;
+  stats_.rejected_steps = driver_.rejected();
   if (observer) {
     observer(AcceptedStep{index, t_old, t_new, z_old, z_, step_, taping_ ? trial_bytes_ : 0});
   }
   if (options_.on_accepted_step) options_.on_accepted_step(t_, z_);
-}
-
-absl::Status Stepper::StepFixed(double t_stop, const StepObserver& observer) {
-  if (stats_.accepted_steps >= options_.max_steps) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "max_steps = ", options_.max_steps, " reached at t = ", t_, " before t = ", t_stop,
-        " with the fixed step_size = ", step_size_, "; increase max_steps or step_size"));
-  }
-  // The next grid point ahead of t_; an output time before it (or within 1e-10 steps of
-  // it) ends this step instead.
-  const double g = t0_ + direction_ * static_cast<double>(grid_index_ + 1) * step_size_;
-  const double tie = 1e-10 * step_size_;
-  double t_new = g;
-  bool on_grid = true;
-  if (direction_ * (g - t_stop) >= -tie) {
-    t_new = t_stop;
-    on_grid = std::abs(g - t_stop) <= tie;
-  }
-  const double h = t_new - t_;
-  Trial(t_new, /*compute_error=*/false);
-  stats_.f_evals += step_.f_evals;
-  if (!AllFinite(step_.z_new)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "non-finite state (NaN or inf) at t = ", t_new, " after a fixed step of h = ", h,
-        " from t = ", t_, " with ", rk_.tableau().name,
-        "; reduce step_size, use an adaptive method, or check f for overflow"));
-  }
-  if (on_grid) ++grid_index_;
-  Accept(t_new, observer);
-  return absl::OkStatus();
-}
-
-absl::Status Stepper::StepAdaptive(double t_stop, const StepObserver& observer) {
-  const ButcherTableau& tab = rk_.tableau();
-  if (h_abs_ <= 0) {  // created with t_end == t0: pick a first step toward t_stop now
-    const Tensor& k1 = EnsureK1();
-    NoGradGuard untaped;  // a plain double
-    h_abs_ = SelectInitialStep(f_, t_, z_, k1, t_stop, tab.error_estimator_order, tol_,
-                               options_.dt_max, &stats_.f_evals);
-  }
-  double h_abs = std::min(h_abs_, options_.dt_max);
-  bool last_trial_nonfinite = false;
-  while (true) {
-    if (stats_.accepted_steps + stats_.rejected_steps >= options_.max_steps) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "max_steps = ", options_.max_steps, " reached at t = ", t_, " before t = ", t_stop, " (",
-          stats_.accepted_steps, " accepted and ", stats_.rejected_steps, " rejected steps with ",
-          tab.name, ", last |h| = ", h_abs,
-          "); increase max_steps, loosen rtol/atol, or check whether the problem is stiff"));
-    }
-    const double ulp_step = 10 * std::abs(std::nextafter(t_, direction_ * kInf) - t_);
-    if (h_abs < std::max(options_.dt_min, ulp_step)) {
-      if (last_trial_nonfinite) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "non-finite state or derivative (NaN or inf) near t = ", t_, ": every trial step ",
-            "from there, down to |h| = ", h_abs, ", produced NaN or inf with ", tab.name,
-            "; check f for overflow, division by zero or a singularity near this time"));
-      }
-      if (h_abs < ulp_step) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "step size underflow at t = ", t_, ": |h| = ", h_abs, " is below 10 ulp(t) = ",
-            ulp_step, " (", tab.name, ", rtol = ", tol_.rtol, ", atol = ", tol_.atol,
-            "); the solution may blow up or the problem be stiff here; loosen rtol/atol"));
-      }
-      return absl::FailedPreconditionError(absl::StrCat(
-          "step size |h| = ", h_abs, " fell below dt_min = ", options_.dt_min, " at t = ", t_, " (",
-          tab.name, ", rtol = ", tol_.rtol, ", atol = ", tol_.atol,
-          "); lower dt_min or loosen rtol/atol; the problem may be stiff here"));
-    }
-    const double remaining = std::abs(t_stop - t_);
-    const bool clipped = h_abs >= remaining;
-    const double t_new = clipped ? t_stop : t_ + direction_ * h_abs;
-    const double h = t_new - t_;
-    Trial(t_new, /*compute_error=*/true);
-    stats_.f_evals += step_.f_evals;
-    if (!k1_.defined()) k1_ = step_.k[0];  // reused by retries of this step
-    double norm = ErrorNorm(step_.error, step_.error_secondary, z_, step_.z_new, tol_);
-    last_trial_nonfinite = !std::isfinite(norm) || !AllFinite(step_.z_new);
-    if (last_trial_nonfinite) norm = std::numeric_limits<double>::quiet_NaN();
-    const StepDecision decision = controller_.Decide(norm);
-    if (!decision.accept) {
-      ++stats_.rejected_steps;
-      h_abs = std::abs(h) * decision.factor;
-      continue;
-    }
-    // After a step shortened to land on t_stop, keep the size planned before shortening
-    // when it is larger (the short step says little about the step size the solution
-    // needs).
-    double next = std::abs(h) * decision.factor;
-    if (clipped) next = std::max(next, h_abs);
-    h_abs_ = std::min(next, options_.dt_max);
-    Accept(t_new, observer);
-    return absl::OkStatus();
-  }
 }
 
 // ----------------------------------------------------------------------------------------

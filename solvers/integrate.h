@@ -44,6 +44,7 @@
 #include "solvers/dense_output.h"
 #include "solvers/error_norm.h"
 #include "solvers/explicit_rk.h"
+#include "solvers/step_driver.h"
 
 namespace acaode {
 namespace solvers {
@@ -130,7 +131,9 @@ struct AcceptedStep {
 using StepObserver = std::function<void(const AcceptedStep&)>;
 
 // The stepping loop over one solve. Not copyable; cheap to move.
-class Stepper {
+// The RK stepping loop over one solve: an ExplicitRk step run by the shared StepDriver
+// (Note [One stepping loop] in step_driver.h).
+class Stepper : private StepRule {
  public:
   // Validates options (also against z0), evaluates f(t0, z0) (must be finite) and picks
   // the first step. t_end only sets the direction and the scale of the automatic first
@@ -152,9 +155,9 @@ class Stepper {
   const Tensor& k1() const { return k1_; }
   const SolveStats& stats() const { return stats_; }
   // |h| the next trial will use (before clipping).
-  double next_step_size() const { return h_abs_; }
+  double next_step_size() const { return driver_.h_abs(); }
   const ButcherTableau& tableau() const { return rk_.tableau(); }
-  bool adaptive() const { return step_size_ <= 0; }
+  bool adaptive() const { return !driver_.fixed(); }
   // Evaluates and caches k1 = f(t(), z()) if not known (counted in stats).
   const Tensor& EnsureK1();
 
@@ -164,26 +167,24 @@ class Stepper {
  private:
   Stepper(const DynamicsFn& f, const ButcherTableau& tableau, const IntegrateOptions& options,
           double t0, const Tensor& z0, double direction);
-  absl::Status StepAdaptive(double t_stop, const StepObserver& observer);
-  absl::Status StepUntaped(double t_stop, const StepObserver& observer);
-  absl::Status StepFixed(double t_stop, const StepObserver& observer);
+  absl::Status StepWithDriver(double t_stop);
   // One trial from (t_, z_) to t_new into step_ (measures trial_bytes_ when taping).
-  void Trial(double t_new, bool compute_error);
-  void Accept(double t_new, const StepObserver& observer);
+  void RunTrial(double t_new, bool compute_error);
+  // StepRule (the driver's view of the RK step).
+  std::string Name() const override { return rk_.tableau().name; }
+  double Trial(double t, double t_new, bool with_error) override;
+  void Accept(double t_new) override;
 
   DynamicsFn f_;
   ExplicitRk rk_;
-  StepSizeController controller_;
   Tolerances tol_;
   IntegrateOptions options_;
   double direction_;
-  double t0_;
-  double step_size_;        // fixed grid spacing (> 0) or 0
-  int64_t grid_index_ = 0;  // fixed grid: t() is at or after grid point grid_index_
+  StepDriver driver_;
+  const StepObserver* observer_ = nullptr;  // during Step()
   double t_;
   Tensor z_;
   Tensor k1_;
-  double h_abs_ = 0;
   SolveStats stats_;
   RkStep step_;
   bool taping_ = false;     // IntegrateOptions::tape_step answered true so far
