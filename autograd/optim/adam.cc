@@ -38,6 +38,7 @@ Adam::Adam(std::vector<Tensor> params, const AdamOptions& options)
       exp_avg_sq_(params_.size()) {}
 
 void Adam::Step() {
+  RequireCpu("Adam.step");
   const double lr = options_.lr, b1 = options_.beta1, b2 = options_.beta2;
   const double eps = options_.eps, wd = options_.weight_decay;
   for (size_t i = 0; i < params_.size(); ++i) {

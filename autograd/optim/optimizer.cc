@@ -1,6 +1,7 @@
 #include "autograd/optim/optimizer.h"
 
 #include "absl/strings/str_cat.h"
+#include "autograd/error.h"
 
 namespace acaode {
 namespace optim {
@@ -21,6 +22,19 @@ absl::Status Optimizer::CheckParams(const char* who, const std::vector<Tensor>& 
     }
   }
   return absl::OkStatus();
+}
+
+void Optimizer::RequireCpu(const char* who) const {
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const Tensor& p = params_[i];
+    const bool grad_off_cpu = p.grad().defined() && p.grad().device() != Device::kCpu;
+    if (p.device() != Device::kCpu || grad_off_cpu) {
+      throw RuntimeError(absl::StrCat(
+          who, ": parameter ", i, " (shape ", ShapeToString(p.shape()), ") is on ",
+          DeviceName(p.device()),
+          " (moved after the optimizer was made?); the optimizers update CPU parameters only"));
+    }
+  }
 }
 
 }  // namespace optim

@@ -48,6 +48,10 @@ class Optimizer {
   // OK if every parameter is a defined CPU leaf requiring grad, else
   // InvalidArgument naming the index; `who` prefixes the message.
   static absl::Status CheckParams(const char* who, const std::vector<Tensor>& params);
+  // At every Step: the update loops read and write host memory, so a parameter (or its
+  // gradient) moved to the GPU after construction (Module::To) is a RuntimeError naming
+  // it, never a write through a device pointer.
+  void RequireCpu(const char* who) const;
 
   std::vector<Tensor> params_;
 };

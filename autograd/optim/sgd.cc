@@ -37,6 +37,7 @@ Sgd::Sgd(std::vector<Tensor> params, const SgdOptions& options)
     : Optimizer(std::move(params)), options_(options), momentum_buffers_(params_.size()) {}
 
 void Sgd::Step() {
+  RequireCpu("SGD.step");
   const double lr = options_.lr, mom = options_.momentum, wd = options_.weight_decay;
   const double damp = options_.dampening;
   for (size_t i = 0; i < params_.size(); ++i) {

@@ -11,6 +11,8 @@
 #include "autograd/autograd.h"
 #include "autograd/cuda/runtime.h"
 #include "autograd/nn/linear.h"
+#include "autograd/optim/adam.h"
+#include "autograd/optim/sgd.h"
 #include "gtest/gtest.h"
 
 namespace acaode::cuda {
@@ -81,6 +83,29 @@ TEST(CudaDeviceTest, ModuleToCudaMovesParametersInPlace) {
   EXPECT_EQ(lin.weight().grad().device(), Device::kCuda);
   lin.To(Device::kCpu);
   EXPECT_EQ(ToVector(handle), before);
+}
+
+TEST(CudaDeviceTest, OptimizerRefusesParametersMovedToTheGpu) {
+  // The update loops write host memory: a module moved after the optimizer was made must
+  // give a RuntimeError naming the parameter, not a write through a device pointer.
+  std::string why;
+  if (!HasGpu(&why)) GTEST_SKIP() << "no CUDA device: " << why;
+  Generator gen(5);
+  nn::Linear lin(2, 3, gen);
+  auto sgd = optim::Sgd::Create(lin.Parameters(), optim::SgdOptions{});
+  auto adam = optim::Adam::Create(lin.Parameters(), optim::AdamOptions{});
+  ASSERT_TRUE(sgd.ok() && adam.ok());
+  lin.To(Device::kCuda);
+  Sum(lin.Forward(FromVector({1, 2, 3, 4}, {2, 2}).to(Device::kCuda))).backward();
+  for (optim::Optimizer* opt :
+       {static_cast<optim::Optimizer*>(sgd->get()), static_cast<optim::Optimizer*>(adam->get())}) {
+    try {
+      opt->Step();
+      ADD_FAILURE() << "expected RuntimeError";
+    } catch (const RuntimeError& e) {
+      EXPECT_NE(std::string(e.what()).find("CPU parameters only"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(CudaDeviceTest, RoundTripIsExactAndDifferentiable) {
