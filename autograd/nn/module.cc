@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "absl/strings/str_cat.h"
+#include "autograd/allocator.h"
 #include "autograd/error.h"
 #include "autograd/grad_mode.h"
 #include "autograd/nn/serialize.h"
@@ -183,10 +184,23 @@ absl::Status Module::LoadStateDict(const TensorDict& dict) {
                                                      type_name_, ")"));
     }
   }
-  // 2. Commit: copy into the existing storage (handles stay valid).
+  // 2. Commit: copy into the existing storage (handles stay valid). A module on the GPU
+  // (Module::To) receives its CPU arrays through the backend's device copy, never a host
+  // write through a device pointer.
+  const DeviceCopyFn copy = GetDeviceCopy();
+  for (const auto& [name, dst] : targets) {
+    if (dst.device() != Device::kCpu && copy == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat("LoadStateDict: '", name, "' is on ",
+                                                        DeviceName(dst.device()),
+                                                        " but no device backend is linked in"));
+    }
+  }
   for (const auto& [name, dst] : targets) {
     const Tensor& src = dict.at(name);
-    if (src.raw_data() != dst.raw_data() && dst.nbytes() > 0) {
+    if (src.raw_data() == dst.raw_data() || dst.nbytes() == 0) continue;
+    if (dst.device() != Device::kCpu) {
+      copy(dst.raw_data(), dst.device(), src.raw_data(), src.device(), dst.nbytes());
+    } else {
       std::memmove(dst.raw_data(), src.raw_data(), dst.nbytes());
     }
   }

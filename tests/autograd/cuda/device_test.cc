@@ -108,6 +108,23 @@ TEST(CudaDeviceTest, OptimizerRefusesParametersMovedToTheGpu) {
   }
 }
 
+TEST(CudaDeviceTest, LoadStateDictIntoAModuleOnTheGpu) {
+  // The CPU arrays reach the GPU parameters through the device copy (not a host memmove
+  // into device memory), in place: handles to the parameters stay valid.
+  std::string why;
+  if (!HasGpu(&why)) GTEST_SKIP() << "no CUDA device: " << why;
+  Generator gen(9);
+  nn::Linear lin(2, 3, gen);
+  lin.To(Device::kCuda);
+  const Tensor handle = lin.weight();
+  nn::TensorDict dict = {{"weight", FromVector({1, 2, 3, 4, 5, 6}, {3, 2})},
+                         {"bias", FromVector({7, 8, 9}, {3})}};
+  ASSERT_TRUE(lin.LoadStateDict(dict).ok());
+  EXPECT_EQ(handle.device(), Device::kCuda);
+  EXPECT_EQ(ToVector(handle.to(Device::kCpu)), (std::vector<double>{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(ToVector(lin.bias().to(Device::kCpu)), (std::vector<double>{7, 8, 9}));
+}
+
 TEST(CudaDeviceTest, RoundTripIsExactAndDifferentiable) {
   std::string why;
   if (!HasGpu(&why)) GTEST_SKIP() << "no CUDA device: " << why;
