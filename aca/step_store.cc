@@ -108,8 +108,7 @@ Tensor StepStore::StateBefore(int64_t i,
   // Note [Revolve cost]: reverse steps j+1..i lazily — keep z_{j+m} with the split the
   // recursion would choose for the slots now free, recurse on the right part.
   while (j < i - 1) {
-    const int64_t free_slots =
-        budget_ < 0 || !binomial_ ? i - 1 - j : std::max<int64_t>(slots_ - HeldStates(), 0);
+    const int64_t free_slots = binomial_ ? std::max<int64_t>(slots_ - HeldStates(), 0) : i - 1 - j;
     const int64_t m = free_slots == 0 ? i - 1 - j : RevolveSplit(i - j, free_slots);
     for (int64_t k = 0; k < m; ++k, ++j) {
       z = advance(j, z);

@@ -301,19 +301,15 @@ absl::StatusOr<Solution> Integrate(const DynamicsFn& f, const Tensor& z0,
 
   std::vector<Tensor> rows;
   rows.reserve(ts.size());
-  rows.push_back(z0);
+  // Taped steps: the state is a leaf that requires grad; the output holds values only, so
+  // stacking them records nothing.
+  rows.push_back(options.tape_step ? z0.detach() : z0);
   for (size_t i = 1; i < ts.size(); ++i) {
     RETURN_IF_ERROR(stepper->AdvanceTo(ts[i], record));
-    // Taped steps: the state is a leaf that requires grad; the output holds its value.
     rows.push_back(options.tape_step ? stepper->z().detach() : stepper->z());
     sol.output_index.push_back(static_cast<int64_t>(sol.accepted_times.size()) - 1);
   }
-  {
-    // With taped steps the rows are detached, and nothing else needs recording here.
-    std::unique_ptr<NoGradGuard> untaped;
-    if (options.tape_step) untaped = std::make_unique<NoGradGuard>();
-    sol.ys = Stack(rows, 0);
-  }
+  sol.ys = Stack(rows, 0);
   sol.stats = stepper->stats();
   sol.stats.f_evals += dense_evals;
   return sol;

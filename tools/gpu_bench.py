@@ -97,28 +97,8 @@ def torch_time(args):
         return None, "torch not importable"
     if not torch.cuda.is_available():
         return None, "torch sees no GPU"
-    dev = torch.device("cuda")
-    c = args.channels
-    block = torch.nn.Sequential(
-        torch.nn.Conv2d(c, c, 3, padding=1), torch.nn.GroupNorm(8, c), torch.nn.ReLU(),
-        torch.nn.Conv2d(c, c, 3, padding=1), torch.nn.GroupNorm(8, c)).to(dev)
-    torch.backends.cuda.matmul.allow_tf32 = False
-    torch.backends.cudnn.allow_tf32 = False
-    z0 = torch.randn(args.batch, c, args.size, args.size, device=dev)
-    h = 1.0 / args.steps
-
-    def step():
-        block.zero_grad()
-        z = z0
-        for _ in range(args.steps):
-            k1 = block(z)
-            k2 = block(z + 0.5 * h * k1)
-            k3 = block(z + 0.5 * h * k2)
-            k4 = block(z + h * k3)
-            z = z + (h / 6.0) * (k1 + 2 * k2 + 2 * k3 + k4)
-        loss = (z * z).mean()
-        loss.backward()
-
+    from gpu_torch_step import make_conv_step  # the one PyTorch reference step
+    step = make_conv_step(torch, args.channels, args.batch, args.size, args.steps)
     return time_it(step, args.repeats, torch.cuda.synchronize), "ok"
 
 
