@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the GPU check for a lent GPU machine, which has no network and no Bazel
 # (docs/gpu.md): the CUDA test binaries and the GPU benchmark, linked statically (the CUDA
-# runtime included; cuBLAS is loaded at run time) except for glibc, libstdc++ and Debian's
-# Abseil, whose libraries are copied beside them, into build/gpu_bundle/ (under 64 MiB),
+# runtime included; cuBLAS is loaded at run time) except for glibc, libstdc++, Debian's
+# Abseil and oneDNN, whose libraries are copied beside them, into build/gpu_bundle/ (under 64 MiB),
 # with tools/gpu_run.sh and the PyTorch reference. Here, without a GPU, every binary is run
 # once to show that it skips (or fails) with the reason.
 #
@@ -32,10 +32,16 @@ for target in "${tests[@]}" "$bench"; do
   path=${path/://}
   cp "$bin_dir/$path" "$out/bin/"
 done
-# The shared libraries the binaries need that a bare machine may lack (Debian's Abseil).
+# The shared libraries the binaries need that a bare machine may lack (Debian's Abseil and
+# oneDNN with its OpenMP runtime and OpenCL loader), copied under their soname. oneDNN
+# (about 40 MB) travels gzip-compressed (11 MB) to stay under the limit; gpu_run.sh
+# unpacks it.
 for f in "$out"/bin/*; do
-  ldd "$f" | awk '/libabsl_/ {print $3}'
-done | sort -u | while read -r lib; do cp -L "$lib" "$out/lib/"; done
+  ldd "$f" | awk '/lib(absl_|dnnl|gomp|OpenCL)/ {print $1, $3}'
+done | sort -u | while read -r soname lib; do cp -L "$lib" "$out/lib/$soname"; done
+for lib in "$out"/lib/*; do
+  (($(stat -c %s "$lib") > 8 * 1024 * 1024)) && gzip -6 "$lib"
+done
 cp tools/gpu_run.sh tools/gpu_torch_step.py "$out/"
 size=$(du -sb "$out" | cut -f1)
 limit=$((64 * 1024 * 1024))

@@ -13,6 +13,15 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 on_gpu=1
 [[ "${1:-}" == "--here" ]] && on_gpu=0
 export LD_LIBRARY_PATH="$here/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# Libraries the bundle carries compressed (oneDNN): unpacked into a temporary directory.
+if compgen -G "$here/lib/*.gz" >/dev/null; then
+  unpacked=$(mktemp -d)
+  trap 'rm -rf "$unpacked"' EXIT
+  for gz in "$here"/lib/*.gz; do
+    gunzip -c "$gz" >"$unpacked/$(basename "$gz" .gz)"
+  done
+  export LD_LIBRARY_PATH="$unpacked:$LD_LIBRARY_PATH"
+fi
 
 # cuBLAS (Note [cuBLAS at run time]): the toolkit's, or the nvidia-cublas wheel's.
 if [[ -z "${ACAODE_CUBLAS_LIBRARY:-}" ]]; then

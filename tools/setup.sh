@@ -15,7 +15,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 say() { echo "setup: $*" >&2; }
 
 # --- 1. Debian packages -------------------------------------------------------------
-packages=(bazel-bootstrap bazel-platforms g++ libeigen3-dev libabsl-dev libgtest-dev
+packages=(bazel-bootstrap bazel-platforms g++ libeigen3-dev libabsl-dev libgtest-dev libdnnl-dev
   libgmock-dev pybind11-dev python3-venv dataset-fashion-mnist clang-format)
 missing=()
 for p in "${packages[@]}"; do

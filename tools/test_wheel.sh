@@ -2,8 +2,8 @@
 # Checks the portable wheel (tools/build_wheel.sh) as a user gets it, in a fresh virtual
 # environment with only NumPy, pytest and Hypothesis beside it (called by .ci/run after tools/test.sh):
 #  1. `auditwheel show` accepts it under a manylinux tag;
-#  2. its extension needs no CUDA library, no Debian Abseil and no run path into the build
-#     machine (readelf);
+#  2. its extension needs no CUDA library, no Debian Abseil or oneDNN (both bundled) and no
+#     run path into the build machine (readelf);
 #  3. it imports and solves with the CUDA libraries hidden from the loader (ld.so
 #     --inhibit-cache ignores the ld.so cache, where the toolkit's lib directory is listed);
 #  4. the Python tests pass against the installed package (not the source tree).
@@ -29,8 +29,9 @@ PY
 dynamic=$(readelf -d "$env_dir"/acaode/_core*.so)
 if grep -E 'NEEDED.*\[(libcu|libnv)' <<<"$dynamic" \
    || grep -E 'NEEDED.*\[libabsl_[a-z_]+\.so' <<<"$dynamic" \
+   || grep -E 'NEEDED.*\[lib(dnnl|gomp)\.so' <<<"$dynamic" \
    || grep -E '(RUNPATH|RPATH).*\[/' <<<"$dynamic"; then
-  echo "test_wheel: the extension needs a CUDA library, Debian's Abseil or a build path:" >&2
+  echo "test_wheel: the extension needs a CUDA library, Debian's Abseil or oneDNN, or a build path:" >&2
   echo "$dynamic" >&2
   exit 1
 fi

@@ -32,6 +32,23 @@ struct NormLayout {
   }
 };
 
+// sum_{i < n} term(i) in double over 8 interleaved partial sums, added in a fixed order at
+// the end. The loop carries no dependency from one term to the next, so it vectorises and
+// runs at the throughput of the additions rather than at their latency (a plain running
+// sum of a 64-pixel channel waited about 4 cycles per element); the order is fixed, so the
+// result is deterministic.
+template <class Term>
+inline double LaneSum(int64_t n, const Term& term) {
+  constexpr int64_t kLanes = 8;
+  double lane[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int64_t j = 0; j < kLanes; ++j) lane[j] += term(i + j);
+  }
+  for (int64_t j = 0; i < n; ++i, ++j) lane[j] += term(i);
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+}
+
 // mean[k] and biased variance var[k] of x over each statistics group (two
 // passes for accuracy).
 template <class T>
@@ -43,9 +60,7 @@ void NormStats(const T* x, const NormLayout& l, std::vector<double>* mean,
   for (int64_t in = 0; in < l.n; ++in) {
     for (int64_t ic = 0; ic < l.c; ++ic) {
       const T* p = x + (in * l.c + ic) * l.s;
-      double acc = 0.0;
-      for (int64_t is = 0; is < l.s; ++is) acc += p[is];
-      (*mean)[l.StatIndex(in, ic)] += acc;
+      (*mean)[l.StatIndex(in, ic)] += LaneSum(l.s, [p](int64_t is) { return double(p[is]); });
     }
   }
   const double inv = 1.0 / static_cast<double>(l.count());
@@ -54,12 +69,10 @@ void NormStats(const T* x, const NormLayout& l, std::vector<double>* mean,
     for (int64_t ic = 0; ic < l.c; ++ic) {
       const T* p = x + (in * l.c + ic) * l.s;
       const double m = (*mean)[l.StatIndex(in, ic)];
-      double acc = 0.0;
-      for (int64_t is = 0; is < l.s; ++is) {
+      (*var)[l.StatIndex(in, ic)] += LaneSum(l.s, [p, m](int64_t is) {
         const double d = p[is] - m;
-        acc += d * d;
-      }
-      (*var)[l.StatIndex(in, ic)] += acc;
+        return d * d;
+      });
     }
   }
   for (double& v : *var) v *= inv;
@@ -98,12 +111,10 @@ void NormBackward(const T* x, const T* dy, const NormLayout& l, const std::vecto
       const int64_t k = l.StatIndex(in, ic);
       const T* p = x + (in * l.c + ic) * l.s;
       const T* g = dy + (in * l.c + ic) * l.s;
-      double s_dy = 0.0, s_dy_xhat = 0.0;
-      for (int64_t is = 0; is < l.s; ++is) {
-        const double xhat = (p[is] - mean[k]) * rstd[k];
-        s_dy += g[is];
-        s_dy_xhat += g[is] * xhat;
-      }
+      const double m = mean[k], r = rstd[k];
+      const double s_dy = LaneSum(l.s, [g](int64_t is) { return double(g[is]); });
+      const double s_dy_xhat =
+          LaneSum(l.s, [p, g, m, r](int64_t is) { return g[is] * ((p[is] - m) * r); });
       const double wc = w ? static_cast<double>(w[ic]) : 1.0;
       sum_dxhat[k] += wc * s_dy;
       sum_dxhat_xhat[k] += wc * s_dy_xhat;

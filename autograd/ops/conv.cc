@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "autograd/cpu/gemm.h"
 #include "autograd/cpu/im2col.h"
+#include "autograd/cpu/onednn_conv.h"
 #include "autograd/cuda/nn_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
@@ -75,22 +76,26 @@ cpu::ConvGeometry CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b,
   return g;
 }
 
-}  // namespace
+// col = im2col(x): [C*KH*KW, N*OH*OW].
+Tensor Im2Col(const cpu::ConvGeometry& g, const Tensor& x) {
+  Tensor col = Empty({g.col_rows(), g.col_cols()}, x.dtype());
+  DispatchFloat(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    cpu::Im2Col(x.data<T>(), g, col.data<T>());
+  });
+  return col;
+}
 
-Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b, Conv2dParams params) {
-  const cpu::ConvGeometry g = CheckArgs(x, w, b, params);
-  if (x.device() == Device::kCuda) {
-    return cuda::Conv2dOp(x, w, b, params.stride, params.padding);
-  }
+// y = conv(x, w) + b as one GEMM over the im2col matrix, which it returns.
+Tensor Im2ColForward(const cpu::ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& b,
+                     Tensor& y) {
   const int64_t out_c = w.size(0);
   const int64_t krows = g.col_rows();
   const int64_t ncols = g.col_cols();
   const int64_t opix = g.out_h * g.out_w;
-  Tensor col = Empty({krows, ncols}, x.dtype());
-  Tensor y = Empty({g.batch, out_c, g.out_h, g.out_w}, x.dtype());
+  Tensor col = Im2Col(g, x);
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    cpu::Im2Col(x.data<T>(), g, col.data<T>());
     T* py = y.data<T>();
     const T* pb = b.defined() ? b.data<T>() : nullptr;
     if (g.batch == 1) {
@@ -117,53 +122,96 @@ Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b, Conv2dParams pa
       }
     }
   });
+  return col;
+}
+
+// The gradients of Im2ColForward for output gradient gy, written into whichever of dx, dw
+// and db are defined (allocated by the caller): dL/dW = G col^T, dL/dcol = W^T G (then
+// col2im), dL/db = sum G, with G = dL/dy as [O, N*OH*OW]. col is needed for dw only.
+void Im2ColBackward(const cpu::ConvGeometry& g, int64_t out_c, const Tensor& w, const Tensor& col,
+                    const Tensor& gy, Tensor dx, Tensor dw, Tensor db) {
+  if (!dx.defined() && !dw.defined() && !db.defined()) return;
+  const int64_t krows = g.col_rows();
+  const int64_t ncols = g.col_cols();
+  const int64_t opix = g.out_h * g.out_w;
+  DispatchFloat(gy.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    // Gather G = dy as [O, N*P].
+    Tensor gt = Empty({out_c, ncols}, gy.dtype());
+    T* pg = gt.data<T>();
+    const T* pgy = gy.data<T>();
+    for (int64_t n = 0; n < g.batch; ++n) {
+      for (int64_t o = 0; o < out_c; ++o) {
+        std::memcpy(pg + o * ncols + n * opix, pgy + (n * out_c + o) * opix, sizeof(T) * opix);
+      }
+    }
+    if (db.defined()) {
+      T* pdb = db.data<T>();
+      for (int64_t o = 0; o < out_c; ++o) {
+        T acc = T(0);
+        for (int64_t q = 0; q < ncols; ++q) acc += pg[o * ncols + q];
+        pdb[o] = acc;
+      }
+    }
+    if (dw.defined()) {
+      cpu::Gemm<T>(false, true, out_c, krows, ncols, pg, col.data<T>(), dw.data<T>(), false);
+    }
+    if (dx.defined()) {
+      Tensor dcol = Empty({krows, ncols}, gy.dtype());
+      cpu::Gemm<T>(true, false, krows, ncols, out_c, w.data<T>(), pg, dcol.data<T>(), false);
+      std::memset(dx.raw_data(), 0, dx.nbytes());
+      cpu::Col2Im(dcol.data<T>(), g, dx.data<T>());
+    }
+  });
+}
+
+}  // namespace
+
+Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b, Conv2dParams params) {
+  const cpu::ConvGeometry g = CheckArgs(x, w, b, params);
+  if (x.device() == Device::kCuda) {
+    return cuda::Conv2dOp(x, w, b, params.stride, params.padding);
+  }
+  const int64_t out_c = w.size(0);
+  Tensor y = Empty({g.batch, out_c, g.out_h, g.out_w}, x.dtype());
+  // Float32 goes through oneDNN where it can (Note [Convolution through oneDNN] in
+  // autograd/cpu/onednn_conv.h); float64, and sizes oneDNN has no kernel for, through
+  // im2col + GEMM, which keeps the im2col matrix for the weight gradient.
+  const bool onednn =
+      x.dtype() == DType::kFloat32 &&
+      cpu::OneDnnConvForward(g, out_c, x.data<float>(), w.data<float>(),
+                             b.defined() ? b.data<float>() : nullptr, y.data<float>());
+  Tensor col = onednn ? Tensor() : Im2ColForward(g, x, w, b, y);
   if (NeedsGrad(x, w, b)) {
     const bool need_x = x.requires_grad();
     const bool need_w = w.requires_grad();
     const bool need_b = b.defined() && b.requires_grad();
-    if (!need_w) col = Tensor();  // only the weight gradient needs it
-    // dL/dW = G col^T; dL/dcol = W^T G (then col2im); dL/db = sum G,
-    // with G = dL/dy as [O, N*OH*OW].
     const bool has_b = b.defined();
-    auto backward = [g, out_c, need_x, need_w, need_b, has_b, w, col,
+    // The weight gradient needs the input (oneDNN) or its im2col matrix.
+    Tensor saved_x = onednn && need_w ? x : Tensor();
+    if (!need_w) col = Tensor();
+    auto backward = [g, out_c, need_x, need_w, need_b, has_b, w, col, saved_x,
                      dtype = x.dtype()](const Grads& grads) {
       const Tensor& gy = grads[0];
-      const int64_t krows = g.col_rows();
-      const int64_t ncols = g.col_cols();
-      const int64_t opix = g.out_h * g.out_w;
       Tensor dx, dw, db;
-      DispatchFloat(dtype, [&](auto tag) {
-        using T = decltype(tag);
-        // Gather G = dy as [O, N*P].
-        Tensor gt = Empty({out_c, ncols}, dtype);
-        T* pg = gt.data<T>();
-        const T* pgy = gy.data<T>();
-        for (int64_t n = 0; n < g.batch; ++n) {
-          for (int64_t o = 0; o < out_c; ++o) {
-            std::memcpy(pg + o * ncols + n * opix, pgy + (n * out_c + o) * opix, sizeof(T) * opix);
-          }
-        }
-        if (need_b) {
-          db = Empty({out_c}, dtype);
-          T* pdb = db.data<T>();
-          for (int64_t o = 0; o < out_c; ++o) {
-            T acc = T(0);
-            for (int64_t q = 0; q < ncols; ++q) acc += pg[o * ncols + q];
-            pdb[o] = acc;
-          }
-        }
-        if (need_w) {
-          dw = Empty({out_c, g.channels, g.kernel_h, g.kernel_w}, dtype);
-          cpu::Gemm<T>(false, true, out_c, krows, ncols, pg, col.data<T>(), dw.data<T>(), false);
-        }
-        if (need_x) {
-          Tensor dcol = Empty({krows, ncols}, dtype);
-          cpu::Gemm<T>(true, false, krows, ncols, out_c, w.data<T>(), pg, dcol.data<T>(), false);
-          dx = Empty({g.batch, g.channels, g.in_h, g.in_w}, dtype);
-          std::memset(dx.raw_data(), 0, dx.nbytes());
-          cpu::Col2Im(dcol.data<T>(), g, dx.data<T>());
-        }
-      });
+      if (need_x) dx = Empty({g.batch, g.channels, g.in_h, g.in_w}, dtype);
+      if (need_w) dw = Empty({out_c, g.channels, g.kernel_h, g.kernel_w}, dtype);
+      if (need_b) db = Empty({out_c}, dtype);
+      const bool onednn = !col.defined() && dtype == DType::kFloat32;
+      const bool done_x =
+          !need_x || (onednn && cpu::OneDnnConvBackwardData(g, out_c, gy.data<float>(),
+                                                            w.data<float>(), dx.data<float>()));
+      const bool done_w =
+          !need_w || (onednn && cpu::OneDnnConvBackwardWeights(
+                                    g, out_c, saved_x.data<float>(), gy.data<float>(),
+                                    dw.data<float>(), need_b ? db.data<float>() : nullptr));
+      // oneDNN's weight pass also gives the bias gradient.
+      const bool done_b = !need_b || (need_w && done_w);
+      // What oneDNN did not do (float64, sizes it has no kernel for) goes through im2col.
+      Tensor col_or_new = col;
+      if (!done_w && !col_or_new.defined()) col_or_new = Im2Col(g, saved_x);
+      Im2ColBackward(g, out_c, w, col_or_new, gy, done_x ? Tensor() : dx, done_w ? Tensor() : dw,
+                     done_b ? Tensor() : db);
       return has_b ? Grads{dx, dw, db} : Grads{dx, dw};
     };
     if (has_b) {

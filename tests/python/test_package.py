@@ -1,8 +1,10 @@
 """The package imports, reports its version and the build it came from."""
 import inspect
+import os
 import re
 import sys
 
+import numpy as np
 import pytest
 
 import acaode
@@ -17,6 +19,28 @@ def test_build_info_names_compiler_and_simd():
     # The kernel variant chosen on this CPU at run time (ACAODE_CPU_ISA caps it).
     assert acaode.build_info["cpu_kernels"] in {"avx512", "avx2", "baseline"}
     assert acaode.build_info["compiler"]
+
+
+def test_float32_convolution_goes_through_onednn_and_matches_float64():
+    # The wheel bundles oneDNN (docs/wheel.md); ACAODE_CONV=im2col switches it off.
+    if os.environ.get("ACAODE_CONV") == "im2col":
+        assert acaode.build_info["conv"] == "im2col"
+    else:
+        assert acaode.build_info["conv"].startswith("onednn ")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 16, 6, 6))
+    grads = {}
+    reference = acaode.nn.Conv2d(16, 16, 3, padding=1, dtype="float64")
+    for dtype in ("float64", "float32"):
+        conv = acaode.nn.Conv2d(16, 16, 3, padding=1, dtype=dtype)
+        conv.load_state_dict({name: value.astype(dtype)
+                              for name, value in reference.state_dict().items()})
+        xt = acaode.tensor(x.astype(dtype), requires_grad=True)
+        y = conv(xt)
+        (y * y).sum().backward()
+        grads[dtype] = [y.numpy(), xt.grad.numpy(), conv.weight.grad.numpy()]
+    for exact, f32 in zip(grads["float64"], grads["float32"]):
+        assert np.abs(exact - f32).max() <= 1e-5 * np.abs(exact).max()
 
 
 def test_all_is_explicit_and_shadows_no_builtin():
