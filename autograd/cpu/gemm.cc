@@ -5,8 +5,8 @@
 #include <type_traits>
 
 #include "autograd/cpu/isa/kernels.h"
+#include "autograd/cpu/onednn_runtime.h"
 #include "autograd/cpu/parallel.h"
-#include "autograd/cpu/sgemm_avx512.h"
 
 namespace acaode {
 namespace cpu {
@@ -22,12 +22,6 @@ void GemmRows(bool trans_a, bool trans_b, int64_t r0, int64_t r1, int64_t m, int
   const int64_t rows = r1 - r0;
   const int64_t lda = trans_a ? m : k, ldb = trans_b ? k : n;
   const T* a_rows = trans_a ? a + r0 : a + r0 * k;
-  if constexpr (std::is_same_v<T, float>) {
-    if (rows * n * k >= kSgemmAvx512MinWork && HasAvx512() && (!trans_a || rows == m)) {
-      SgemmAvx512(trans_a, trans_b, rows, n, k, a_rows, b, c + r0 * n, accumulate);
-      return;
-    }
-  }
   GemmKernel<T>(trans_a, trans_b, rows, n, k, a_rows, lda, b, ldb, c + r0 * n, n, accumulate);
 }
 
@@ -40,6 +34,12 @@ void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* 
   if (k <= 0) {
     if (!accumulate) std::memset(c, 0, sizeof(T) * static_cast<size_t>(m * n));
     return;
+  }
+  if constexpr (std::is_same_v<T, float>) {
+    if (UseOneDnnSgemm(m, n, k)) {  // threads on its own (OpenMP)
+      OneDnnSgemm(trans_a, trans_b, m, n, k, a, b, c, accumulate);
+      return;
+    }
   }
   // Rows of C are independent: split them over threads when the product is big enough to
   // amortise the hand-off.

@@ -6,10 +6,10 @@
 //   // dA[M, K] = G[M, N] * B^T
 //   cpu::Gemm<double>(false, true, M, K, N, G, B, dA, false);
 //
-// Rows of C are split over the intra-op threads (autograd/cpu/parallel.h) when the product
-// is large enough; each part runs the GEMM of the active instruction set
-// (autograd/cpu/isa/kernels.h: Eigen's, compiled per variant) or, for large float32
-// products on AVX-512 CPUs, the AVX-512 SGEMM (autograd/cpu/sgemm_avx512.h).
+// float32 products of medium and large size go to oneDNN's SGEMM, JIT-compiled for the CPU
+// (autograd/cpu/onednn_runtime.h). The others are split by rows of C over the intra-op
+// threads (autograd/cpu/parallel.h) when large enough, and each part runs the GEMM of the
+// active instruction set (autograd/cpu/isa/kernels.h: Eigen's, compiled per variant).
 #ifndef ACAODE_AUTOGRAD_CPU_GEMM_H_
 #define ACAODE_AUTOGRAD_CPU_GEMM_H_
 
@@ -17,11 +17,6 @@
 
 namespace acaode {
 namespace cpu {
-
-// float32 products with at least this many multiply-adds (m·n·k) per thread use the
-// AVX-512 SGEMM where the active instruction set is avx512; below it, its packing costs
-// more than it gains.
-inline constexpr int64_t kSgemmAvx512MinWork = int64_t{1} << 21;
 
 // C[M, N] (=|+=) op(A) op(B), where op(A) is [M, K]: A is stored [M, K]
 // row-major, or [K, M] when trans_a; likewise op(B) is [K, N], B stored

@@ -1,8 +1,5 @@
 #include "autograd/cpu/onednn_conv.h"
 
-#include <omp.h>
-#include <unistd.h>
-
 #include <array>
 #include <cstdlib>
 #include <cstring>
@@ -14,7 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "autograd/cpu/parallel.h"
+#include "autograd/cpu/onednn_runtime.h"
 #include "autograd/error.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
@@ -57,15 +54,6 @@ const dnnl::engine& Engine() {
 dnnl::stream& ThreadStream() {
   thread_local dnnl::stream stream(Engine());
   return stream;
-}
-
-// OpenMP threads for the next oneDNN call, set in the calling thread only. In a child of
-// fork() the parent's OpenMP workers are gone and waking them would hang: one thread there.
-int SetThreadsForCall() {
-  static const pid_t first_pid = getpid();
-  const int threads = getpid() == first_pid ? NumThreads() : 1;
-  omp_set_num_threads(threads);
-  return threads;
 }
 
 struct AlignedFree {
@@ -276,7 +264,7 @@ void Run(const Plan& plan, const std::vector<void*>& buffers) {
 bool Convolve(Pass pass, const ConvGeometry& g, int64_t out_c, bool bias,
               const std::vector<void*>& buffers) {
   if (!OneDnnConvEnabled()) return false;
-  const int threads = SetThreadsForCall();
+  const int threads = PrepareOneDnnThreads();
   const Plan* plan = GetPlan(pass, g, out_c, bias, threads);
   if (plan == nullptr) return false;
   try {

@@ -1,8 +1,8 @@
 // Tests of the GEMM (autograd/cpu/gemm.h; the per-instruction-set kernels of
-// autograd/cpu/isa/kernels.h; sgemm_avx512.h): every transpose combination, accumulate,
-// row strides and ragged edges against a direct double-precision triple loop, for every
-// instruction-set variant this CPU runs; and Conv2d/Linear large enough to take the
-// AVX-512 path, float32 against float64 (forward and gradients).
+// autograd/cpu/isa/kernels.h; autograd/cpu/onednn_runtime.h: oneDNN's SGEMM): every transpose
+// combination, accumulate, row strides and ragged edges against a direct double-precision triple
+// loop, for every instruction-set variant this CPU runs; and Conv2d/Linear large enough to take the
+// oneDNN SGEMM, float32 against float64 (forward and gradients).
 #include "autograd/cpu/gemm.h"
 
 #include <cmath>
@@ -14,8 +14,8 @@
 
 #include "autograd/autograd.h"
 #include "autograd/cpu/isa/kernels.h"
+#include "autograd/cpu/onednn_runtime.h"
 #include "autograd/cpu/parallel.h"
-#include "autograd/cpu/sgemm_avx512.h"
 #include "autograd/ops/conv.h"
 #include "autograd/ops/linear.h"
 #include "gtest/gtest.h"
@@ -65,10 +65,7 @@ std::vector<Case> Cases() {
   return cases;
 }
 
-TEST(SgemmAvx512, MatchesDirectProduct) {
-  if (!cpu::HasAvx512())
-    GTEST_SKIP()
-        << "the active instruction set is not avx512 (CPU without AVX-512, or ACAODE_CPU_ISA)";
+TEST(OneDnnSgemm, MatchesDirectProduct) {
   Generator gen(1);
   for (const Case& c : Cases()) {
     std::vector<float> a(c.m * c.k), b(c.k * c.n), out(c.m * c.n);
@@ -76,7 +73,7 @@ TEST(SgemmAvx512, MatchesDirectProduct) {
     Fill(&b, gen);
     Fill(&out, gen);
     const std::vector<float> c0 = out;
-    cpu::SgemmAvx512(c.ta, c.tb, c.m, c.n, c.k, a.data(), b.data(), out.data(), c.acc);
+    cpu::OneDnnSgemm(c.ta, c.tb, c.m, c.n, c.k, a.data(), b.data(), out.data(), c.acc);
     // float32 sums of k products of |x| < 1: error ~ k * 6e-8.
     EXPECT_LT(MaxError(c, a, b, c0, out), 1e-6 * c.k + 1e-6)
         << c.m << "x" << c.n << "x" << c.k << " ta " << c.ta << " tb " << c.tb << " acc " << c.acc;
@@ -193,13 +190,12 @@ void ExpectFloat32MatchesFloat64(const std::function<Tensor(const std::vector<Te
 }
 
 TEST(Gemm, LargeConvAndLinearFloat32MatchFloat64) {
-  // Sizes above kSgemmAvx512MinWork, so float32 takes the AVX-512 path
-  // where available; float64 always takes Eigen's.
+  // Sizes where float32 takes oneDNN's SGEMM; float64 always takes Eigen's.
   Generator gen(4);
   Tensor x = RandUniform({8, 32, 8, 8}, -1, 1, gen),
          w = RandUniform({32, 32, 3, 3}, -0.2, 0.2, gen);
   Tensor b = RandUniform({32}, -1, 1, gen);
-  ASSERT_GE(32 * (8 * 64) * (32 * 9), cpu::kSgemmAvx512MinWork);
+  ASSERT_TRUE(cpu::UseOneDnnSgemm(32, 8 * 64, 32 * 9));
   ExpectFloat32MatchesFloat64(
       [](const std::vector<Tensor>& v) {
         return Conv2d(v[0], v[1], v[2], {1, 1});
@@ -207,7 +203,7 @@ TEST(Gemm, LargeConvAndLinearFloat32MatchFloat64) {
       {x, w, b});
   Tensor xl = RandUniform({256, 96}, -1, 1, gen), wl = RandUniform({128, 96}, -0.2, 0.2, gen);
   Tensor bl = RandUniform({128}, -1, 1, gen);
-  ASSERT_GE(256 * 128 * 96, cpu::kSgemmAvx512MinWork);
+  ASSERT_TRUE(cpu::UseOneDnnSgemm(256, 128, 96));
   ExpectFloat32MatchesFloat64([](const std::vector<Tensor>& v) { return Linear(v[0], v[1], v[2]); },
                               {xl, wl, bl});
 }
