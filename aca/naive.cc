@@ -20,7 +20,7 @@
 #include "solvers/error_norm.h"
 #include "solvers/initial_step.h"
 #include "solvers/integrate.h"
-#include "util/interrupt.h"
+#include "solvers/step_driver.h"
 #include "util/status_macros.h"
 
 namespace acaode {
@@ -41,6 +41,103 @@ class NaiveStatsNode final : public Node {
   std::shared_ptr<SolveStats> stats_;
 };
 
+// The naive method's step on the one stepping loop (Note [One stepping loop]): an RK trial
+// whose step size h is a 0-d tensor on the tape, so that backprop runs through the step-size
+// search. The driver owns the control as for every method; this rule keeps its taped h equal
+// in value to the driver's |h| (StepRule::Decided): the controller's factor is taped where
+// the controller used its formula, and a size the driver set otherwise (kept after landing,
+// capped at dt_max) is the planned taped h or a constant.
+class TapedStepRule final : public solvers::StepRule {
+ public:
+  TapedStepRule(const solvers::DynamicsFn& f, const solvers::ButcherTableau& tab,
+                const solvers::Tolerances& tol, const solvers::ControllerOptions& controller,
+                const Tensor& z0, const Tensor& k1, double t0, double signed_h0,
+                const OdeintOptions& options, std::vector<double>* accepted_times,
+                SolveStats* stats)
+      : f_(f),
+        tab_(tab),
+        tol_(tol),
+        controller_(controller, tab.error_estimator_order),
+        rk_(tab),
+        dtype_(z0.dtype()),
+        direction_(signed_h0 >= 0 ? 1.0 : -1.0),
+        z_(z0),
+        k1_(k1),
+        t_tape_(Scalar(t0, z0.dtype())),
+        h_(Scalar(signed_h0, z0.dtype())),
+        options_(options),
+        accepted_times_(accepted_times),
+        stats_(stats) {}
+
+  std::string Name() const override { return absl::StrCat(tab_.name, " (naive method)"); }
+
+  // The output time the driver is stepping to (a trial ending there lands on it).
+  void set_target(double target) { target_ = target; }
+  const Tensor& z() const { return z_; }
+
+  double Trial(double t, double t_new, bool /*with_error: always, adaptive only*/) override {
+    // Landing on the output time: h = (t − t_tape) + (target − t), whose value is
+    // target − t and whose derivative is that of −t_tape.
+    h_try_ = t_new == target_ ? Add(Sub(Scalar(t, dtype_), t_tape_), t_new - t) : h_;
+    rk_.Step(f_, t, z_, h_try_, k1_, &step_);
+    stats_->forward_f_evals += step_.f_evals;
+    if (!k1_.defined()) k1_ = step_.k[0];
+    error_norm_ =
+        solvers::ErrorNormTensor(step_.error, step_.error_secondary, z_, step_.z_new, tol_);
+    const double e = error_norm_.item();
+    if (!std::isfinite(e) || !solvers::AllFinite(step_.z_new)) {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+    return e;
+  }
+
+  void Decided(const solvers::StepDecision& decision, double next_h_abs) override {
+    const double e = error_norm_.item();
+    Tensor factor = Scalar(decision.factor, dtype_);
+    if (std::isfinite(e) && e > 0) {
+      const Tensor taped = controller_.FactorTensor(error_norm_);
+      if (std::abs(taped.item() - decision.factor) <= 1e-12 * decision.factor) factor = taped;
+    }
+    const Tensor h_next = Mul(h_try_, factor);
+    if (SameSize(h_next, next_h_abs)) {
+      h_ = h_next;
+    } else if (!SameSize(h_, next_h_abs)) {  // the planned h kept after landing stays taped
+      h_ = Scalar(direction_ * next_h_abs, dtype_);
+    }
+  }
+
+  void Accept(double t_new) override {
+    t_tape_ = Add(t_tape_, h_try_);
+    z_ = step_.z_new;
+    k1_ = tab_.fsal() ? step_.k.back() : Tensor();
+    accepted_times_->push_back(t_new);
+    if (options_.on_accepted_step) options_.on_accepted_step(t_new, z_);
+  }
+
+ private:
+  static bool SameSize(const Tensor& h, double h_abs) {
+    return std::abs(std::abs(h.item()) - h_abs) <= 1e-12 * h_abs;
+  }
+
+  const solvers::DynamicsFn& f_;
+  const solvers::ButcherTableau& tab_;
+  const solvers::Tolerances& tol_;
+  const solvers::StepSizeController controller_;  // for its taped factor only
+  solvers::ExplicitRk rk_;
+  solvers::RkStep step_;
+  const DType dtype_;
+  const double direction_;
+  double target_ = 0.0;
+  Tensor z_, k1_;
+  Tensor t_tape_;  // the current time as a taped sum of the accepted h
+  Tensor h_;       // the next trial's h, signed and taped
+  Tensor h_try_;   // the last trial's h
+  Tensor error_norm_;
+  const OdeintOptions& options_;
+  std::vector<double>* accepted_times_;
+  SolveStats* stats_;
+};
+
 // The adaptive taped solve; fills `outs` (the states at ts) and the step counts.
 absl::Status SolveTaped(const solvers::DynamicsFn& f, const Tensor& z0,
                         const std::vector<double>& ts, const OdeintOptions& options,
@@ -50,106 +147,38 @@ absl::Status SolveTaped(const solvers::DynamicsFn& f, const Tensor& z0,
   const solvers::IntegrateOptions io = ForwardIntegrateOptions(options);
   const solvers::Tolerances tol = io.tolerances();
   RETURN_IF_ERROR(tol.Validate(z0));
-  solvers::ExplicitRk rk(tab);
-  solvers::RkStep step;
-  solvers::StepSizeController controller(io.controller, tab.error_estimator_order);
-  const DType dtype = z0.dtype();
   const double dir = ts.back() >= ts.front() ? 1.0 : -1.0;
-
-  double t = ts.front();
-  Tensor t_tape = Scalar(t, dtype);
-  Tensor z = z0;
-  Tensor k1 = f(t, z);
+  const double t0 = ts.front();
+  const Tensor k1 = f(t0, z0);
   ++stats->forward_f_evals;
   if (!solvers::AllFinite(k1)) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "non-finite derivative: f(t, z0) contains NaN or inf at t = ", t, "; check f and z0"));
+        "non-finite derivative: f(t, z0) contains NaN or inf at t = ", t0, "; check f and z0"));
   }
   double h0 = options.first_step;
   if (h0 <= 0) {
-    h0 = solvers::SelectInitialStep(f, t, z0.detach(), k1.detach(), ts.back(),
+    h0 = solvers::SelectInitialStep(f, t0, z0.detach(), k1.detach(), ts.back(),
                                     tab.error_estimator_order, tol, options.dt_max,
                                     &stats->forward_f_evals);
   }
-  Tensor h = Scalar(dir * std::min(h0, options.dt_max), dtype);  // signed, taped later
+  h0 = std::min(h0, options.dt_max);
+  solvers::StepDriver driver(solvers::StepLimits{0.0, options.max_steps, options.dt_min,
+                                                 options.dt_max, options.rtol, options.atol},
+                             io.controller, tab.error_estimator_order, t0, dir);
+  driver.set_h_abs(h0);
+  TapedStepRule rule(f, tab, tol, io.controller, z0, k1, t0, dir * h0, options, accepted_times,
+                     stats);
   outs->push_back(z0);
-  accepted_times->push_back(t);
-
-  for (size_t out = 1; out < ts.size(); ++out) {
-    const double target = ts[out];
-    bool last_trial_nonfinite = false;
-    while (t != target) {
-      if (InterruptRequested()) {  // Note [Interrupting a solve]
-        return InterruptedStatus(absl::StrCat("the naive method's taped solve at t = ", t));
-      }
-      if (stats->accepted_steps + stats->rejected_steps >= options.max_steps) {
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "max_steps = ", options.max_steps, " reached at t = ", t, " before t = ", target, " (",
-            stats->accepted_steps, " accepted and ", stats->rejected_steps, " rejected steps with ",
-            tab.name,
-            ", naive method); increase max_steps, loosen rtol/atol, or check whether the "
-            "problem is stiff"));
-      }
-      const double h_abs = std::abs(h.item());
-      const double ulp_step = 10 * std::abs(std::nextafter(t, dir * HUGE_VAL) - t);
-      if (!(h_abs >= std::max(options.dt_min, ulp_step))) {
-        if (last_trial_nonfinite) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "non-finite state or derivative (NaN or inf) near t = ", t,
-              ": every trial step from there, down to |h| = ", h_abs,
-              ", produced NaN or inf; check f for overflow or a singularity near this time"));
-        }
-        return absl::FailedPreconditionError(
-            absl::StrCat("step size underflow at t = ", t, ": |h| = ", h_abs,
-                         " is below max(dt_min = ", options.dt_min, ", 10 ulp(t) = ", ulp_step,
-                         ") (", tab.name, ", rtol = ", options.rtol, ", atol = ", options.atol,
-                         "); loosen rtol/atol or lower dt_min; the problem may be stiff here"));
-      }
-      const double remaining = std::abs(target - t);
-      const bool clipped = h_abs >= remaining;
-      // Landing on the output time: h = (t − t_tape) + (target − t), whose value is
-      // target − t and whose derivative is that of −t_tape.
-      const Tensor h_try = clipped ? Add(Sub(Scalar(t, dtype), t_tape), target - t) : h;
-      rk.Step(f, t, z, h_try, k1, &step);
-      stats->forward_f_evals += step.f_evals;
-      if (!k1.defined()) k1 = step.k[0];
-      const Tensor err =
-          solvers::ErrorNormTensor(step.error, step.error_secondary, z, step.z_new, tol);
-      double e = err.item();
-      last_trial_nonfinite = !std::isfinite(e) || !solvers::AllFinite(step.z_new);
-      if (last_trial_nonfinite) e = std::numeric_limits<double>::quiet_NaN();
-      const solvers::StepDecision decision = controller.Decide(e);
-      // The taped factor where the controller used its formula; a constant otherwise.
-      Tensor factor;
-      if (std::isfinite(e) && e > 0) {
-        factor = controller.FactorTensor(err);
-        if (std::abs(factor.item() - decision.factor) > 1e-12 * decision.factor) {
-          factor = Scalar(decision.factor, dtype);
-        }
-      } else {
-        factor = Scalar(decision.factor, dtype);
-      }
-      Tensor h_next = Mul(h_try, factor);
-      if (!decision.accept) {
-        ++stats->rejected_steps;
-        h = h_next;
-        continue;
-      }
-      // As solvers::Stepper: after a step shortened to land, keep the planned size if larger.
-      if (clipped && std::abs(h_next.item()) < h_abs) h_next = h;
-      if (std::abs(h_next.item()) > options.dt_max) h_next = Scalar(dir * options.dt_max, dtype);
-      ++stats->accepted_steps;
-      t_tape = Add(t_tape, h_try);
-      t = clipped ? target : t + h_try.item();
-      z = step.z_new;
-      k1 = tab.fsal() ? step.k.back() : Tensor();
-      h = h_next;
-      accepted_times->push_back(t);
-      if (options.on_accepted_step) options.on_accepted_step(t, z);
-    }
-    outs->push_back(z);
+  accepted_times->push_back(t0);
+  absl::Status status;
+  for (size_t out = 1; out < ts.size() && status.ok(); ++out) {
+    rule.set_target(ts[out]);
+    while (status.ok() && driver.t() != ts[out]) status = driver.Step(ts[out], rule);
+    if (status.ok()) outs->push_back(rule.z());
   }
-  return absl::OkStatus();
+  stats->accepted_steps = driver.accepted();
+  stats->rejected_steps = driver.rejected();
+  return status;
 }
 
 }  // namespace

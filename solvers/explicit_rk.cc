@@ -1,5 +1,6 @@
 #include "solvers/explicit_rk.h"
 
+#include <optional>
 #include <vector>
 
 #include "autograd/grad_mode.h"
@@ -36,16 +37,31 @@ Tensor ExplicitRk::Combine(const Tensor& base, const double* w, double scale,
 
 void ExplicitRk::Step(const DynamicsFn& f, double t, const Tensor& z, double h, const Tensor& k1,
                       RkStep* out, bool compute_error) {
-  StepImpl(f, t, t + h, z, h, k1, out, compute_error);
+  StepImpl(f, t, t + h, z, h, nullptr, k1, out, compute_error);
 }
 
 void ExplicitRk::StepTo(const DynamicsFn& f, double t0, double t1, const Tensor& z,
                         const Tensor& k1, RkStep* out, bool compute_error) {
-  StepImpl(f, t0, t1, z, t1 - t0, k1, out, compute_error);
+  StepImpl(f, t0, t1, z, t1 - t0, nullptr, k1, out, compute_error);
+}
+
+void ExplicitRk::Step(const DynamicsFn& f, double t, const Tensor& z, const Tensor& h,
+                      const Tensor& k1, RkStep* out, bool compute_error) {
+  const double h_value = h.item();
+  StepImpl(f, t, t + h_value, z, h_value, &h, k1, out, compute_error);
+}
+
+Tensor ExplicitRk::Increment(const Tensor& base, const double* w, double h, const Tensor* h_taped,
+                             const std::vector<Tensor>& k, int n) {
+  if (h_taped == nullptr) return Combine(base, w, h, k, n);
+  // h taped: h ⊙ (Σ_j w_j k_j), so that the result is differentiable with respect to h.
+  const Tensor scaled = Mul(*h_taped, Combine(Tensor(), w, 1.0, k, n));
+  return base.defined() ? Add(base, scaled) : scaled;
 }
 
 void ExplicitRk::StepImpl(const DynamicsFn& f, double t, double t_end, const Tensor& z, double h,
-                          const Tensor& k1, RkStep* out, bool compute_error) {
+                          const Tensor* h_taped, const Tensor& k1, RkStep* out,
+                          bool compute_error) {
   const ButcherTableau& tab = *tableau_;
   const int s = tab.stages;
   const bool fsal = tab.fsal();
@@ -62,59 +78,31 @@ void ExplicitRk::StepImpl(const DynamicsFn& f, double t, double t_end, const Ten
   }
   for (int i = 1; i < s; ++i) {
     // Z_i = z + h Σ_{j<i} a_ij k_j;  k_i = f(t + c_i h, Z_i).
-    Tensor zi = Combine(z, tab.a[i], h, out->k, i);
+    Tensor zi = Increment(z, tab.a[i], h, h_taped, out->k, i);
     // FSAL: the last stage's input is exactly z + h Σ b_j k_j (same coefficients).
     if (fsal && i == s - 1) {
       out->z_new = zi;
-      if (fsal_stage_on_leaf_) {  // Note [Taped steps from a leaf]
+      if (fsal_stage_on_leaf_ && h_taped == nullptr) {  // Note [Taped steps from a leaf]
         zi = zi.detach();
         zi.set_requires_grad(true);
         out->z_new_leaf = zi;
       }
     }
-    // Note [Step end time]: c_i = 1 stages at exactly t_end.
-    out->k.push_back(f(tab.c[i] == 1.0 ? t_end : t + tab.c[i] * h, zi));
+    // Note [Step end time]: c_i = 1 stages at exactly t_end (a taped h: at t + c_i h).
+    const double ti = tab.c[i] == 1.0 && h_taped == nullptr ? t_end : t + tab.c[i] * h;
+    out->k.push_back(f(ti, zi));
     ++out->f_evals;
   }
-  if (!fsal) out->z_new = Combine(z, tab.b, h, out->k, s);
+  if (!fsal) out->z_new = Increment(z, tab.b, h, h_taped, out->k, s);
   if (compute_error && tab.embedded()) {
-    NoGradGuard untaped;  // only steers the (double) step size
-    // error = h Σ b_error_i k_i (no base: avoids a zeros tensor and cancellation).
-    out->error = Combine(Tensor(), tab.b_error, h, out->k, s);
+    // error = h Σ b_error_i k_i (no base: avoids a zeros tensor and cancellation). With a
+    // double h it only steers the (double) step size and is not taped; with a taped h the
+    // naive method differentiates the step-size search through it.
+    std::optional<NoGradGuard> untaped;
+    if (h_taped == nullptr) untaped.emplace();
+    out->error = Increment(Tensor(), tab.b_error, h, h_taped, out->k, s);
     if (tab.has_secondary_error()) {
-      out->error_secondary = Combine(Tensor(), tab.b_error_secondary, h, out->k, s);
-    }
-  }
-}
-
-void ExplicitRk::Step(const DynamicsFn& f, double t, const Tensor& z, const Tensor& h,
-                      const Tensor& k1, RkStep* out, bool compute_error) {
-  const ButcherTableau& tab = *tableau_;
-  const int s = tab.stages;
-  const bool fsal = tab.fsal();
-  const double h_value = h.item();
-  out->k.clear();
-  out->f_evals = 0;
-  out->error = Tensor();
-  out->error_secondary = Tensor();
-  if (k1.defined()) {
-    out->k.push_back(k1);
-  } else {
-    out->k.push_back(f(t, z));
-    ++out->f_evals;
-  }
-  for (int i = 1; i < s; ++i) {
-    // Z_i = z + h (Σ_{j<i} a_ij k_j), h taped.
-    Tensor zi = Add(z, Mul(h, Combine(Tensor(), tab.a[i], 1.0, out->k, i)));
-    if (fsal && i == s - 1) out->z_new = zi;
-    out->k.push_back(f(t + tab.c[i] * h_value, zi));
-    ++out->f_evals;
-  }
-  if (!fsal) out->z_new = Add(z, Mul(h, Combine(Tensor(), tab.b, 1.0, out->k, s)));
-  if (compute_error && tab.embedded()) {
-    out->error = Mul(h, Combine(Tensor(), tab.b_error, 1.0, out->k, s));
-    if (tab.has_secondary_error()) {
-      out->error_secondary = Mul(h, Combine(Tensor(), tab.b_error_secondary, 1.0, out->k, s));
+      out->error_secondary = Increment(Tensor(), tab.b_error_secondary, h, h_taped, out->k, s);
     }
   }
 }

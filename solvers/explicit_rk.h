@@ -95,8 +95,15 @@ class ExplicitRk {
             RkStep* out, bool compute_error = true);
 
  private:
+  // The one step body: h as a double, and also as a 0-d tensor when h_taped is not null
+  // (its value is h; the stage inputs, z_new and the error are then differentiable in it).
   void StepImpl(const DynamicsFn& f, double t, double t_end, const Tensor& z, double h,
-                const Tensor& k1, RkStep* out, bool compute_error);
+                const Tensor* h_taped, const Tensor& k1, RkStep* out, bool compute_error);
+
+  // base + h Σ_{j < n} w_j k_j: through Combine for a double h; as h_taped ⊙ (Σ w_j k_j)
+  // (base added when defined) for a taped one.
+  Tensor Increment(const Tensor& base, const double* w, double h, const Tensor* h_taped,
+                   const std::vector<Tensor>& k, int n);
 
   // Σ_{j < n} w_j k_j scaled by `scale`, the terms with zero weight skipped; `base` is
   // added when defined. Uses the scratch vectors below.

@@ -115,6 +115,7 @@ absl::Status StepDriver::StepAdaptive(double t_stop, StepRule& rule) {
     if (!decision.accept) {
       ++rejected_;
       h_abs = std::abs(h) * decision.factor;
+      rule.Decided(decision, h_abs);
       continue;
     }
     // After a step shortened to land on t_stop, keep the size planned before shortening
@@ -123,6 +124,7 @@ absl::Status StepDriver::StepAdaptive(double t_stop, StepRule& rule) {
     double next = std::abs(h) * decision.factor;
     if (clipped) next = std::max(next, h_abs);
     h_abs_ = std::min(next, limits_.dt_max);
+    rule.Decided(decision, h_abs_);
     ++accepted_;
     t_ = t_new;
     rule.Accept(t_new);

@@ -18,8 +18,9 @@
 //    non-finite down to that size, a non-finite fixed step, and Ctrl-C
 //    (Note [Interrupting a solve]) — each a Status naming the method, the time and what to
 //    change (the rule may add a method-specific hint).
-// solvers::Stepper (RK methods, taped or not) and MALI's ALF solve (aca/reversible.cc) run
-// on it. The naive method's taped step-size search still has its own loop (its h is a tape).
+// solvers::Stepper (RK methods, taped or not), MALI's ALF solve (aca/reversible.cc) and the
+// naive method's taped step-size search (aca/naive.cc: a rule whose h is a tensor on the
+// tape, kept equal to the driver's through StepRule::Decided) run on it.
 #ifndef ACAODE_SOLVERS_STEP_DRIVER_H_
 #define ACAODE_SOLVERS_STEP_DRIVER_H_
 
@@ -44,6 +45,10 @@ class StepRule {
   // the scaled error norm (error_norm.h), NaN when the trial produced a non-finite value.
   // Without (fixed grid): 0, or NaN when the new state is non-finite.
   virtual double Trial(double t, double t_new, bool with_error) = 0;
+  // Adaptive runs: after each trial's decision (before Accept when accepted), the
+  // controller's verdict and the |h| the next trial or step will start from. A rule that
+  // keeps its own copy of h (the naive method's taped h) follows it here.
+  virtual void Decided(const StepDecision& /*decision*/, double /*next_h_abs*/) {}
   // The last trial becomes the current state, at t_new.
   virtual void Accept(double t_new) = 0;
 };

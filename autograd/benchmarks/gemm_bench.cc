@@ -35,13 +35,14 @@ void Run(const Shape& s) {
       0.2, 5);
   const double dnnl = bench::TimeUs(
       [&] {
-        dnnl_sgemm(s.ta ? 'T' : 'N', s.tb ? 'T' : 'N', s.m, s.n, s.k, 1.0f, a.data(), lda,
-                   b.data(), ldb, 0.0f, c.data(), s.n);
+        dnnl_sgemm(s.ta ? 'T' : 'N', s.tb ? 'T' : 'N', s.m, s.n, s.k, 1.0f, a.data(), lda, b.data(),
+                   ldb, 0.0f, c.data(), s.n);
       },
       0.2, 5);
-  std::printf("%c%c m=%4ld n=%4ld k=%4ld  eigen %7.1f us %6.1f GF/s   dnnl_sgemm %7.1f us %6.1f GF/s\n",
-              s.ta ? 'T' : 'N', s.tb ? 'T' : 'N', static_cast<long>(s.m), static_cast<long>(s.n),
-              static_cast<long>(s.k), ours, flops / ours * 1e-3, dnnl, flops / dnnl * 1e-3);
+  std::printf(
+      "%c%c m=%4ld n=%4ld k=%4ld  eigen %7.1f us %6.1f GF/s   dnnl_sgemm %7.1f us %6.1f GF/s\n",
+      s.ta ? 'T' : 'N', s.tb ? 'T' : 'N', static_cast<long>(s.m), static_cast<long>(s.n),
+      static_cast<long>(s.k), ours, flops / ours * 1e-3, dnnl, flops / dnnl * 1e-3);
 }
 
 }  // namespace

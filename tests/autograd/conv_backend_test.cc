@@ -68,15 +68,19 @@ ConvRun RunConv(const BackendCase& c, const std::vector<Tensor>& in, DType dtype
   return out;
 }
 
+// x, w, b and the output weights r of the loss sum(y * r), uniform in [-1, 1].
+std::vector<Tensor> RandomInputs(const BackendCase& c) {
+  const int64_t oh = (c.x[2] + 2 * c.pad - c.w[2]) / c.stride + 1;
+  const int64_t ow = (c.x[3] + 2 * c.pad - c.w[3]) / c.stride + 1;
+  return {RandInput(c.x), RandInput(c.w), RandInput({c.w[0]}), RandInput({c.x[0], c.w[0], oh, ow})};
+}
+
 class ConvBackendTest : public ::testing::TestWithParam<BackendCase> {};
 
 TEST_P(ConvBackendTest, Float32MatchesFloat64Im2Col) {
   Reseed(11);
   const BackendCase c = GetParam();
-  const int64_t oh = (c.x[2] + 2 * c.pad - c.w[2]) / c.stride + 1;
-  const int64_t ow = (c.x[3] + 2 * c.pad - c.w[3]) / c.stride + 1;
-  const std::vector<Tensor> in = {RandInput(c.x), RandInput(c.w), RandInput({c.w[0]}),
-                                  RandInput({c.x[0], c.w[0], oh, ow})};
+  const std::vector<Tensor> in = RandomInputs(c);
   const ConvRun exact = RunConv(c, in, DType::kFloat64);
   const ConvRun f32 = RunConv(c, in, DType::kFloat32);
   // float32 with sums of up to C*KH*KW (forward, dx) or N*OH*OW (dw) products.
@@ -98,10 +102,7 @@ TEST_P(ConvBackendTest, Float32MatchesFloat64Im2Col) {
 TEST_P(ConvBackendTest, TwoThreadsAgreeWithOne) {
   Reseed(12);
   const BackendCase c = GetParam();
-  const int64_t oh = (c.x[2] + 2 * c.pad - c.w[2]) / c.stride + 1;
-  const int64_t ow = (c.x[3] + 2 * c.pad - c.w[3]) / c.stride + 1;
-  const std::vector<Tensor> in = {RandInput(c.x), RandInput(c.w), RandInput({c.w[0]}),
-                                  RandInput({c.x[0], c.w[0], oh, ow})};
+  const std::vector<Tensor> in = RandomInputs(c);
   const int saved = NumThreads();
   SetNumThreads(1);
   const ConvRun one = RunConv(c, in, DType::kFloat32);
