@@ -19,7 +19,10 @@ trap 'rm -rf "$pkg"' EXIT
 cp -r bindings/python/acaode "$pkg/acaode"
 cp "$bin/bindings/python/acaode/_core.so" "$pkg/acaode/"
 echo '__version__ = "0.0.0"' >"$pkg/acaode/_version.py"
-PYTHONPATH="$pkg" .venv/bin/pybind11-stubgen acaode._core -o "$pkg/stubs" >/dev/null
+# The stubs print build_info's values: pin the ones chosen at run time (the kernel variant
+# of this CPU, the convolution backend) so that the stubs do not depend on the machine.
+ACAODE_CPU_ISA=baseline ACAODE_CONV=auto PYTHONPATH="$pkg" \
+  .venv/bin/pybind11-stubgen acaode._core -o "$pkg/stubs" >/dev/null
 if [[ "${1:-}" == "--update" ]]; then
   rm -rf bindings/python/acaode/_core
   cp -r "$pkg/stubs/acaode/_core" bindings/python/acaode/_core

@@ -16,7 +16,8 @@ say() { echo "setup: $*" >&2; }
 
 # --- 1. Debian packages -------------------------------------------------------------
 packages=(bazel-bootstrap bazel-platforms g++ libeigen3-dev libabsl-dev libgtest-dev libdnnl-dev
-  libgmock-dev pybind11-dev python3-venv dataset-fashion-mnist clang-format)
+  libgmock-dev pybind11-dev python3-venv dataset-fashion-mnist clang-format openmpi-bin
+  libopenmpi-dev)
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

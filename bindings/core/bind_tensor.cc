@@ -422,18 +422,26 @@ void BindTensor(py::module_& m) {
           [](const Tensor& t, const py::object& grad, bool retain_graph) {
             Tensor g;
             if (!grad.is_none()) g = ToTensor(grad, t.dtype(), "grad");
-            SigintScope sigint;              // Note [Interrupting a solve]
-            py::gil_scoped_release release;  // Note [GIL in solves]
-            try {
-              t.backward(g, retain_graph);
-            } catch (const RuntimeError& e) {
-              if (IsBackwardSolverFailure(e.what())) throw SolverErrorException(e.what());
-              throw;
+            {
+              SigintScope sigint;              // Note [Interrupting a solve]
+              py::gil_scoped_release release;  // Note [GIL in solves]
+              try {
+                t.backward(g, retain_graph);
+              } catch (const RuntimeError& e) {
+                if (IsBackwardSolverFailure(e.what())) throw SolverErrorException(e.what());
+                throw;
+              }
             }
+            // Note [Post-backward hooks]: each callable in acaode._core._post_backward_hooks
+            // runs, in order, once the gradients are in .grad (acaode.distributed averages
+            // them across processes here).
+            const py::list hooks = py::module_::import("acaode._core").attr("_post_backward_hooks");
+            for (const py::handle hook : hooks) hook();
           },
           py::arg("grad") = py::none(), py::arg("retain_graph") = false,
           "Back-propagates from this tensor into the .grad of every leaf that requires "
-          "grad. grad may be omitted for a one-element tensor. Runs without the GIL.")
+          "grad. grad may be omitted for a one-element tensor. Runs without the GIL; then "
+          "runs the post-backward hooks (acaode.distributed's gradient averaging).")
       .def("detach", &Tensor::detach,
            "A view sharing this tensor's storage, with no graph and not requiring grad.")
       .def("clone", &Tensor::clone,

@@ -7,4 +7,6 @@
 PYBIND11_MODULE(_core, m) {
   m.doc() = "acaode C++ core (autograd, solvers, gradient methods); use the acaode package.";
   acaode::bindings::BindAll(m);
+  // Note [Post-backward hooks] (bind_tensor.cc): callables run after Tensor.backward.
+  m.attr("_post_backward_hooks") = pybind11::list();
 }

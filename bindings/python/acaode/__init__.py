@@ -83,7 +83,7 @@ from acaode._core import (
     SolveStats,
 )
 from acaode._odeint import ADJOINT_NORMS, GRADIENTS, METHODS, odeint, solve
-from acaode import cuda, nn, optim
+from acaode import cuda, distributed, nn, optim
 
 float32 = _np.dtype("float32")
 float64 = _np.dtype("float64")
@@ -106,5 +106,5 @@ __all__ = [
     # solves
     "ADJOINT_NORMS", "GRADIENTS", "METHODS", "odeint", "solve",
     # submodules and constants
-    "cuda", "nn", "optim", "float32", "float64", "build_info",
+    "cuda", "distributed", "nn", "optim", "float32", "float64", "build_info",
 ]

@@ -116,7 +116,7 @@ class Tensor:
         """
     def backward(self, grad: typing.Any = None, retain_graph: bool = False) -> None:
         """
-        Back-propagates from this tensor into the .grad of every leaf that requires grad. grad may be omitted for a one-element tensor. Runs without the GIL.
+        Back-propagates from this tensor into the .grad of every leaf that requires grad. grad may be omitted for a one-element tensor. Runs without the GIL; then runs the post-backward hooks (acaode.distributed's gradient averaging).
         """
     def clamp(self, min: float, max: float) -> Tensor:
         """
@@ -929,4 +929,5 @@ def zeros_like(input: Tensor, requires_grad: bool = False) -> Tensor:
     """
     A new CPU tensor of zeros with input's shape and dtype (input must be on the CPU; RuntimeError for CUDA).
     """
-build_info: dict = {'compiler': '12.2.0', 'simd': 'baseline', 'cpu_kernels': 'avx512'}
+_post_backward_hooks: list = list()
+build_info: dict = {'compiler': '12.2.0', 'simd': 'baseline', 'cpu_kernels': 'baseline', 'conv': 'onednn 2.6.3 (winograd, direct)'}
