@@ -27,6 +27,13 @@ The data: the Debian package dataset-fashion-mnist (idx files, gzipped, under
     bazel run //experiments:image_classification -- --quick --out /tmp/ic   # about a minute
     python experiments/image_classification.py   # 12000 training images, 3 epochs (CPU:
                                                  # some tens of minutes)
+    mpirun -n 2 python experiments/image_classification.py --distributed   # data-parallel
+
+With --distributed (launched by mpirun or srun; docs/distributed.md) every rank trains the
+same models on its share of each batch (acaode.distributed: DistributedSampler and
+DistributedDataParallel), which gives the same global batches, hence the same training,
+as one process; rank 0 evaluates and writes the results, with the training throughput
+(images/s) and the share of the training time spent averaging gradients.
 
 Writes DIR/image_classification.png (the two tables as heat maps, and the training loss)
 and DIR/image_classification.json (every number), and prints the tables.
@@ -42,6 +49,7 @@ import numpy as np
 from tqdm import tqdm
 
 import acaode
+from acaode import distributed as dist
 from acaode import nn
 from acaode.nn import functional as F
 
@@ -135,31 +143,55 @@ class OdeNet(nn.Module):
         return self.fc(pooled)
 
 
-def train(model, solver, x, y, s, log=None, name=""):
+def train(model, solver, x, y, s, log=None, name="", distributed=False, max_steps=None):
+    """Adam on cross entropy over s["epochs"] epochs of shuffled batches of s["batch"]
+    images. Distributed, each rank takes batch / world_size images of every batch (the
+    same global batches as one process) and the gradients are averaged over the ranks."""
+    ranks = dist.world_size() if distributed else 1
+    if s["batch"] % ranks:
+        raise ValueError(f"the batch of {s['batch']} images does not split over {ranks} ranks")
+    local_batch = s["batch"] // ranks
+    sampler = dist.DistributedSampler(len(x), shuffle=True, seed=s["seed"], drop_last=True,
+                                      num_replicas=ranks, rank=dist.rank() if distributed else 0)
+    ddp = dist.DistributedDataParallel(model) if distributed else None
     opt = acaode.optim.Adam(model.parameters(), lr=s["lr"])
-    rng = np.random.default_rng(s["seed"])
     losses = []
+    images = 0
     model.train()
     for epoch in range(s["epochs"]):
-        order = rng.permutation(len(x))
+        sampler.set_epoch(epoch)
+        mine = np.fromiter(sampler, dtype=np.int64)
         # A progress bar on a terminal (tqdm turns itself off when stderr is not one).
-        batches = tqdm(range(0, len(x) - s["batch"] + 1, s["batch"]), disable=None,
-                       leave=False, desc=f"{name} epoch {epoch + 1}", unit="batch")
+        batches = tqdm(range(0, len(mine) - local_batch + 1, local_batch),
+                       disable=None if log else True, leave=False,
+                       desc=f"{name} epoch {epoch + 1}", unit="batch")
         for b in batches:
-            idx = order[b:b + s["batch"]]
+            idx = mine[b:b + local_batch]
             opt.zero_grad()
             loss = F.cross_entropy(model.logits(acaode.tensor(x[idx]), solver), y[idx])
-            loss.backward()
+            loss.backward()  # distributed: the gradients are averaged over the ranks here
             opt.step()
-            losses.append(loss.item())
+            value = loss.item()
+            if distributed:  # the whole batch's mean loss
+                value = dist.all_reduce(acaode.tensor([value], dtype="float64"), "mean").item()
+            losses.append(value)
+            images += local_batch * ranks
             stats = model.last_stats
             batches.set_postfix(loss=f"{losses[-1]:.4f}",
                                 nfe=f"{stats.forward_f_evals}+{stats.backward_f_evals}")
+            if max_steps is not None and len(losses) >= max_steps:
+                break
         if log:
+            per_epoch = len(mine) // local_batch
             print(f"  {name} epoch {epoch + 1}: mean loss "
-                  f"{np.mean(losses[-(len(x) // s['batch']):]):.4f}", file=log, flush=True)
+                  f"{np.mean(losses[-per_epoch:]):.4f}", file=log, flush=True)
+        if max_steps is not None and len(losses) >= max_steps:
+            break
     model.eval()
-    return losses
+    communication = ddp.communication_seconds if ddp else 0.0
+    if ddp:
+        ddp.close()
+    return losses, images, communication
 
 
 def error_rate(model, solver, x, y, batch=250):
@@ -186,32 +218,49 @@ def solver_table(model, x, y, reference):
             "adaptive_delta": delta(adaptive)}
 
 
-def run(settings, data_dir, log=None):
+def run(settings, data_dir, log=None, distributed=False, max_steps=None):
+    """Trains both models and, on rank 0 (every process when not distributed), evaluates
+    them (not after a training cut short by max_steps); returns the results there and None
+    on the other ranks."""
     s = settings
+    report = not distributed or dist.rank() == 0
     x_train, y_train = load_fashion_mnist(data_dir, "train")
     x_test, y_test = load_fashion_mnist(data_dir, "test")
     rng = np.random.default_rng(s["seed"])
     tr = rng.choice(len(x_train), s["n_train"], replace=False)
     te = rng.choice(len(x_test), s["n_test"], replace=False)
     x_train, y_train, x_test, y_test = x_train[tr], y_train[tr], x_test[te], y_test[te]
-    results = {"settings": s, "data": data_dir, "models": {}}
+    results = {"settings": s, "data": data_dir, "models": {},
+               "ranks": dist.world_size() if distributed else 1}
     for name, solver in (("ODE-Net", TRAIN_METHOD), ("ResNet", RESNET_METHOD)):
         acaode.manual_seed(s["seed"])   # the same initial weights for both
         model = OdeNet(s["channels"])
         start = time.perf_counter()
-        losses = train(model, solver, x_train, y_train, s, log, name)
+        losses, images, communication = train(model, solver, x_train, y_train, s, log, name,
+                                               distributed, max_steps)
         train_seconds = time.perf_counter() - start
-        reference = error_rate(model, solver, x_test, y_test)
         entry = {"train_solver": solver, "losses": losses, "train_seconds": train_seconds,
-                 "error": reference,
-                 "train_error": error_rate(model, solver, x_train[:500], y_train[:500])}
+                 "images_per_second": images / train_seconds,
+                 "communication_share": communication / train_seconds}
+        if log:
+            print(f"  {name}: {entry['images_per_second']:.1f} training images/s on "
+                  f"{results['ranks']} process(es), {100 * entry['communication_share']:.1f} % "
+                  "of the time averaging gradients", file=log, flush=True)
+        if report and max_steps is not None:  # a throughput run: training only
+            results["models"][name] = entry
+            continue
+        if not report:
+            continue
+        reference = error_rate(model, solver, x_test, y_test)
+        entry.update({"error": reference,
+                      "train_error": error_rate(model, solver, x_train[:500], y_train[:500])})
         entry.update(solver_table(model, x_test, y_test, reference))
         entry["seconds"] = time.perf_counter() - start
         results["models"][name] = entry
         if log:
             print(f"  {name}: test error {reference:.2f} % ({entry['seconds']:.1f} s)",
                   file=log, flush=True)
-    return results
+    return results if report else None
 
 
 def print_tables(results, out=sys.stdout):
@@ -284,7 +333,14 @@ def main(argv=None):
     parser.add_argument("--n-train", type=int, help="override the number of training images")
     parser.add_argument("--out", default="experiments/out/image_classification",
                         help="directory for image_classification.png and .json")
+    parser.add_argument("--distributed", action="store_true",
+                        help="data-parallel over the MPI job (launch with mpirun -n N)")
+    parser.add_argument("--max-steps", type=int,
+                        help="train each model this many steps only, and skip the evaluation "
+                             "(throughput runs: the JSON holds the losses and images/s)")
     args = parser.parse_args(argv)
+    if args.distributed:
+        dist.init()
     out_dir = args.out
     if not os.path.isabs(out_dir) and "BUILD_WORKING_DIRECTORY" in os.environ:
         out_dir = os.path.join(os.environ["BUILD_WORKING_DIRECTORY"], out_dir)  # bazel run
@@ -294,13 +350,25 @@ def main(argv=None):
     if args.n_train:
         settings["n_train"] = args.n_train
     start = time.perf_counter()
+    main_rank = not args.distributed or dist.rank() == 0
     try:
-        results = run(settings, args.data, log=sys.stderr)
+        results = run(settings, args.data, log=sys.stderr if main_rank else None,
+                      distributed=args.distributed, max_steps=args.max_steps)
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if results is None:  # a rank other than 0: rank 0 reports
+        return 0
     results["seconds"] = time.perf_counter() - start
     os.makedirs(out_dir, exist_ok=True)
+    if args.max_steps is not None:
+        with open(os.path.join(out_dir, "image_classification.json"), "w") as f:
+            json.dump(results, f, indent=1)
+        for name, m in results["models"].items():
+            print(f"{name}: {len(m['losses'])} steps, {m['images_per_second']:.1f} images/s "
+                  f"on {results['ranks']} process(es), {100 * m['communication_share']:.1f} % "
+                  "averaging gradients")
+        return 0
     png = os.path.join(out_dir, "image_classification.png")
     plot(results, png)
     with open(os.path.join(out_dir, "image_classification.json"), "w") as f:

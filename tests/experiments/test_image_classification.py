@@ -2,7 +2,8 @@
 the ResNet on 1000 Fashion-MNIST images, tests both with 21 other solvers, writes its PNG
 and JSON and prints the tables; the models beat chance, the training solver's own entry is
 exactly 0, and the ODE-Net is the more robust to the test solver (the ACA paper's Tables 1-2).
-Also: the idx reader against hand-made files, and the error when the data is missing."""
+Also: the idx reader against hand-made files, the error when the data is missing, and
+--distributed on 2 MPI ranks against one process (five training steps of each model)."""
 import gzip
 import importlib.util
 import json
@@ -12,6 +13,10 @@ import sys
 
 import numpy as np
 import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "python"))  # mpi_launch, also under plain pytest
+from mpi_launch import mpirun  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(os.path.dirname(os.path.dirname(HERE)), "experiments",
@@ -116,3 +121,26 @@ def test_ode_net_is_more_robust_to_the_test_solver(run):
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q", "-p", "no:cacheprovider"]))
+
+
+def test_distributed_training_matches_one_process(tmp_path):
+    """Two ranks with half of every batch each train as one process does: the ResNet (a
+    fixed Euler step) to float32 round-off; the ODE-Net to the tolerance of its adaptive
+    solver, whose step sizes depend on the (half) batch."""
+    if not HAVE_DATA:
+        pytest.skip(f"Fashion-MNIST not in {DATA} (Debian package dataset-fashion-mnist)")
+    common = ["--quick", "--max-steps", "5", "--data", DATA]
+    one = subprocess.run([sys.executable, SCRIPT, *common, "--out", str(tmp_path / "one")],
+                         env=env(), capture_output=True, text=True, timeout=300)
+    assert one.returncode == 0, one.stderr
+    two, _ = mpirun(SCRIPT, [*common, "--distributed", "--out", str(tmp_path / "two")])
+    assert two.returncode == 0, two.stdout + two.stderr
+    results = [json.loads((tmp_path / d / "image_classification.json").read_text())
+               for d in ("one", "two")]
+    assert [r["ranks"] for r in results] == [1, 2]
+    for name, tol in (("ResNet", 1e-5), ("ODE-Net", 1e-2)):
+        a, b = (np.array(r["models"][name]["losses"]) for r in results)
+        assert len(a) == len(b) == 5
+        assert np.abs(a - b).max() <= tol * np.abs(a).max(), (name, a, b)
+        assert results[1]["models"][name]["images_per_second"] > 0
+        assert "averaging gradients" in two.stdout

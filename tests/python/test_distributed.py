@@ -3,17 +3,14 @@ data-parallel gradients against one process with the whole batch (ACA, adjoint, 
 fixed grid to 1e-12, adaptive to the tolerance), five ODE-Net training steps against one
 process, shape mismatches detected at wrap time, and a failing rank ending the job.
 
-Each scenario runs `mpirun -n 2 python distributed_worker.py SCENARIO`. Without mpirun or
-mpi4py the multi-process tests skip, unless ACAODE_REQUIRE_MPI=1 (set where the project's
-own environment runs them: there they must run).
+Each scenario runs `mpirun -n 2 python distributed_worker.py SCENARIO` (mpi_launch.py: it
+skips without MPI, unless ACAODE_REQUIRE_MPI=1).
 """
 import os
-import shutil
-import subprocess
 import sys
-import time
 
 import pytest
+from mpi_launch import mpirun
 
 import acaode
 from acaode import distributed as dist
@@ -22,30 +19,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WORKER = os.path.join(HERE, "distributed_worker.py")
 
 
-def _mpi_missing():
-    try:
-        import mpi4py  # noqa: F401
-    except ImportError:
-        return "mpi4py is not installed"
-    if shutil.which("mpirun") is None:
-        return "mpirun is not on PATH"
-    return None
-
-
-def _launch(scenario, ranks=2, timeout=240):
-    missing = _mpi_missing()
-    if missing:
-        if os.environ.get("ACAODE_REQUIRE_MPI") == "1":
-            pytest.fail(f"ACAODE_REQUIRE_MPI=1 but {missing}")
-        pytest.skip(missing)
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_btl="self,tcp", OMPI_MCA_btl_tcp_if_include="lo",
-               OMPI_MCA_oob_tcp_if_include="lo", OMPI_MCA_rmaps_base_oversubscribe="1",
-               ACAODE_NUM_THREADS="1", PYTHONPATH=os.pathsep.join(sys.path))
-    cmd = ["mpirun", "-n", str(ranks), sys.executable, WORKER, scenario]
-    start = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-    return proc, time.monotonic() - start
+def _launch(scenario, timeout=240):
+    return mpirun(WORKER, [scenario], ranks=2, timeout=timeout)
 
 
 @pytest.mark.parametrize("scenario", ["collectives", "gradients", "no_sync", "shape_mismatch",
