@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "autograd/cpu/gemm.h"
 #include "autograd/cpu/isa/kernels.h"
+#include "autograd/cpu/onednn_runtime.h"
 #include "autograd/cpu/parallel.h"
 #include "autograd/cuda/nn_ops.h"
 #include "autograd/dispatch.h"
@@ -122,9 +124,17 @@ Tensor LinearActivation(const Tensor& x, const Tensor& w, const Tensor& b, cpu::
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     T* py = y.data<T>();
+    const T* pb = b.defined() ? b.data<T>() : nullptr;
+    // Small products in one pass (Note [Fused small Linear]); float32 products that
+    // cpu::Gemm gives to oneDNN keep that path.
+    bool one_dnn = false;
+    if constexpr (std::is_same_v<T, float>) one_dnn = cpu::UseOneDnnSgemm(rows, out, in);
+    if (!one_dnn &&
+        cpu::LinearActivationKernel<T>(x.data<T>(), w.data<T>(), pb, py, rows, in, out, act)) {
+      return;
+    }
     cpu::Gemm<T>(false, true, rows, out, in, x.data<T>(), w.data<T>(), py, false);
     if (b.defined() || act != cpu::Activation::kNone) {
-      const T* pb = b.defined() ? b.data<T>() : nullptr;
       cpu::ParallelFor(rows,
                        std::max<int64_t>(1, cpu::kElementwiseGrain / std::max<int64_t>(1, out)),
                        [&](int64_t r0, int64_t r1) {

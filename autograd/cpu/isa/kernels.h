@@ -17,6 +17,9 @@
 // - TanhGrad: out[i] = g[i] (1 − y[i]²), the gradient of tanh through its output y.
 // - BiasActivation: y[r, c] = act(y[r, c] + bias[c]) in place; bias may be null (no bias).
 // - ColumnSum: out[c] = Σ_r x[r, c] (the bias gradient), summed over r in order.
+// - LinearActivation: y[rows, out] = act(x[rows, in] w[out, in]^T + bias) in one pass, bit
+//   for bit Gemm then BiasActivation, for small products only (Note [Fused small Linear]);
+//   false, writing nothing, otherwise.
 #ifndef ACAODE_AUTOGRAD_CPU_ISA_KERNELS_H_
 #define ACAODE_AUTOGRAD_CPU_ISA_KERNELS_H_
 
@@ -39,6 +42,8 @@ struct KernelsOf {
   void (*tanh_grad)(const T* g, const T* y, T* out, int64_t n);
   void (*bias_activation)(T* y, const T* bias, int64_t rows, int64_t cols, Activation act);
   void (*column_sum)(const T* x, int64_t rows, int64_t cols, T* out);
+  bool (*linear_activation)(const T* x, const T* w, const T* bias, T* y, int64_t rows, int64_t in,
+                            int64_t out, Activation act);
 };
 
 struct CpuKernels {
@@ -83,6 +88,11 @@ void ColumnSumKernel(const T* x, int64_t rows, int64_t cols, T* out) {
 template <class T>
 void BiasActivationKernel(T* y, const T* bias, int64_t rows, int64_t cols, Activation act) {
   KernelsOfType<T>(Kernels()).bias_activation(y, bias, rows, cols, act);
+}
+template <class T>
+bool LinearActivationKernel(const T* x, const T* w, const T* bias, T* y, int64_t rows, int64_t in,
+                            int64_t out, Activation act) {
+  return KernelsOfType<T>(Kernels()).linear_activation(x, w, bias, y, rows, in, out, act);
 }
 
 }  // namespace cpu

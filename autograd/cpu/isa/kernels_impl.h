@@ -17,6 +17,8 @@
 #error "kernels_impl.h is included only by autograd/cpu/isa/kernels_<isa>.cc"
 #endif
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -56,6 +58,32 @@ ACAODE_INLINE V Load(const T* p) {
 template <class V, class T>
 ACAODE_INLINE void Store(T* p, V v) {
   std::memcpy(p, &v, sizeof(V));
+}
+
+// a · b + c as one fused multiply-add where this variant has the instruction, so that every
+// caller rounds alike (left to itself, the compiler contracts a scalar `c += a * b` in some
+// inlined copies and not in others); without FMA (baseline), a product then a sum.
+template <class T>
+ACAODE_INLINE T MulAdd(T a, T b, T c) {
+#if defined(__FMA__)
+  return std::fma(a, b, c);  // one instruction with -mfma (float: fmaf)
+#else
+  return a * b + c;
+#endif
+}
+
+// The sum of a vector's lanes as a balanced tree ((l0 + l1) + (l2 + l3)) + ...: a chain of
+// log2(lanes) additions where a running sum waits on lanes of them.
+template <class V>
+ACAODE_INLINE auto LaneSum(V v) {
+  using T = decltype(v[0] + 0);
+  constexpr int64_t lanes = sizeof(V) / sizeof(T);
+  T part[lanes];
+  for (int64_t l = 0; l < lanes; ++l) part[l] = v[l];
+  for (int64_t width = lanes / 2; width >= 1; width /= 2) {
+    for (int64_t l = 0; l < width; ++l) part[l] = part[2 * l] + part[2 * l + 1];
+  }
+  return part[0];
 }
 
 // Applies a vector function to n elements: full vectors, then the tail through a
@@ -188,6 +216,22 @@ template <Activation kAct, class T>
 void BiasActivationImpl(T* y, const T* bias, int64_t rows, int64_t cols) {
   using V = typename Vec<T>::type;
   constexpr int64_t lanes = sizeof(V) / sizeof(T);
+  if (cols < lanes && lanes % cols == 0 && rows * cols >= lanes) {
+    // Narrow rows (a Linear layer to 2 features): the rows side by side, the bias repeated
+    // across a vector; the same arithmetic per element as the row loop below.
+    T pattern[lanes];
+    for (int64_t l = 0; l < lanes; ++l) pattern[l] = bias != nullptr ? bias[l % cols] : T(0);
+    const V b = Load<V>(pattern);
+    const int64_t n = rows * cols;
+    int64_t i = 0;
+    for (; i + lanes <= n; i += lanes) {
+      Store(y + i, Activate<kAct>(bias != nullptr ? Load<V>(y + i) + b : Load<V>(y + i)));
+    }
+    if (i < n) {  // whole rows remain (lanes is a multiple of cols)
+      BiasActivationImpl<kAct>(y + i, bias, (n - i) / cols, cols);
+    }
+    return;
+  }
   for (int64_t r = 0; r < rows; ++r) {
     T* row = y + r * cols;
     int64_t c = 0;
@@ -208,6 +252,20 @@ void BiasActivationImpl(T* y, const T* bias, int64_t rows, int64_t cols) {
     }
   }
 }
+
+// BiasActivationImpl's arithmetic on a row of C in registers (RowTimesPanel's epilogue):
+// act(acc + bias[col..]), the last cols mod lanes columns through the same padded vector.
+template <class T, Activation kAct>
+struct BiasActivationEpilogue {
+  const T* bias;  // may be null
+  template <class V>
+  V operator()(V acc, int64_t col) const {
+    return Activate<kAct>(bias != nullptr ? acc + Load<V>(bias + col) : acc);
+  }
+  void Tail(T* row, int64_t col, int64_t count) const {
+    BiasActivationImpl<kAct>(row + col, bias != nullptr ? bias + col : nullptr, 1, count);
+  }
+};
 
 template <class T>
 void BiasActivation(T* y, const T* bias, int64_t rows, int64_t cols, Activation act) {
@@ -262,13 +320,27 @@ void EigenGemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, cons
 // Results do not depend on the thread split of cpu::Gemm (each row of C is computed alone).
 constexpr int64_t kSmallGemmMaxMacs = int64_t{1} << 17;
 constexpr int64_t kSmallGemmMaxPanel = 8192;  // elements of a packed operand or of C^T
-constexpr int kSmallGemmBlock = 4;            // vectors of C held in registers
+constexpr int kSmallGemmBlock = 8;            // vectors of C held in registers
+
+// What RowTimesPanel does to a finished row of C before it leaves the registers: nothing
+// here; BiasActivationEpilogue fuses Linear's bias and activation.
+struct NoEpilogue {
+  template <class V>
+  V operator()(V acc, int64_t /*col*/) const {
+    return acc;
+  }
+  template <class T>
+  void Tail(T* /*row*/, int64_t /*col*/, int64_t /*count*/) const {}
+};
 
 // C[i, :] (=|+=) Σ_k a(i, k) · panel[k, :] for i < m; a(i, k) = a[i·lda + k] or, when
-// trans_a, a[k·lda + i]; panel contiguous [k, n].
-template <class T>
+// trans_a, a[k·lda + i]; panel contiguous [k, n]. `epilogue` maps each finished vector of
+// a row (epilogue(acc, first column)) and then the row's last n mod lanes columns, already
+// stored (epilogue.Tail(row, first column, count)).
+template <class T, class Epilogue = NoEpilogue>
 void RowTimesPanel(bool trans_a, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
-                   const T* panel, T* c, int64_t ldc, bool accumulate) {
+                   const T* panel, T* c, int64_t ldc, bool accumulate,
+                   const Epilogue& epilogue = {}) {
   using V = typename Vec<T>::type;
   constexpr int64_t lanes = sizeof(V) / sizeof(T);
   constexpr int64_t block = kSmallGemmBlock * lanes;
@@ -287,18 +359,22 @@ void RowTimesPanel(bool trans_a, int64_t m, int64_t n, int64_t k, const T* a, in
         const T* brow = panel + p * n + j;
         for (int v = 0; v < kSmallGemmBlock; ++v) acc[v] += aip * Load<V>(brow + v * lanes);
       }
-      for (int v = 0; v < kSmallGemmBlock; ++v) Store(crow + j + v * lanes, acc[v]);
+      for (int v = 0; v < kSmallGemmBlock; ++v) {
+        Store(crow + j + v * lanes, epilogue(acc[v], j + v * lanes));
+      }
     }
     for (; j + lanes <= n; j += lanes) {
       V acc = accumulate ? Load<V>(crow + j) : Splat<V>(T(0));
       for (int64_t p = 0; p < k; ++p) acc += Splat<V>(arow[p * a_col]) * Load<V>(panel + p * n + j);
-      Store(crow + j, acc);
+      Store(crow + j, epilogue(acc, j));
     }
+    const int64_t tail = j;
     for (; j < n; ++j) {
       T acc = accumulate ? crow[j] : T(0);
-      for (int64_t p = 0; p < k; ++p) acc += arow[p * a_col] * panel[p * n + j];
+      for (int64_t p = 0; p < k; ++p) acc = MulAdd(arow[p * a_col], panel[p * n + j], acc);
       crow[j] = acc;
     }
+    if (tail < n) epilogue.Tail(crow, tail, n - tail);
   }
 }
 
@@ -319,17 +395,28 @@ void RowDotRows(int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const 
                 int64_t ldc, bool accumulate) {
   using V = typename Vec<T>::type;
   constexpr int64_t lanes = sizeof(V) / sizeof(T);
-  for (int64_t i = 0; i < m; ++i) {
-    const T* arow = a + i * lda;
+  // kRows rows of A at a time: kRows independent accumulation chains, where one dot product
+  // alone waits on the latency of each multiply-add. Each dot product's own order is the
+  // same either way.
+  constexpr int64_t kRows = 4;
+  const int64_t k_vec = k / lanes * lanes;
+  for (int64_t i0 = 0; i0 < m; i0 += kRows) {
+    const int64_t rows = std::min<int64_t>(kRows, m - i0);
     for (int64_t j = 0; j < n; ++j) {
       const T* brow = bt + j * k;
-      V acc = Splat<V>(T(0));
-      int64_t p = 0;
-      for (; p + lanes <= k; p += lanes) acc += Load<V>(arow + p) * Load<V>(brow + p);
-      T sum = T(0);
-      for (int64_t l = 0; l < lanes; ++l) sum += acc[l];
-      for (; p < k; ++p) sum += arow[p] * brow[p];
-      c[i * ldc + j] = accumulate ? c[i * ldc + j] + sum : sum;
+      V acc[kRows];
+      for (int64_t r = 0; r < kRows; ++r) acc[r] = Splat<V>(T(0));
+      for (int64_t p = 0; p < k_vec; p += lanes) {
+        const V bv = Load<V>(brow + p);
+        for (int64_t r = 0; r < rows; ++r) acc[r] += Load<V>(a + (i0 + r) * lda + p) * bv;
+      }
+      for (int64_t r = 0; r < rows; ++r) {
+        const T* arow = a + (i0 + r) * lda;
+        T sum = LaneSum(acc[r]);
+        for (int64_t p = k_vec; p < k; ++p) sum = MulAdd(arow[p], brow[p], sum);
+        T& out = c[(i0 + r) * ldc + j];
+        out = accumulate ? out + sum : sum;
+      }
     }
   }
 }
@@ -381,6 +468,40 @@ bool SmallGemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, cons
   return true;
 }
 
+// Note [Fused small Linear]: y = act(x W^T + b) for a product small enough for SmallGemm's
+// row-times-panel path: each row of y is computed, biased and activated in registers and
+// stored once, where Gemm followed by BiasActivation writes y, reads it back and writes it
+// again (for the 2 -> 64 layer of the benchmark MLP at batch 128, that round trip through
+// the cache cost about as much as the multiply). The arithmetic is that of the two calls, in
+// the same order, so the results are bit for bit the same. false (nothing written) when the
+// product is not small, or y is narrower than two vectors.
+template <class T>
+bool LinearActivation(const T* x, const T* w, const T* bias, T* y, int64_t rows, int64_t in,
+                      int64_t out, Activation act) {
+  constexpr int64_t lanes = sizeof(typename Vec<T>::type) / sizeof(T);
+  if (in <= 0 || out < 2 * lanes || rows * in * out > kSmallGemmMaxMacs ||
+      in * out > kSmallGemmMaxPanel) {
+    return false;
+  }
+  alignas(64) T panel[kSmallGemmMaxPanel];
+  PackRows(/*transposed=*/true, in, out, w, in, panel);  // panel[p, j] = w[j, p]
+  switch (act) {
+    case Activation::kTanh:
+      RowTimesPanel(false, rows, out, in, x, in, panel, y, out, false,
+                    BiasActivationEpilogue<T, Activation::kTanh>{bias});
+      return true;
+    case Activation::kRelu:
+      RowTimesPanel(false, rows, out, in, x, in, panel, y, out, false,
+                    BiasActivationEpilogue<T, Activation::kRelu>{bias});
+      return true;
+    case Activation::kNone:
+      break;
+  }
+  RowTimesPanel(false, rows, out, in, x, in, panel, y, out, false,
+                BiasActivationEpilogue<T, Activation::kNone>{bias});
+  return true;
+}
+
 template <class T>
 void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
           const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate) {
@@ -401,7 +522,8 @@ void ColumnSum(const T* x, int64_t rows, int64_t cols, T* out) {
 
 template <class T>
 constexpr KernelsOf<T> MakeKernels() {
-  return KernelsOf<T>{&Gemm<T>, &Tanh<T>, &TanhGrad<T>, &BiasActivation<T>, &ColumnSum<T>};
+  return KernelsOf<T>{&Gemm<T>,           &Tanh<T>,      &TanhGrad<T>,
+                      &BiasActivation<T>, &ColumnSum<T>, &LinearActivation<T>};
 }
 
 }  // namespace
