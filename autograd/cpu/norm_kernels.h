@@ -49,51 +49,119 @@ inline double LaneSum(int64_t n, const Term& term) {
   return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
 
-// mean[k] and biased variance var[k] of x over each statistics group (two
-// passes for accuracy).
+// The loops below run over channel ranges [c0, c1) of one sample. BatchNorm's statistics
+// span the whole batch, so each pass covers every (sample, channel) before the next starts.
+// GroupNorm's group of (sample n, group g) is the contiguous block of its C/G channels, so
+// every pass runs for one group after the other while the block (a few KiB) is in the L1
+// cache, instead of each pass streaming the whole tensor; the arithmetic and its order are
+// the same either way.
+template <class Range>
+void ForEachStatsBlock(const NormLayout& l, const Range& range) {
+  if (l.per_channel) {
+    for (int64_t in = 0; in < l.n; ++in) range(in, int64_t{0}, l.c);
+    return;
+  }
+  const int64_t per_group = l.c / l.groups;
+  for (int64_t in = 0; in < l.n; ++in) {
+    for (int64_t g = 0; g < l.groups; ++g) range(in, g * per_group, (g + 1) * per_group);
+  }
+}
+
+// Σ x over channels [c0, c1) of sample in, into sum[StatIndex].
+template <class T>
+void SumRange(const T* x, const NormLayout& l, int64_t in, int64_t c0, int64_t c1,
+              std::vector<double>* sum) {
+  for (int64_t ic = c0; ic < c1; ++ic) {
+    const T* p = x + (in * l.c + ic) * l.s;
+    (*sum)[l.StatIndex(in, ic)] += LaneSum(l.s, [p](int64_t is) { return double(p[is]); });
+  }
+}
+
+// Σ (x − mean)² over channels [c0, c1) of sample in, into sq[StatIndex].
+template <class T>
+void SquaresRange(const T* x, const NormLayout& l, int64_t in, int64_t c0, int64_t c1,
+                  const std::vector<double>& mean, std::vector<double>* sq) {
+  for (int64_t ic = c0; ic < c1; ++ic) {
+    const T* p = x + (in * l.c + ic) * l.s;
+    const double m = mean[l.StatIndex(in, ic)];
+    (*sq)[l.StatIndex(in, ic)] += LaneSum(l.s, [p, m](int64_t is) {
+      const double d = p[is] - m;
+      return d * d;
+    });
+  }
+}
+
+// mean[k] and biased variance var[k] of x over each statistics group (two passes for
+// accuracy: the mean, then the squared deviations from it).
 template <class T>
 void NormStats(const T* x, const NormLayout& l, std::vector<double>* mean,
                std::vector<double>* var) {
   const int64_t k_n = l.num_stats();
   mean->assign(k_n, 0.0);
   var->assign(k_n, 0.0);
-  for (int64_t in = 0; in < l.n; ++in) {
-    for (int64_t ic = 0; ic < l.c; ++ic) {
-      const T* p = x + (in * l.c + ic) * l.s;
-      (*mean)[l.StatIndex(in, ic)] += LaneSum(l.s, [p](int64_t is) { return double(p[is]); });
-    }
-  }
   const double inv = 1.0 / static_cast<double>(l.count());
-  for (double& m : *mean) m *= inv;
-  for (int64_t in = 0; in < l.n; ++in) {
-    for (int64_t ic = 0; ic < l.c; ++ic) {
-      const T* p = x + (in * l.c + ic) * l.s;
-      const double m = (*mean)[l.StatIndex(in, ic)];
-      (*var)[l.StatIndex(in, ic)] += LaneSum(l.s, [p, m](int64_t is) {
-        const double d = p[is] - m;
-        return d * d;
-      });
-    }
+  if (l.per_channel) {
+    ForEachStatsBlock(
+        l, [&](int64_t in, int64_t c0, int64_t c1) { SumRange(x, l, in, c0, c1, mean); });
+    for (double& m : *mean) m *= inv;
+    ForEachStatsBlock(
+        l, [&](int64_t in, int64_t c0, int64_t c1) { SquaresRange(x, l, in, c0, c1, *mean, var); });
+    for (double& v : *var) v *= inv;
+    return;
   }
-  for (double& v : *var) v *= inv;
+  ForEachStatsBlock(l, [&](int64_t in, int64_t c0, int64_t c1) {
+    const int64_t k = l.StatIndex(in, c0);
+    SumRange(x, l, in, c0, c1, mean);
+    (*mean)[k] *= inv;
+    SquaresRange(x, l, in, c0, c1, *mean, var);
+    (*var)[k] *= inv;
+  });
+}
+
+// y = (x − mean_k) · rstd_k · w_c + b_c over channels [c0, c1) of sample in.
+template <class T>
+void ApplyRange(const T* x, const NormLayout& l, int64_t in, int64_t c0, int64_t c1,
+                const std::vector<double>& mean, const std::vector<double>& rstd, const T* w,
+                const T* b, T* y) {
+  for (int64_t ic = c0; ic < c1; ++ic) {
+    const int64_t k = l.StatIndex(in, ic);
+    // y = x * scale + shift
+    const double scale = rstd[k] * (w ? static_cast<double>(w[ic]) : 1.0);
+    const double shift = (b ? static_cast<double>(b[ic]) : 0.0) - mean[k] * scale;
+    const T sc = static_cast<T>(scale), sh = static_cast<T>(shift);
+    const T* p = x + (in * l.c + ic) * l.s;
+    T* q = y + (in * l.c + ic) * l.s;
+    for (int64_t is = 0; is < l.s; ++is) q[is] = p[is] * sc + sh;
+  }
 }
 
 // y = (x - mean_k) * rstd_k * w_c + b_c; w, b may be null (1 and 0).
 template <class T>
 void NormApply(const T* x, const NormLayout& l, const std::vector<double>& mean,
                const std::vector<double>& rstd, const T* w, const T* b, T* y) {
-  for (int64_t in = 0; in < l.n; ++in) {
-    for (int64_t ic = 0; ic < l.c; ++ic) {
-      const int64_t k = l.StatIndex(in, ic);
-      // y = x * scale + shift
-      const double scale = rstd[k] * (w ? static_cast<double>(w[ic]) : 1.0);
-      const double shift = (b ? static_cast<double>(b[ic]) : 0.0) - mean[k] * scale;
-      const T sc = static_cast<T>(scale), sh = static_cast<T>(shift);
-      const T* p = x + (in * l.c + ic) * l.s;
-      T* q = y + (in * l.c + ic) * l.s;
-      for (int64_t is = 0; is < l.s; ++is) q[is] = p[is] * sc + sh;
-    }
-  }
+  ForEachStatsBlock(l, [&](int64_t in, int64_t c0, int64_t c1) {
+    ApplyRange(x, l, in, c0, c1, mean, rstd, w, b, y);
+  });
+}
+
+// GroupNorm's forward in one sweep (l.per_channel false): for each group, its mean and
+// variance (as NormStats), rstd = 1 / sqrt(var + eps), and y (as NormApply), while the
+// group's block is in the cache. Fills mean and rstd for the backward.
+template <class T>
+void GroupNormForward(const T* x, const NormLayout& l, double eps, const T* w, const T* b, T* y,
+                      std::vector<double>* mean, std::vector<double>* rstd) {
+  const int64_t k_n = l.num_stats();
+  mean->assign(k_n, 0.0);
+  rstd->assign(k_n, 0.0);
+  const double inv = 1.0 / static_cast<double>(l.count());
+  ForEachStatsBlock(l, [&](int64_t in, int64_t c0, int64_t c1) {
+    const int64_t k = l.StatIndex(in, c0);
+    SumRange(x, l, in, c0, c1, mean);
+    (*mean)[k] *= inv;
+    SquaresRange(x, l, in, c0, c1, *mean, rstd);
+    (*rstd)[k] = 1.0 / std::sqrt((*rstd)[k] * inv + eps);
+    ApplyRange(x, l, in, c0, c1, *mean, *rstd, w, b, y);
+  });
 }
 
 // Backward. dx, dw, db may each be null (not needed). batch_stats says
@@ -106,8 +174,9 @@ void NormBackward(const T* x, const T* dy, const NormLayout& l, const std::vecto
   const int64_t k_n = l.num_stats();
   std::vector<double> sum_dxhat(k_n, 0.0), sum_dxhat_xhat(k_n, 0.0);
   std::vector<double> acc_dw(l.c, 0.0), acc_db(l.c, 0.0);
-  for (int64_t in = 0; in < l.n; ++in) {
-    for (int64_t ic = 0; ic < l.c; ++ic) {
+  // The sums over channels [c0, c1) of sample in.
+  const auto sums = [&](int64_t in, int64_t c0, int64_t c1) {
+    for (int64_t ic = c0; ic < c1; ++ic) {
       const int64_t k = l.StatIndex(in, ic);
       const T* p = x + (in * l.c + ic) * l.s;
       const T* g = dy + (in * l.c + ic) * l.s;
@@ -121,17 +190,11 @@ void NormBackward(const T* x, const T* dy, const NormLayout& l, const std::vecto
       acc_dw[ic] += s_dy_xhat;
       acc_db[ic] += s_dy;
     }
-  }
-  if (dw) {
-    for (int64_t ic = 0; ic < l.c; ++ic) dw[ic] = static_cast<T>(acc_dw[ic]);
-  }
-  if (db) {
-    for (int64_t ic = 0; ic < l.c; ++ic) db[ic] = static_cast<T>(acc_db[ic]);
-  }
-  if (!dx) return;
+  };
+  // dx over channels [c0, c1) of sample in, once their statistics' sums are complete.
   const double inv = 1.0 / static_cast<double>(l.count());
-  for (int64_t in = 0; in < l.n; ++in) {
-    for (int64_t ic = 0; ic < l.c; ++ic) {
+  const auto input_grad = [&](int64_t in, int64_t c0, int64_t c1) {
+    for (int64_t ic = c0; ic < c1; ++ic) {
       const int64_t k = l.StatIndex(in, ic);
       const double wc = w ? static_cast<double>(w[ic]) : 1.0;
       const T* p = x + (in * l.c + ic) * l.s;
@@ -149,6 +212,21 @@ void NormBackward(const T* x, const T* dy, const NormLayout& l, const std::vecto
         q[is] = static_cast<T>(rstd[k] * (g[is] * wc - a - xhat * bb));
       }
     }
+  };
+  if (l.per_channel) {
+    ForEachStatsBlock(l, sums);
+    if (dx) ForEachStatsBlock(l, input_grad);
+  } else {
+    ForEachStatsBlock(l, [&](int64_t in, int64_t c0, int64_t c1) {
+      sums(in, c0, c1);
+      if (dx) input_grad(in, c0, c1);
+    });
+  }
+  if (dw) {
+    for (int64_t ic = 0; ic < l.c; ++ic) dw[ic] = static_cast<T>(acc_dw[ic]);
+  }
+  if (db) {
+    for (int64_t ic = 0; ic < l.c; ++ic) db[ic] = static_cast<T>(acc_db[ic]);
   }
 }
 

@@ -47,15 +47,18 @@ void CheckChannelTensor(const char* op, const char* arg, const Tensor& t, const 
 }
 
 // Runs the forward kernel and records the backward for both norms.
+// y = NormApply(x) (unless y is given, already computed) and its backward recorded.
 Tensor NormForward(const char* name, const Tensor& x, const cpu::NormLayout& l,
                    std::vector<double> mean, std::vector<double> rstd, const Tensor& w,
-                   const Tensor& b, bool batch_stats) {
-  Tensor y = Empty(x.shape(), x.dtype());
-  DispatchFloat(x.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    cpu::NormApply<T>(x.data<T>(), l, mean, rstd, w.defined() ? w.data<T>() : nullptr,
-                      b.defined() ? b.data<T>() : nullptr, y.data<T>());
-  });
+                   const Tensor& b, bool batch_stats, Tensor y = Tensor()) {
+  if (!y.defined()) {
+    y = Empty(x.shape(), x.dtype());
+    DispatchFloat(x.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      cpu::NormApply<T>(x.data<T>(), l, mean, rstd, w.defined() ? w.data<T>() : nullptr,
+                        b.defined() ? b.data<T>() : nullptr, y.data<T>());
+    });
+  }
   if (NeedsGrad(x, w, b)) {
     std::vector<Tensor> inputs = {x};
     if (w.defined()) inputs.push_back(w);
@@ -109,14 +112,15 @@ Tensor GroupNorm(const Tensor& x, int64_t num_groups, const Tensor& weight, cons
   if (x.device() == Device::kCuda) return cuda::GroupNormOp(x, num_groups, weight, bias, eps);
   l.per_channel = false;
   l.groups = num_groups;
-  std::vector<double> mean, var;
+  std::vector<double> mean, rstd;
+  Tensor y = Empty(x.shape(), x.dtype());
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    cpu::NormStats<T>(x.data<T>(), l, &mean, &var);
+    cpu::GroupNormForward<T>(x.data<T>(), l, eps, weight.defined() ? weight.data<T>() : nullptr,
+                             bias.defined() ? bias.data<T>() : nullptr, y.data<T>(), &mean, &rstd);
   });
-  for (double& v : var) v = 1.0 / std::sqrt(v + eps);  // now rstd
-  return NormForward("GroupNormBackward", x, l, std::move(mean), std::move(var), weight, bias,
-                     /*batch_stats=*/true);
+  return NormForward("GroupNormBackward", x, l, std::move(mean), std::move(rstd), weight, bias,
+                     /*batch_stats=*/true, y);
 }
 
 Tensor BatchNorm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
