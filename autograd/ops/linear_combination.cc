@@ -4,8 +4,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "autograd/cpu/elementwise.h"
+#include "autograd/cpu/isa/kernels.h"
 #include "autograd/cpu/parallel.h"
 #include "autograd/cuda/tensor_ops.h"
 #include "autograd/dispatch.h"
@@ -70,21 +72,31 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
     out = Empty(base.shape(), base.dtype());
     DispatchFloat(base.dtype(), [&](auto tag) {
       using T = decltype(tag);
+      // The used coefficients and term pointers, on the stack like `used`.
+      double cs_inline[kMaxInline];
+      const T* ts_inline[kMaxInline];
+      std::vector<double> cs_heap;
+      std::vector<const T*> ts_heap;
+      double* cs = cs_inline;
+      const T** ts = ts_inline;
+      if (num_used > kMaxInline) {
+        cs_heap.resize(num_used);
+        ts_heap.resize(num_used);
+        cs = cs_heap.data();
+        ts = ts_heap.data();
+      }
+      for (size_t u = 0; u < num_used; ++u) {
+        cs[u] = coeffs[used[u]];
+        ts[u] = terms[used[u]].data<T>();
+      }
       const T* pb = base.data<T>();
       T* po = out.mutable_data<T>();
       const int64_t n = base.numel();
       const int64_t num_chunks = (n + kChunk - 1) / kChunk;
+      // The loop of the active instruction set (autograd/cpu/isa/kernels.h).
       cpu::ParallelFor(num_chunks, cpu::kElementwiseGrain / kChunk, [&](int64_t c0, int64_t c1) {
-        for (int64_t s = c0 * kChunk; s < std::min(n, c1 * kChunk); s += kChunk) {
-          const int64_t e = std::min(n, s + kChunk);
-          for (int64_t j = s; j < e; ++j) po[j] = pb[j];
-          for (size_t u = 0; u < num_used; ++u) {
-            const size_t i = used[u];
-            const T c = static_cast<T>(coeffs[i]);
-            const T* pt = terms[i].data<T>();
-            for (int64_t j = s; j < e; ++j) po[j] += c * pt[j];
-          }
-        }
+        cpu::LinearCombinationKernel<T>(pb, cs, ts, static_cast<int64_t>(num_used), c0 * kChunk,
+                                        std::min(n, c1 * kChunk), po);
       });
     });
   }

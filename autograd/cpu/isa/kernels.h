@@ -20,6 +20,8 @@
 // - LinearActivation: y[rows, out] = act(x[rows, in] w[out, in]^T + bias) in one pass, bit
 //   for bit Gemm then BiasActivation, for small products only (Note [Fused small Linear]);
 //   false, writing nothing, otherwise.
+// - LinearCombination: out[j] = base[j] + Σ_i coeffs[i] terms[i][j] for j in [begin, end),
+//   terms added in order (the RK stage combinations; autograd/ops/linear_combination.h).
 #ifndef ACAODE_AUTOGRAD_CPU_ISA_KERNELS_H_
 #define ACAODE_AUTOGRAD_CPU_ISA_KERNELS_H_
 
@@ -44,6 +46,8 @@ struct KernelsOf {
   void (*column_sum)(const T* x, int64_t rows, int64_t cols, T* out);
   bool (*linear_activation)(const T* x, const T* w, const T* bias, T* y, int64_t rows, int64_t in,
                             int64_t out, Activation act);
+  void (*linear_combination)(const T* base, const double* coeffs, const T* const* terms,
+                             int64_t num_terms, int64_t begin, int64_t end, T* out);
 };
 
 struct CpuKernels {
@@ -88,6 +92,11 @@ void ColumnSumKernel(const T* x, int64_t rows, int64_t cols, T* out) {
 template <class T>
 void BiasActivationKernel(T* y, const T* bias, int64_t rows, int64_t cols, Activation act) {
   KernelsOfType<T>(Kernels()).bias_activation(y, bias, rows, cols, act);
+}
+template <class T>
+void LinearCombinationKernel(const T* base, const double* coeffs, const T* const* terms,
+                             int64_t num_terms, int64_t begin, int64_t end, T* out) {
+  KernelsOfType<T>(Kernels()).linear_combination(base, coeffs, terms, num_terms, begin, end, out);
 }
 template <class T>
 bool LinearActivationKernel(const T* x, const T* w, const T* bias, T* y, int64_t rows, int64_t in,

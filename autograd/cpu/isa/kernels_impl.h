@@ -557,6 +557,23 @@ void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* 
   EigenGemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 }
 
+// out[j] = base[j] + Σ_i coeffs[i] · terms[i][j] for j in [begin, end), the terms added in
+// order, chunk by chunk so that out stays in the L1 cache between terms.
+template <class T>
+void LinearCombination(const T* base, const double* coeffs, const T* const* terms,
+                       int64_t num_terms, int64_t begin, int64_t end, T* out) {
+  constexpr int64_t kChunk = 2048;
+  for (int64_t s = begin; s < end; s += kChunk) {
+    const int64_t e = std::min(end, s + kChunk);
+    for (int64_t j = s; j < e; ++j) out[j] = base[j];
+    for (int64_t i = 0; i < num_terms; ++i) {
+      const T c = static_cast<T>(coeffs[i]);
+      const T* t = terms[i];
+      for (int64_t j = s; j < e; ++j) out[j] += c * t[j];
+    }
+  }
+}
+
 // out[c] = Σ_r x[r, c] over rows r in order (x contiguous [rows, cols]).
 template <class T>
 void ColumnSum(const T* x, int64_t rows, int64_t cols, T* out) {
@@ -569,8 +586,13 @@ void ColumnSum(const T* x, int64_t rows, int64_t cols, T* out) {
 
 template <class T>
 constexpr KernelsOf<T> MakeKernels() {
-  return KernelsOf<T>{&Gemm<T>,           &Tanh<T>,      &TanhGrad<T>,
-                      &BiasActivation<T>, &ColumnSum<T>, &LinearActivation<T>};
+  return KernelsOf<T>{&Gemm<T>,
+                      &Tanh<T>,
+                      &TanhGrad<T>,
+                      &BiasActivation<T>,
+                      &ColumnSum<T>,
+                      &LinearActivation<T>,
+                      &LinearCombination<T>};
 }
 
 }  // namespace
