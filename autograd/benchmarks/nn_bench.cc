@@ -12,23 +12,18 @@
 //   bazel run -c opt //autograd/benchmarks:nn_bench
 //   bazel run -c opt //autograd/benchmarks:nn_bench -- --seconds=2
 //
-// Note [nn benchmark results] (2026-11-30, 2-core Xeon with AVX-512, shared
-// with other builds, so expect +-15%; build -march=x86-64-v3 plus the
-// run-time dispatched AVX-512 SGEMM of autograd/cpu/sgemm_avx512.h; one
-// thread on both sides (SetNumThreads(1) / torch.set_num_threads(1));
-// torch 2.15 CPU; best of 3 rounds of thread CPU time, microseconds per
-// iteration, ratio = acaode / torch). Quietest run (load 2):
-//   MLP fwd+bwd     117    vs   188   0.62  (faster than PyTorch)
-//   MLP fwd          42    vs    42   0.99
-//   conv fwd+bwd  12600    vs  7700   1.63
-//   conv fwd       4500    vs  2100   2.16
-// Under load 4-7 the ratios stayed within 0.51-0.62 (MLP fwd+bwd) and
-// 1.62-1.73 (conv fwd+bwd).
-// With Eigen's AVX2 GEMM only, the conv block was 18300 us (2.3x). The conv
-// block is GEMM-bound; what is left: the SGEMM reaches 90-120 GFLOP/s
-// against oneDNN's ~140, and the B operand (as large as the im2col matrix)
-// is packed once more after im2col, so the next step is an im2col that
-// writes packed B panels directly (and a 2-D tile that also packs A less).
+// Note [nn benchmark results] (2026-12-07, 2-core Xeon with AVX-512, one thread on both
+// sides (SetNumThreads(1) / torch.set_num_threads(1)); torch 2.15 CPU; best of 3 rounds of
+// thread CPU time, microseconds per iteration, ratio = acaode / torch):
+//   MLP fwd+bwd      65    vs   282   0.23
+//   MLP fwd          21    vs    47   0.44
+//   conv fwd+bwd   5250    vs  8270   0.63
+//   conv fwd       1570    vs  2320   0.68
+// The conv block is faster than PyTorch's since its float32 convolutions run on oneDNN
+// (Winograd for 3x3, Note [Convolution through oneDNN] in autograd/cpu/onednn_conv.h;
+// PyTorch uses oneDNN's direct kernels); the MLP through the fused small Linear (Note
+// [Fused small Linear]). On 2026-11-30, with im2col + a hand-written AVX-512 SGEMM, the
+// ratios were 0.62, 0.99, 1.63 and 2.16.
 
 #include <algorithm>
 #include <cstdio>
