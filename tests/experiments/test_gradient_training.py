@@ -1,0 +1,64 @@
+"""experiments/gradient_training.py --quick (the paper's Fig. 7 protocol on a small subset):
+every run of the protocol (ACA with two seeds, the adjoint, naive) trains and learns,
+records one test error and a growing training time per epoch, saves its weights, and
+--resume extends the curves from the saved weights instead of starting over."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EXPERIMENTS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "experiments")
+SCRIPT = os.path.join(EXPERIMENTS, "gradient_training.py")
+DATA = os.environ.get("FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
+HAVE_DATA = any(os.path.exists(os.path.join(DATA, "train-images-idx3-ubyte" + ext))
+                for ext in ("", ".gz"))
+
+
+def run(*args):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
+               MPLBACKEND="Agg")
+    proc = subprocess.run([sys.executable, SCRIPT, "--data", DATA, *args], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    if not HAVE_DATA:
+        pytest.skip(f"Fashion-MNIST not in {DATA} (Debian package dataset-fashion-mnist)")
+    out = tmp_path_factory.mktemp("gradient_training")
+    run("--quick", "--out", str(out))
+    return out
+
+
+def test_every_method_trains_and_learns(out):
+    results = json.loads((out / "gradient_training.json").read_text())
+    runs = [(c["gradient"], c["seed"]) for c in results["curves"]]
+    assert runs == [("aca", 0), ("aca", 1), ("adjoint", 0), ("naive", 0)]
+    for c in results["curves"]:
+        assert c["epoch"] == [1, 2]
+        assert c["test_error"][-1] < 80.0, c            # chance: 90 %
+        assert c["loss"][-1] < c["loss"][0], c
+        assert np.all(np.diff(c["train_seconds"]) > 0), c
+        assert (out / f"weights_{c['gradient']}_seed{c['seed']}.npz").exists()
+    assert (out / "gradient_training.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_resume_extends_the_saved_runs(out):
+    before = json.loads((out / "gradient_training.json").read_text())
+    stdout = run("--resume", "--epochs", "1", "--out", str(out))
+    after = json.loads((out / "gradient_training.json").read_text())
+    for b, a in zip(before["curves"], after["curves"]):
+        assert a["epoch"] == [1, 2, 3]
+        assert a["test_error"][:2] == b["test_error"]
+        assert a["train_seconds"][2] > b["train_seconds"][1]
+    assert "aca seed 1" in stdout
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__, "-q", "-p", "no:cacheprovider"]))
