@@ -18,9 +18,8 @@ lower test error than the adjoint, and sooner in wall time than naive backpropag
     python experiments/gradient_training.py --resume --epochs 20   # extend a finished run
 
 Writes DIR/gradient_training.json (every curve), DIR/gradient_training.png (the four
-panels) and DIR/weights_<method>_seed<k>.npz (the trained parameters). --resume continues
-each run from its saved weights and curves (Adam's moment estimates start afresh: the
-optimizer has no saved state yet).
+panels) and DIR/weights_<method>_seed<k>.npz (the trained parameters and the optimizer's
+state). --resume continues each run from there, exactly as if it had not stopped.
 """
 import argparse
 import json
@@ -58,9 +57,11 @@ def train_run(gradient, seed, s, data, out_dir, previous=None, log=None):
     curve = previous or {"gradient": gradient, "seed": seed, "epoch": [], "test_error": [],
                          "train_seconds": [], "loss": []}
     weights = os.path.join(out_dir, f"weights_{gradient}_seed{seed}.npz")
-    if previous is not None:
-        model.load_state_dict(dict(np.load(weights)))
     opt = acaode.optim.Adam(model.parameters(), lr=s["lr"])
+    if previous is not None:
+        saved = dict(np.load(weights))
+        model.load_state_dict({k[6:]: v for k, v in saved.items() if k.startswith("model.")})
+        opt.load_state_dict({k[4:]: v for k, v in saved.items() if k.startswith("opt.")})
     sampler = dist.DistributedSampler(len(x_train), shuffle=True, seed=seed, drop_last=True,
                                       num_replicas=1, rank=0)
     seconds = curve["train_seconds"][-1] if curve["train_seconds"] else 0.0
@@ -89,7 +90,8 @@ def train_run(gradient, seed, s, data, out_dir, previous=None, log=None):
         if log:
             print(f"  {gradient} seed {seed} epoch {epoch + 1}: loss {curve['loss'][-1]:.4f}, "
                   f"test error {error:.2f} %, {seconds:.1f} s", file=log, flush=True)
-    np.savez(weights, **{k: np.asarray(v) for k, v in model.state_dict().items()})
+    np.savez(weights, **{f"model.{k}": np.asarray(v) for k, v in model.state_dict().items()},
+             **{f"opt.{k}": np.asarray(v) for k, v in opt.state_dict().items()})
     return curve
 
 

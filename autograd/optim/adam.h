@@ -14,6 +14,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -43,6 +45,12 @@ class Adam : public Optimizer {
 
  private:
   Adam(std::vector<Tensor> params, const AdamOptions& options);
+  std::vector<std::pair<std::string, std::vector<Tensor>*>> TensorSlots() override {
+    return {{"exp_avg", &exp_avg_}, {"exp_avg_sq", &exp_avg_sq_}};
+  }
+  std::vector<std::pair<std::string, std::vector<int64_t>*>> CountSlots() override {
+    return {{"step", &steps_}};
+  }
   AdamOptions options_;
   std::vector<int64_t> steps_;
   std::vector<Tensor> exp_avg_, exp_avg_sq_;  // undefined until first used

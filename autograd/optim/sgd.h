@@ -16,6 +16,8 @@
 #define ACAODE_AUTOGRAD_OPTIM_SGD_H_
 
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -46,6 +48,9 @@ class Sgd : public Optimizer {
 
  private:
   Sgd(std::vector<Tensor> params, const SgdOptions& options);
+  std::vector<std::pair<std::string, std::vector<Tensor>*>> TensorSlots() override {
+    return {{"momentum_buffer", &momentum_buffers_}};
+  }
   SgdOptions options_;
   std::vector<Tensor> momentum_buffers_;  // undefined until first used
 };

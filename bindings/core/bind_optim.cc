@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -53,7 +55,45 @@ void BindOptim(py::module_& root) {
                     "the lr_scheduler classes do.")
       .def_property_readonly("params", &optim::Optimizer::params,
                              "The parameters being optimized, in the order given: Tensor "
-                             "handles sharing their storage and gradients (not copies).");
+                             "handles sharing their storage and gradients (not copies).")
+      .def(
+          "state_dict",
+          [](const optim::Optimizer& opt) {
+            py::dict out;
+            for (const auto& [name, t] : opt.StateDict()) {
+              out[py::str(name)] = TensorToNumpy(t).attr("copy")();
+            }
+            return out;
+          },
+          "What the next steps depend on besides the parameters, as NumPy arrays (copies): "
+          "'lr', and per parameter index i with state 'i.step', 'i.exp_avg', 'i.exp_avg_sq' "
+          "(Adam) or 'i.momentum_buffer' (SGD). Save it beside the model's state_dict to "
+          "resume training exactly.")
+      .def(
+          "load_state_dict",
+          [](optim::Optimizer& opt, const py::dict& state_dict) {
+            optim::Optimizer::State state;
+            for (const auto& [key, value] : state_dict) {
+              const std::string name = py::str(key);
+              std::optional<DType> dtype;
+              if (name == "lr" || name.find(".step") != std::string::npos) {
+                dtype = DType::kFloat64;
+              } else {
+                const size_t dot = name.find('.');
+                const std::string index = name.substr(0, dot);
+                if (dot != std::string::npos && !index.empty() &&
+                    index.find_first_not_of("0123456789") == std::string::npos &&
+                    std::stoul(index) < opt.params().size()) {
+                  dtype = opt.params()[std::stoul(index)].dtype();
+                }
+              }
+              state[name] = ToTensor(value, dtype, "state_dict").detach().clone();
+            }
+            ThrowIfError(opt.LoadStateDict(state), ErrorDomain::kIo);
+          },
+          py::arg("state_dict"),
+          "Restores a state_dict() of an optimizer of the same kind over parameters of the "
+          "same shapes; on a bad entry raises ValueError naming it and changes nothing.");
 
   py::class_<optim::Sgd, optim::Optimizer, std::shared_ptr<optim::Sgd>>(
       m, "SGD", py::is_final(), "Stochastic gradient descent, exactly torch.optim.SGD's update.")

@@ -4,6 +4,7 @@
 // forms, and option validation.
 #include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -236,6 +237,92 @@ TEST(LrSchedules, ExponentialLrDrivesTheOptimizer) {
   EXPECT_THAT(optim::ExponentialLr::Create(sgd.get(), 0.0),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("gamma = 0")));
   EXPECT_FALSE(optim::ExponentialLr::Create(nullptr, 0.5).ok());
+}
+
+// Resuming from StateDict(): k steps, save, m more steps must equal k steps, then a fresh
+// optimizer (made with another lr) over copies of the parameters that loads the state and
+// takes the same m steps, bit for bit. The gradients are g = p^3 - 1 (elementwise).
+template <class Opt, class Options>
+void ExpectResumeIsExact(const Options& options, int k, int m) {
+  Generator gen(7);
+  auto params = std::vector<Tensor>{RandUniform({3, 2}, -1, 1, gen).set_requires_grad(true),
+                                    RandUniform({4}, -1, 1, gen).set_requires_grad(true)};
+  auto steps = [](optim::Optimizer& opt, const std::vector<Tensor>& ps, int n) {
+    for (int s = 0; s < n; ++s) {
+      for (const Tensor& p : ps) {
+        NoGradGuard no_grad;
+        const_cast<Tensor&>(p).set_grad(Sub(Mul(Mul(p, p), p), 1.0));
+      }
+      opt.Step();
+    }
+  };
+  auto opt = Make<Opt>(params, options);
+  steps(*opt, params, k);
+  const optim::Optimizer::State state = opt->StateDict();
+  std::vector<Tensor> copies;
+  for (const Tensor& p : params) copies.push_back(p.detach().clone().set_requires_grad(true));
+  steps(*opt, params, m);
+  Options other = options;
+  other.lr = options.lr * 3;  // restored from the state
+  auto resumed = Make<Opt>(copies, other);
+  ASSERT_THAT(resumed->LoadStateDict(state), IsOk());
+  EXPECT_EQ(resumed->lr(), options.lr);
+  steps(*resumed, copies, m);
+  for (size_t i = 0; i < params.size(); ++i) {
+    EXPECT_EQ(ToVector(params[i]), ToVector(copies[i])) << "parameter " << i;
+  }
+}
+
+TEST(OptimizerState, AdamResumesExactly) {
+  optim::AdamOptions o;
+  o.lr = 0.05;
+  o.weight_decay = 0.01;
+  ExpectResumeIsExact<optim::Adam>(o, 3, 4);
+}
+
+TEST(OptimizerState, SgdWithMomentumResumesExactly) {
+  optim::SgdOptions o;
+  o.lr = 0.05;
+  o.momentum = 0.9;
+  o.nesterov = true;
+  ExpectResumeIsExact<optim::Sgd>(o, 3, 4);
+}
+
+TEST(OptimizerState, NamesItsEntriesAndRejectsBadOnesChangingNothing) {
+  Param x(1.0), y(2.0);
+  optim::AdamOptions o;
+  o.lr = 0.1;
+  auto adam = Make<optim::Adam>({x.p, y.p}, o);
+  x.Grad(1.0);  // y has no gradient: no state
+  adam->Step();
+  optim::Optimizer::State state = adam->StateDict();
+  std::vector<std::string> names;
+  for (const auto& [name, t] : state) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"0.exp_avg", "0.exp_avg_sq", "0.step", "lr"}));
+  EXPECT_EQ(state["0.step"].item(), 1.0);
+
+  auto fresh = Make<optim::Adam>({x.p, y.p}, o);
+  const auto rejects = [&](optim::Optimizer::State bad, const char* what) {
+    const absl::Status status = fresh->LoadStateDict(bad);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << what;
+    EXPECT_THAT(std::string(status.message()), HasSubstr(what));
+  };
+  optim::Optimizer::State missing_lr = state;
+  missing_lr.erase("lr");
+  rejects(missing_lr, "'lr' is missing");
+  optim::Optimizer::State wrong_shape = state;
+  wrong_shape["0.exp_avg"] = Zeros({2});
+  rejects(wrong_shape, "'0.exp_avg' is float64 [2] but parameter 0 is float64 [1]");
+  optim::Optimizer::State unknown = state;
+  unknown["0.momentum_buffer"] = Zeros({1});
+  rejects(unknown, "'0.momentum_buffer' names a slot this optimizer does not have");
+  optim::Optimizer::State partial = state;
+  partial.erase("0.exp_avg_sq");
+  rejects(partial, "parameter 0 has 2 of its 3 state entries");
+  optim::Optimizer::State bad_index = state;
+  bad_index["5.step"] = Scalar(1.0);
+  rejects(bad_index, "'5.step' is not 'lr' or '<parameter index>.<slot>'");
+  EXPECT_TRUE(fresh->StateDict().size() == 1);  // only "lr": nothing was loaded
 }
 
 }  // namespace

@@ -49,6 +49,21 @@ def test_every_method_trains_and_learns(out):
     assert (out / "gradient_training.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_resume_continues_exactly(out, tmp_path):
+    run("--quick", "--epochs", "3", "--out", str(tmp_path))
+    straight = json.loads((tmp_path / "gradient_training.json").read_text())
+    resumed_dir = tmp_path / "resumed"
+    run("--quick", "--out", str(resumed_dir))
+    run("--resume", "--epochs", "1", "--out", str(resumed_dir))
+    resumed = json.loads((resumed_dir / "gradient_training.json").read_text())
+    for a, b in zip(straight["curves"], resumed["curves"]):
+        assert a["test_error"] == b["test_error"] and a["loss"] == b["loss"]
+    for name in ("weights_aca_seed0.npz", "weights_naive_seed0.npz"):
+        a, b = np.load(tmp_path / name), np.load(resumed_dir / name)
+        for key in a.files:
+            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+
+
 def test_resume_extends_the_saved_runs(out):
     before = json.loads((out / "gradient_training.json").read_text())
     stdout = run("--resume", "--epochs", "1", "--out", str(out))

@@ -113,5 +113,44 @@ def test_linear_regression_fit_converges():
     np.testing.assert_allclose(model.bias.numpy(), [0.3], atol=1e-3)
 
 
+
+@pytest.mark.parametrize("make", [
+    lambda ps: acaode.optim.Adam(ps, lr=0.05, weight_decay=0.01),
+    lambda ps: acaode.optim.SGD(ps, lr=0.05, momentum=0.9),
+])
+def test_state_dict_resumes_training_exactly(make):
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((16, 3))
+
+    def model():
+        acaode.manual_seed(5)
+        return acaode.nn.Sequential(acaode.nn.Linear(3, 8), acaode.nn.Tanh(),
+                                    acaode.nn.Linear(8, 1))
+
+    def steps(net, opt, n):
+        for _ in range(n):
+            opt.zero_grad()
+            acaode.mean(net(acaode.tensor(x)) ** 2).backward()
+            opt.step()
+
+    net = model()
+    opt = make(net.parameters())
+    steps(net, opt, 3)
+    weights, state = net.state_dict(), opt.state_dict()
+    assert state["lr"] == 0.05 and len(state) > 1
+    steps(net, opt, 2)
+    resumed = model()
+    resumed.load_state_dict(weights)
+    opt2 = make(resumed.parameters())
+    opt2.lr = 1.0
+    opt2.load_state_dict(state)
+    assert opt2.lr == 0.05
+    steps(resumed, opt2, 2)
+    for a, b in zip(net.state_dict().values(), resumed.state_dict().values()):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="'lr' is missing"):
+        opt2.load_state_dict({k: v for k, v in state.items() if k != "lr"})
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q", "-p", "no:cacheprovider"]))

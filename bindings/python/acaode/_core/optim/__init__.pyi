@@ -10,6 +10,14 @@ class Optimizer:
     """
     Base class of SGD and Adam (not constructible itself). step() updates the parameters' storage in place (no autograd) from their .grad, skipping those whose grad is None.
     """
+    def load_state_dict(self, state_dict: dict) -> None:
+        """
+        Restores a state_dict() of an optimizer of the same kind over parameters of the same shapes; on a bad entry raises ValueError naming it and changes nothing.
+        """
+    def state_dict(self) -> dict:
+        """
+        What the next steps depend on besides the parameters, as NumPy arrays (copies): 'lr', and per parameter index i with state 'i.step', 'i.exp_avg', 'i.exp_avg_sq' (Adam) or 'i.momentum_buffer' (SGD). Save it beside the model's state_dict to resume training exactly.
+        """
     def step(self) -> None:
         """
         One update of every parameter with a gradient (those whose grad is None are skipped), in place and without autograd.
