@@ -34,7 +34,6 @@ import image_classification as ic  # noqa: E402  (the model, data and evaluation
 
 import acaode  # noqa: E402
 from acaode import distributed as dist  # noqa: E402
-from acaode.nn import functional as F  # noqa: E402
 
 SETTINGS = {
     "quick": dict(n_train=600, n_test=300, epochs=2, batch=20, lr=5e-3, channels=8,
@@ -74,12 +73,8 @@ def train_run(gradient, seed, s, data, out_dir, previous=None, log=None):
         losses = []
         for b in range(0, len(order) - s["batch"] + 1, s["batch"]):
             idx = order[b:b + s["batch"]]
-            opt.zero_grad()
-            logits = model.logits(acaode.tensor(x_train[idx]), ic.TRAIN_METHOD, gradient)
-            loss = F.cross_entropy(logits, y_train[idx])
-            loss.backward()
-            opt.step()
-            losses.append(loss.item())
+            losses.append(ic.train_step(model, opt, x_train[idx], y_train[idx],
+                                        ic.TRAIN_METHOD, gradient))
         seconds += time.perf_counter() - start
         model.eval()
         error = ic.error_rate(model, ic.TRAIN_METHOD, x_test, y_test)

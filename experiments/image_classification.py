@@ -143,6 +143,15 @@ class OdeNet(nn.Module):
         return self.fc(pooled)
 
 
+def train_step(model, opt, x, y, solver, gradient="aca"):
+    """One Adam step on the cross entropy of a batch; returns the batch's loss."""
+    opt.zero_grad()
+    loss = F.cross_entropy(model.logits(acaode.tensor(x), solver, gradient), y)
+    loss.backward()  # distributed: the gradients are averaged over the ranks here
+    opt.step()
+    return loss.item()
+
+
 def train(model, solver, x, y, s, log=None, name="", distributed=False, max_steps=None):
     """Adam on cross entropy over s["epochs"] epochs of shuffled batches of s["batch"]
     images. Distributed, each rank takes batch / world_size images of every batch (the
@@ -167,11 +176,7 @@ def train(model, solver, x, y, s, log=None, name="", distributed=False, max_step
                        desc=f"{name} epoch {epoch + 1}", unit="batch")
         for b in batches:
             idx = mine[b:b + local_batch]
-            opt.zero_grad()
-            loss = F.cross_entropy(model.logits(acaode.tensor(x[idx]), solver), y[idx])
-            loss.backward()  # distributed: the gradients are averaged over the ranks here
-            opt.step()
-            value = loss.item()
+            value = train_step(model, opt, x[idx], y[idx], solver)
             if distributed:  # the whole batch's mean loss
                 value = dist.all_reduce(acaode.tensor([value], dtype="float64"), "mean").item()
             losses.append(value)

@@ -91,6 +91,19 @@ void SquaresRange(const T* x, const NormLayout& l, int64_t in, int64_t c0, int64
   }
 }
 
+// mean[k] and biased variance var[k] of the one statistics group k that channels [c0, c1)
+// of sample in make up (GroupNorm's block), each pass over the block back to back.
+template <class T>
+void BlockStats(const T* x, const NormLayout& l, int64_t in, int64_t c0, int64_t c1,
+                std::vector<double>* mean, std::vector<double>* var) {
+  const double inv = 1.0 / static_cast<double>(l.count());
+  const int64_t k = l.StatIndex(in, c0);
+  SumRange(x, l, in, c0, c1, mean);
+  (*mean)[k] *= inv;
+  SquaresRange(x, l, in, c0, c1, *mean, var);
+  (*var)[k] *= inv;
+}
+
 // mean[k] and biased variance var[k] of x over each statistics group (two passes for
 // accuracy: the mean, then the squared deviations from it).
 template <class T>
@@ -99,8 +112,8 @@ void NormStats(const T* x, const NormLayout& l, std::vector<double>* mean,
   const int64_t k_n = l.num_stats();
   mean->assign(k_n, 0.0);
   var->assign(k_n, 0.0);
-  const double inv = 1.0 / static_cast<double>(l.count());
   if (l.per_channel) {
+    const double inv = 1.0 / static_cast<double>(l.count());
     ForEachStatsBlock(
         l, [&](int64_t in, int64_t c0, int64_t c1) { SumRange(x, l, in, c0, c1, mean); });
     for (double& m : *mean) m *= inv;
@@ -109,15 +122,9 @@ void NormStats(const T* x, const NormLayout& l, std::vector<double>* mean,
     for (double& v : *var) v *= inv;
     return;
   }
-  ForEachStatsBlock(l, [&](int64_t in, int64_t c0, int64_t c1) {
-    const int64_t k = l.StatIndex(in, c0);
-    SumRange(x, l, in, c0, c1, mean);
-    (*mean)[k] *= inv;
-    SquaresRange(x, l, in, c0, c1, *mean, var);
-    (*var)[k] *= inv;
-  });
+  ForEachStatsBlock(
+      l, [&](int64_t in, int64_t c0, int64_t c1) { BlockStats(x, l, in, c0, c1, mean, var); });
 }
-
 // y = (x − mean_k) · rstd_k · w_c + b_c over channels [c0, c1) of sample in.
 template <class T>
 void ApplyRange(const T* x, const NormLayout& l, int64_t in, int64_t c0, int64_t c1,
@@ -153,13 +160,10 @@ void GroupNormForward(const T* x, const NormLayout& l, double eps, const T* w, c
   const int64_t k_n = l.num_stats();
   mean->assign(k_n, 0.0);
   rstd->assign(k_n, 0.0);
-  const double inv = 1.0 / static_cast<double>(l.count());
   ForEachStatsBlock(l, [&](int64_t in, int64_t c0, int64_t c1) {
     const int64_t k = l.StatIndex(in, c0);
-    SumRange(x, l, in, c0, c1, mean);
-    (*mean)[k] *= inv;
-    SquaresRange(x, l, in, c0, c1, *mean, rstd);
-    (*rstd)[k] = 1.0 / std::sqrt((*rstd)[k] * inv + eps);
+    BlockStats(x, l, in, c0, c1, mean, rstd);  // rstd holds the variance here
+    (*rstd)[k] = 1.0 / std::sqrt((*rstd)[k] + eps);
     ApplyRange(x, l, in, c0, c1, *mean, *rstd, w, b, y);
   });
 }

@@ -230,7 +230,11 @@ void Run(const Plan& plan, const std::vector<void*>& buffers) {
   const dnnl::engine& eng = Engine();
   dnnl::stream& stream = ThreadStream();
   std::unordered_map<int, memory> args;
-  std::vector<std::pair<memory, memory>> outputs_to_copy;  // (wanted, plain)
+  struct PendingOutput {
+    const Operand* op;
+    memory wanted, user;
+  };
+  std::vector<PendingOutput> outputs;  // reordered back to the caller's layout at the end
   size_t slot = 0;
   for (size_t i = 0; i < plan.operands.size(); ++i) {
     const Operand& op = plan.operands[i];
@@ -241,7 +245,7 @@ void Run(const Plan& plan, const std::vector<void*>& buffers) {
     }
     memory wanted(op.wanted, eng, ScratchBuffer(slot++, op.wanted.get_size()));
     if (op.output) {
-      outputs_to_copy.emplace_back(wanted, user);
+      outputs.push_back({&op, wanted, user});
     } else {
       op.reorder.execute(stream, {{DNNL_ARG_FROM, user}, {DNNL_ARG_TO, wanted}});
     }
@@ -252,11 +256,8 @@ void Run(const Plan& plan, const std::vector<void*>& buffers) {
                  memory(plan.scratchpad, eng, ScratchBuffer(slot++, plan.scratchpad.get_size())));
   }
   plan.primitive.execute(stream, args);
-  size_t next_output = 0;
-  for (const Operand& op : plan.operands) {
-    if (!op.output || !op.reordered) continue;
-    auto& [wanted, user] = outputs_to_copy[next_output++];
-    op.reorder.execute(stream, {{DNNL_ARG_FROM, wanted}, {DNNL_ARG_TO, user}});
+  for (const PendingOutput& out : outputs) {
+    out.op->reorder.execute(stream, {{DNNL_ARG_FROM, out.wanted}, {DNNL_ARG_TO, out.user}});
   }
   stream.wait();
 }

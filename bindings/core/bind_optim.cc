@@ -72,22 +72,11 @@ void BindOptim(py::module_& root) {
       .def(
           "load_state_dict",
           [](optim::Optimizer& opt, const py::dict& state_dict) {
+            // state_dict()'s arrays carry their dtypes (float64 counts and lr, slots in the
+            // parameter's dtype); LoadStateDict names any entry that does not fit.
             optim::Optimizer::State state;
             for (const auto& [key, value] : state_dict) {
-              const std::string name = py::str(key);
-              std::optional<DType> dtype;
-              if (name == "lr" || name.find(".step") != std::string::npos) {
-                dtype = DType::kFloat64;
-              } else {
-                const size_t dot = name.find('.');
-                const std::string index = name.substr(0, dot);
-                if (dot != std::string::npos && !index.empty() &&
-                    index.find_first_not_of("0123456789") == std::string::npos &&
-                    std::stoul(index) < opt.params().size()) {
-                  dtype = opt.params()[std::stoul(index)].dtype();
-                }
-              }
-              state[name] = ToTensor(value, dtype, "state_dict").detach().clone();
+              state[py::str(key)] = ToTensor(value, std::nullopt, "state_dict").detach().clone();
             }
             ThrowIfError(opt.LoadStateDict(state), ErrorDomain::kIo);
           },
