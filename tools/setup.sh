@@ -6,7 +6,8 @@
 # 1. Debian packages: Bazel 4.2.3 (bazel-bootstrap) and @platforms, Eigen, Abseil,
 #    clang-format (tools/lint.sh),
 #    GoogleTest/GoogleMock, pybind11, a C++ compiler. Installed only when missing.
-# 2. A Python virtual environment in .venv with the pinned tools/requirements.txt,
+# 2. Bazel's disk cache pruned to its size limit (tools/prune_disk_cache.sh).
+# 3. A Python virtual environment in .venv with the pinned tools/requirements.txt,
 #    reinstalled only when that file changes (a hash is kept in .venv).
 # The CUDA toolkit is used where present (/usr/local/cuda or $CUDA_PATH), never installed.
 set -euo pipefail
@@ -32,7 +33,15 @@ if ((${#missing[@]})); then
     "${missing[@]}" >/dev/null
 fi
 
-# --- 2. Python virtual environment --------------------------------------------------
+# --- 2. Disk: Bazel's disk cache bounded, and a warning when the disk is nearly full --
+"$repo/tools/prune_disk_cache.sh"
+free_gb=$(df -P -BG "$repo" | awk 'NR == 2 { sub("G", "", $4); print $4 }')
+if ((free_gb < 8)); then
+  say "warning: only ${free_gb} GiB free on the disk holding $repo; a cold build and test" \
+    "(tools/test.sh, both configurations) needs about 8 GiB for Bazel's outputs and cache"
+fi
+
+# --- 3. Python virtual environment --------------------------------------------------
 # (skipped with ACAODE_SKIP_VENV=1: `pip install .` needs only the system packages)
 [[ "${ACAODE_SKIP_VENV:-0}" == 1 ]] && exit 0
 venv="$repo/.venv"
