@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "autograd/cpu/isa/kernels.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
 #include "autograd/grad_mode.h"
@@ -77,9 +78,7 @@ void AddInto(const Tensor& acc, const Tensor& g) {
   }
   DispatchFloat(acc.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    T* a = acc.mutable_data<T>();
-    const T* b = g.data<T>();
-    for (int64_t i = 0; i < acc.numel(); ++i) a[i] += b[i];
+    cpu::AddIntoKernel<T>(acc.mutable_data<T>(), g.data<T>(), acc.numel());
   });
 }
 

@@ -2,8 +2,37 @@
 
 #include <string>
 
+#include "autograd/cpu/isa/kernels.h"
+
 namespace acaode {
 namespace cpu {
+
+Tensor ReluGrad(const Tensor& g, const Tensor& y) {
+  Tensor out = Empty(g.shape(), g.dtype());
+  DispatchFloat(g.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* pg = g.data<T>();
+    const T* py = y.data<T>();
+    T* po = out.mutable_data<T>();
+    ParallelFor(g.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) {
+      ReluGradKernel<T>(pg + b, py + b, po + b, e - b);
+    });
+  });
+  return out;
+}
+
+Tensor Scale(const Tensor& x, double c) {
+  Tensor out = Empty(x.shape(), x.dtype());
+  DispatchFloat(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* px = x.data<T>();
+    T* po = out.mutable_data<T>();
+    ParallelFor(x.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) {
+      ScaleKernel<T>(px + b, static_cast<T>(c), po + b, e - b);
+    });
+  });
+  return out;
+}
 
 void CheckBinaryArgs(const char* op, const Tensor& a, const Tensor& b) {
   if (!a.defined()) internal::ThrowUndefinedArg(op, "first argument");

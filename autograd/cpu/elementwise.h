@@ -156,6 +156,11 @@ Tensor Map3(const Tensor& x, const Tensor& z, const Tensor& w, F&& f) {
   return y;
 }
 
+// [y > 0] g, ReLU's gradient through its output y (same shape and dtype as g), and c x:
+// the instruction-set kernels (autograd/cpu/isa/kernels.h) over chunks in parallel.
+Tensor ReluGrad(const Tensor& g, const Tensor& y);
+Tensor Scale(const Tensor& x, double c);
+
 // Checks dtypes and devices of a binary op's arguments (ValueError naming
 // the op and both dtypes).
 void CheckBinaryArgs(const char* op, const Tensor& a, const Tensor& b);

@@ -462,10 +462,7 @@ Tensor Relu(const Tensor& x) {
   if (NeedsGrad(x)) {
     Record("ReluBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
       return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kRelu, g[0], y, {})
-                                : cpu::Map2(g[0], y, [](auto gv, auto yv) {
-                                    using T = decltype(gv);
-                                    return yv > T(0) ? gv : T(0);
-                                  })};
+                                : cpu::ReluGrad(g[0], y)};
     });
   }
   return y;

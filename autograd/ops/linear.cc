@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "autograd/cpu/elementwise.h"
 #include "autograd/cpu/gemm.h"
 #include "autograd/cpu/isa/kernels.h"
 #include "autograd/cpu/onednn_runtime.h"
@@ -83,19 +84,16 @@ Grads LinearGradsCpu(const Tensor& dp, const Tensor& x, const Tensor& w, bool ha
 
 // act'(y) ⊙ g, the gradient of the pre-activation from the output's.
 Tensor ActivationGradCpu(const Tensor& g, const Tensor& y, cpu::Activation act) {
+  if (act == cpu::Activation::kRelu) return cpu::ReluGrad(g, y);  // [y > 0] g
   Tensor d = Empty(y.shape(), y.dtype());
   DispatchFloat(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* pg = g.data<T>();
     const T* py = y.data<T>();
     T* pd = d.mutable_data<T>();
-    if (act == cpu::Activation::kTanh) {
-      cpu::ParallelFor(y.numel(), cpu::kElementwiseGrain, [&](int64_t b, int64_t e) {
-        cpu::TanhGradKernel<T>(pg + b, py + b, pd + b, e - b);
-      });
-    } else {  // relu: [y > 0] g
-      for (int64_t i = 0; i < y.numel(); ++i) pd[i] = py[i] > T(0) ? pg[i] : T(0);
-    }
+    cpu::ParallelFor(y.numel(), cpu::kElementwiseGrain, [&](int64_t b, int64_t e) {
+      cpu::TanhGradKernel<T>(pg + b, py + b, pd + b, e - b);
+    });
   });
   return d;
 }

@@ -122,10 +122,7 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
             out.push_back(req[i + 1]
                               ? g[0].device() == Device::kCuda
                                     ? cuda::Unary(cuda::UnaryOp::kMulScalar, g[0], {cs[i], 0.0})
-                                    : cpu::Map(g[0],
-                                               [c = cs[i]](auto v) {
-                                                 return v * static_cast<decltype(v)>(c);
-                                               })
+                                    : cpu::Scale(g[0], cs[i])
                               : Tensor());
           }
           return out;

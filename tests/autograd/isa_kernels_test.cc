@@ -174,6 +174,40 @@ TEST(TanhGradKernel, IsGradientThroughTheOutput) {
   }
 }
 
+// The exact elementwise kernels: every variant, every tail length (vector bodies and
+// remainders), both dtypes, the same values as the scalar formulas bit for bit; ReLU's
+// gradient is 0 where the output is 0, negative or NaN.
+template <class T>
+void CheckExactElementwiseKernels(const cpu::KernelsOf<T>& k) {
+  const T nan = std::numeric_limits<T>::quiet_NaN();
+  for (int64_t n = 0; n <= 37; ++n) {
+    std::vector<T> g(n), y(n), acc(n), out(n, T(-7));
+    for (int64_t i = 0; i < n; ++i) {
+      g[i] = static_cast<T>(std::sin(1.3 * i) * 5);
+      y[i] = i % 7 == 3 ? nan : i % 5 == 1 ? T(0) : static_cast<T>(std::cos(0.9 * i));
+      acc[i] = static_cast<T>(std::sin(0.4 * i + 1));
+    }
+    k.relu_grad(g.data(), y.data(), out.data(), n);
+    for (int64_t i = 0; i < n; ++i) {
+      EXPECT_EQ(out[i], y[i] > T(0) ? g[i] : T(0)) << "relu_grad n=" << n << " i=" << i;
+    }
+    std::vector<T> sum = acc;
+    k.add_into(sum.data(), g.data(), n);
+    for (int64_t i = 0; i < n; ++i) EXPECT_EQ(sum[i], acc[i] + g[i]) << "add_into i=" << i;
+    const T c = static_cast<T>(-0.3);
+    k.scale(g.data(), c, out.data(), n);
+    for (int64_t i = 0; i < n; ++i) EXPECT_EQ(out[i], c * g[i]) << "scale i=" << i;
+  }
+}
+
+TEST(ExactElementwiseKernels, MatchScalarFormulasInEveryVariant) {
+  for (Isa isa : RunnableIsas()) {
+    SCOPED_TRACE(cpu::IsaName(isa));
+    CheckExactElementwiseKernels(cpu::KernelsFor(isa).f64);
+    CheckExactElementwiseKernels(cpu::KernelsFor(isa).f32);
+  }
+}
+
 TEST(BiasActivationKernel, MatchesScalarFormulas) {
   const int64_t rows = 5, cols = 19;  // ragged columns: vector tails inside every row
   std::vector<double> y0(rows * cols), bias(cols);

@@ -22,6 +22,9 @@
 //   false, writing nothing, otherwise.
 // - LinearCombination: out[j] = base[j] + Σ_i coeffs[i] terms[i][j] for j in [begin, end),
 //   terms added in order (the RK stage combinations; autograd/ops/linear_combination.h).
+// - ReluGrad: out[i] = y[i] > 0 ? g[i] : 0, the gradient of ReLU through its output y.
+// - AddInto: acc[i] += x[i]. Scale: out[i] = c x[i]. (Exact per element, so every variant
+//   gives the same bits.)
 #ifndef ACAODE_AUTOGRAD_CPU_ISA_KERNELS_H_
 #define ACAODE_AUTOGRAD_CPU_ISA_KERNELS_H_
 
@@ -48,6 +51,9 @@ struct KernelsOf {
                             int64_t out, Activation act);
   void (*linear_combination)(const T* base, const double* coeffs, const T* const* terms,
                              int64_t num_terms, int64_t begin, int64_t end, T* out);
+  void (*relu_grad)(const T* g, const T* y, T* out, int64_t n);
+  void (*add_into)(T* acc, const T* x, int64_t n);
+  void (*scale)(const T* x, T c, T* out, int64_t n);
 };
 
 struct CpuKernels {
@@ -97,6 +103,18 @@ template <class T>
 void LinearCombinationKernel(const T* base, const double* coeffs, const T* const* terms,
                              int64_t num_terms, int64_t begin, int64_t end, T* out) {
   KernelsOfType<T>(Kernels()).linear_combination(base, coeffs, terms, num_terms, begin, end, out);
+}
+template <class T>
+void ReluGradKernel(const T* g, const T* y, T* out, int64_t n) {
+  KernelsOfType<T>(Kernels()).relu_grad(g, y, out, n);
+}
+template <class T>
+void AddIntoKernel(T* acc, const T* x, int64_t n) {
+  KernelsOfType<T>(Kernels()).add_into(acc, x, n);
+}
+template <class T>
+void ScaleKernel(const T* x, T c, T* out, int64_t n) {
+  KernelsOfType<T>(Kernels()).scale(x, c, out, n);
 }
 template <class T>
 bool LinearActivationKernel(const T* x, const T* w, const T* bias, T* y, int64_t rows, int64_t in,

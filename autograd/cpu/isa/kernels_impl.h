@@ -200,6 +200,29 @@ void TanhGrad(const T* g, const T* y, T* out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) out[i] = g[i] * (T(1) - y[i] * y[i]);
 }
 
+// out = [y > 0] g: ReLU's derivative through its output y (0 where y is NaN, as the Relu op
+// maps NaN to 0). g is read unconditionally, so the selection compiles to a vector blend:
+// a branch per element would mispredict on every sign change.
+template <class T>
+void ReluGrad(const T* g, const T* y, T* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const T gv = g[i];
+    out[i] = y[i] > T(0) ? gv : T(0);
+  }
+}
+
+// acc += x (the backward engine's gradient accumulation).
+template <class T>
+void AddInto(T* acc, const T* x, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) acc[i] += x[i];
+}
+
+// out = c x.
+template <class T>
+void Scale(const T* x, T c, T* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = c * x[i];
+}
+
 template <Activation kAct, class V>
 ACAODE_INLINE V Activate(V v) {
   using T = decltype(v[0] + 0);
@@ -592,7 +615,10 @@ constexpr KernelsOf<T> MakeKernels() {
                       &BiasActivation<T>,
                       &ColumnSum<T>,
                       &LinearActivation<T>,
-                      &LinearCombination<T>};
+                      &LinearCombination<T>,
+                      &ReluGrad<T>,
+                      &AddInto<T>,
+                      &Scale<T>};
 }
 
 }  // namespace
