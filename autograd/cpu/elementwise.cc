@@ -14,9 +14,8 @@ Tensor ReluGrad(const Tensor& g, const Tensor& y) {
     const T* pg = g.data<T>();
     const T* py = y.data<T>();
     T* po = out.mutable_data<T>();
-    ParallelFor(g.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) {
-      ReluGradKernel<T>(pg + b, py + b, po + b, e - b);
-    });
+    ParallelFor(g.numel(), kElementwiseGrain,
+                [&](int64_t b, int64_t e) { ReluGradKernel<T>(pg + b, py + b, po + b, e - b); });
   });
   return out;
 }
