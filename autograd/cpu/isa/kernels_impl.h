@@ -405,9 +405,10 @@ constexpr int kPanelVectors = 4;
 // where sweeping the whole panel for each group of rows streams it from L2 once per group.
 // On the 32 -> 128 -> 32 MLP's products (panels of 32 KiB) that measured 5-10% faster
 // (kernel_bench, AVX-512: 63-70 -> 66-77 GFLOP/s); splitting long sums (k = 256) into
-// L1-sized passes as well gained nothing measurable. Rows go kPanelRows at a time (each panel load then feeds several rows'
-// multiply-adds), the last m mod kPanelRows one by one; every element accumulates over k in
-// order with one multiply-add per term, so the result is the same for any blocking.
+// L1-sized passes as well gained nothing measurable. Rows go kPanelRows at a time (each panel load
+// then feeds several rows' multiply-adds), the last m mod kPanelRows one by one; every element
+// accumulates over k in order with one multiply-add per term, so the result is the same for any
+// blocking.
 template <class T, class Epilogue = NoEpilogue>
 void RowTimesPanel(bool trans_a, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
                    const T* panel, T* c, int64_t ldc, bool accumulate,
