@@ -28,9 +28,10 @@ def test_runs_the_chosen_experiments_into_their_folders(tmp_path):
 
 
 def test_unknown_experiment_is_refused(tmp_path):
-    proc = run("--only", "latent_ode", "--out", str(tmp_path))
+    proc = run("--only", "latent_sde", "--out", str(tmp_path))
     assert proc.returncode == 2
-    assert "unknown experiment(s) latent_ode" in proc.stderr and "three_body" in proc.stderr
+    assert "unknown experiment(s) latent_sde" in proc.stderr
+    assert "three_body" in proc.stderr and "latent_ode" in proc.stderr
 
 
 if __name__ == "__main__":
