@@ -38,11 +38,11 @@ void Run(cpu::Isa isa) {
   }
   // In place on a buffer (a copy per call would cost more than the kernel: glibc's memcpy
   // of 64 KiB takes ~20 us on some AMD CPUs).
-  std::vector<double> bias(256, 0.1);
+  std::vector<double> bias_rows(256, 0.1);
   for (auto [rows, cols] : {std::pair<int64_t, int64_t>{128, 64}, {256, 128}}) {
     std::copy(x.begin(), x.begin() + rows * cols, y.begin());
     const double us = TimeUs(
-        [&] { k.bias_activation(y.data(), bias.data(), rows, cols, cpu::Activation::kTanh); });
+        [&] { k.bias_activation(y.data(), bias_rows.data(), rows, cols, cpu::Activation::kTanh); });
     std::printf("bias+tanh %lldx%lld %8.2f us  %6.3f ns/elem\n", static_cast<long long>(rows),
                 static_cast<long long>(cols), us, 1e3 * us / (rows * cols));
   }
@@ -69,6 +69,21 @@ void Run(cpu::Isa isa) {
     std::printf("gemm %4lldx%-4lldx%-4lld %-18s %8.2f us %7.2f GFLOP/s\n",
                 static_cast<long long>(s.m), static_cast<long long>(s.n),
                 static_cast<long long>(s.k), s.what, us, gflops);
+  }
+  // The fused Linear (+ bias + activation) on the 32 -> 128 -> 32 MLP's layers.
+  std::vector<double> bias(256, 0.1);
+  for (auto [in, out] : {std::pair<int64_t, int64_t>{32, 128}, {128, 32}}) {
+    for (auto [act, name] : {std::pair<cpu::Activation, const char*>{cpu::Activation::kNone,
+                                                                     "none"},
+                             {cpu::Activation::kTanh, "tanh"}}) {
+      const int64_t rows = 256;
+      const double us = TimeUs([&] {
+        k.linear_activation(a.data(), b.data(), bias.data(), c.data(), rows, in, out, act);
+      });
+      std::printf("linear %lldx%lld->%-4lld %-5s %8.2f us %7.2f GFLOP/s\n",
+                  static_cast<long long>(rows), static_cast<long long>(in),
+                  static_cast<long long>(out), name, us, 2.0 * rows * in * out / us * 1e-3);
+    }
   }
 }
 
