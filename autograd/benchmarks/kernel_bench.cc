@@ -73,9 +73,9 @@ void Run(cpu::Isa isa) {
   // The fused Linear (+ bias + activation) on the 32 -> 128 -> 32 MLP's layers.
   std::vector<double> bias(256, 0.1);
   for (auto [in, out] : {std::pair<int64_t, int64_t>{32, 128}, {128, 32}}) {
-    for (auto [act, name] : {std::pair<cpu::Activation, const char*>{cpu::Activation::kNone,
-                                                                     "none"},
-                             {cpu::Activation::kTanh, "tanh"}}) {
+    for (auto [act, name] :
+         {std::pair<cpu::Activation, const char*>{cpu::Activation::kNone, "none"},
+          {cpu::Activation::kTanh, "tanh"}}) {
       const int64_t rows = 256;
       const double us = TimeUs([&] {
         k.linear_activation(a.data(), b.data(), bias.data(), c.data(), rows, in, out, act);
