@@ -108,7 +108,7 @@ std::vector<Tensor> ContinuousAdjointNode::Backward(const std::vector<Tensor>& g
   while (last > 0 && AllZero(g[last])) --last;
   Tensor a = g[last];
   Tensor z = ys_[last];
-  Tensor gp = Zeros({n_param_elems}, ys_.dtype());
+  Tensor gp = Zeros({n_param_elems}, ys_.dtype()).to(ys_.device());
   int64_t accepted = 0, rejected = 0;
   for (int64_t k = last; k >= 1; --k) {
     Tensor y0 = Concat({z.reshape({n}), a.reshape({n}), gp}, 0);

@@ -55,17 +55,19 @@ Tensor Zeros(const Shape& shape, DType dtype) {
 
 Tensor Ones(const Shape& shape, DType dtype) { return Full(shape, 1.0, dtype); }
 
+// The *Like functions build on the host and move the result to t's device (one copy; they
+// are not on any hot path).
 Tensor ZerosLike(const Tensor& t) {
-  CheckCpu("ZerosLike", t);
-  return Zeros(t.shape(), t.dtype());
+  if (!t.defined()) internal::ThrowUndefinedArg("ZerosLike", "tensor");
+  return Zeros(t.shape(), t.dtype()).to(t.device());
 }
 Tensor OnesLike(const Tensor& t) {
-  CheckCpu("OnesLike", t);
-  return Ones(t.shape(), t.dtype());
+  if (!t.defined()) internal::ThrowUndefinedArg("OnesLike", "tensor");
+  return Ones(t.shape(), t.dtype()).to(t.device());
 }
 Tensor FullLike(const Tensor& t, double value) {
-  CheckCpu("FullLike", t);
-  return Full(t.shape(), value, t.dtype());
+  if (!t.defined()) internal::ThrowUndefinedArg("FullLike", "tensor");
+  return Full(t.shape(), value, t.dtype()).to(t.device());
 }
 
 Tensor FromVector(const std::vector<double>& values, const Shape& shape, DType dtype) {

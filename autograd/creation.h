@@ -24,7 +24,7 @@ namespace acaode {
 Tensor Zeros(const Shape& shape, DType dtype = DType::kFloat64);
 Tensor Ones(const Shape& shape, DType dtype = DType::kFloat64);
 Tensor Full(const Shape& shape, double value, DType dtype = DType::kFloat64);
-// Same shape and dtype as t.
+// Same shape, dtype and device as t.
 Tensor ZerosLike(const Tensor& t);
 Tensor OnesLike(const Tensor& t);
 Tensor FullLike(const Tensor& t, double value);

@@ -30,7 +30,7 @@ void CheckInput(const char* layer, const Tensor& x, int64_t input_size) {
 // A state [N, H] (zeros if undefined), checked.
 Tensor StateOrZeros(const char* layer, const char* what, const Tensor& s, const Tensor& x,
                     int64_t hidden) {
-  if (!s.defined()) return Zeros({x.size(0), hidden}, x.dtype());
+  if (!s.defined()) return Zeros({x.size(0), hidden}, x.dtype()).to(x.device());
   if (s.shape() != Shape{x.size(0), hidden}) {
     throw ValueError(absl::StrCat(layer, ": ", what, " must have shape [", x.size(0), ", ", hidden,
                                   "], got ", ShapeToString(s.shape())));
@@ -117,8 +117,10 @@ LstmOutput LSTM::Forward(const Tensor& x, const LstmState& state) {
   for (int64_t t = 0; t < steps; ++t) inputs.push_back(x[t]);
   std::vector<Tensor> h_final, c_final;
   for (int64_t l = 0; l < num_layers_; ++l) {
-    Tensor h = state.h.defined() ? state.h[l] : Zeros({batch, hidden_size_}, x.dtype());
-    Tensor c = state.c.defined() ? state.c[l] : Zeros({batch, hidden_size_}, x.dtype());
+    Tensor h =
+        state.h.defined() ? state.h[l] : Zeros({batch, hidden_size_}, x.dtype()).to(x.device());
+    Tensor c =
+        state.c.defined() ? state.c[l] : Zeros({batch, hidden_size_}, x.dtype()).to(x.device());
     for (int64_t t = 0; t < steps; ++t) {
       LstmState s = LstmStep(inputs[t], h, c, w_ih_[l], w_hh_[l], b_ih_[l], b_hh_[l], hidden_size_);
       h = s.h;

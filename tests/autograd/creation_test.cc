@@ -22,6 +22,9 @@ TEST(Constants, Values) {
   const Tensor t = Full({2, 3}, 1.0, DType::kFloat32);
   EXPECT_EQ(ZerosLike(t).dtype(), DType::kFloat32);
   EXPECT_EQ(OnesLike(t).shape(), (Shape{2, 3}));
+  EXPECT_EQ(ZerosLike(t).device(), Device::kCpu);
+  EXPECT_TRUE(AllClose(FullLike(Zeros({2}), 7.0), {7, 7}));
+  EXPECT_TRUE(AllClose(OnesLike(Zeros({2})), {1, 1}));
   EXPECT_FALSE(Ones({2}).requires_grad());
   const double raw[] = {1.5, 2.5};
   EXPECT_TRUE(AllClose(FromData(raw, {2}), {1.5, 2.5}));
@@ -41,6 +44,8 @@ TEST(Constants, Errors) {
         Zeros({2, -1});
       },
       ::testing::ThrowsMessage<ValueError>(HasSubstr("negative size in shape [2, -1]")));
+  EXPECT_THAT([] { FullLike(Tensor(), 1.0); },
+              ::testing::ThrowsMessage<ValueError>(HasSubstr("FullLike: tensor is undefined")));
 }
 
 TEST(Ranges, Arange) {

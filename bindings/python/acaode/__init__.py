@@ -13,6 +13,8 @@ and explicit Runge-Kutta solvers. The package is a thin layer over the C++ exten
     ys = acaode.odeint(func, z0, [0.0, 1.0], rtol=1e-6, atol=1e-8, gradient="aca")
     ys[-1].sum().backward()          # gradients reach z0.grad and func's parameters
 """
+from acaode import _openmp_env  # noqa: F401  (first: before the extension loads OpenMP)
+
 import numpy as _np
 
 from acaode._version import __version__  # noqa: F401  (not part of __all__)

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "autograd/autograd.h"
@@ -196,6 +197,21 @@ TEST_P(CudaOpsTest, NnOps) {
         return LinearCombination(v[0], {0.25}, {h});
       },
       {R({2, 4, 6, 6}), R({4, 4, 3, 3}, -0.5, 0.5, 12), R({4}, -1, 1, 13)}, Tol() * 100);
+}
+
+// ZerosLike / OnesLike / FullLike follow their argument onto the GPU (the adjoint and MALI
+// build zero adjoints with them).
+TEST_P(CudaOpsTest, LikeCreationKeepsTheDevice) {
+  REQUIRE_GPU();
+  const Tensor x = R({3, 4}).to(Device::kCuda);
+  const std::pair<Tensor, double> made[] = {
+      {ZerosLike(x), 0.0}, {OnesLike(x), 1.0}, {FullLike(x, -2.5), -2.5}};
+  for (const auto& [t, value] : made) {
+    EXPECT_EQ(t.device(), Device::kCuda);
+    EXPECT_EQ(t.dtype(), GetParam());
+    EXPECT_EQ(t.shape(), x.shape());
+    for (double v : ToVector(t.to(Device::kCpu))) EXPECT_EQ(v, value);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Dtypes, CudaOpsTest, ::testing::Values(DType::kFloat32, DType::kFloat64),
