@@ -79,18 +79,36 @@ ACAODE_INLINE T MulAdd(T a, T b, T c) {
 #endif
 }
 
+// Lane indices l XOR kWidth (neighbours, pairs, quads ... swapped), as a constant table.
+template <class E, int kLanes, int kWidth>
+struct XorIndices {
+  E lane[kLanes];
+  constexpr XorIndices() : lane() {
+    for (int l = 0; l < kLanes; ++l) lane[l] = static_cast<E>(l ^ kWidth);
+  }
+};
+
+// v + v with lanes kWidth apart swapped: lane l holds v[l] + v[l XOR kWidth].
+template <int kWidth, class V>
+ACAODE_INLINE V AddSwapped(V v) {
+  using Indices = decltype(v < v);  // integer lanes of the same width
+  using E = decltype(Indices{}[0] + 0);
+  static constexpr XorIndices<E, sizeof(V) / sizeof(E), kWidth> kIndices{};
+  return v + __builtin_shuffle(v, Load<Indices>(kIndices.lane));
+}
+
 // The sum of a vector's lanes as a balanced tree ((l0 + l1) + (l2 + l3)) + ...: a chain of
-// log2(lanes) additions where a running sum waits on lanes of them.
-template <class V>
+// log2(lanes) additions where a running sum waits on lanes of them. Level by level in
+// registers (AddSwapped with widths 1, 2, 4 ...): lane 0 then holds the tree's partial sum at
+// every level (additions commute exactly, so the order is the tree's).
+template <int kWidth = 1, class V>
 ACAODE_INLINE auto LaneSum(V v) {
   using T = decltype(v[0] + 0);
-  constexpr int64_t lanes = sizeof(V) / sizeof(T);
-  T part[lanes];
-  for (int64_t l = 0; l < lanes; ++l) part[l] = v[l];
-  for (int64_t width = lanes / 2; width >= 1; width /= 2) {
-    for (int64_t l = 0; l < width; ++l) part[l] = part[2 * l] + part[2 * l + 1];
+  if constexpr (kWidth < static_cast<int>(sizeof(V) / sizeof(T))) {
+    return LaneSum<kWidth * 2>(AddSwapped<kWidth>(v));
+  } else {
+    return v[0];
   }
-  return part[0];
 }
 
 // Applies a vector function to n elements: full vectors, then the tail through a
@@ -472,37 +490,58 @@ void PackRows(bool transposed, int64_t rows, int64_t cols, const T* x, int64_t l
   }
 }
 
+// R rows of A (from row pointer a) against J rows of bt: R·J dot products along k with
+// their accumulators in registers, each row of A loaded once for all J. Each dot product
+// sums its vector lanes over p in order, then the lanes (LaneSum), then the last k mod
+// lanes terms one multiply-add at a time, whatever R and J.
+template <int R, int J, class T>
+ACAODE_INLINE void DotBlock(const T* a, int64_t lda, const T* bt, int64_t k, T* c, int64_t ldc,
+                            bool accumulate) {
+  using V = typename Vec<T>::type;
+  constexpr int64_t lanes = sizeof(V) / sizeof(T);
+  const int64_t k_vec = k / lanes * lanes;
+  V acc[R][J];
+  for (int r = 0; r < R; ++r) {
+    for (int j = 0; j < J; ++j) acc[r][j] = Splat<V>(T(0));
+  }
+  for (int64_t p = 0; p < k_vec; p += lanes) {
+    V bv[J];
+    for (int j = 0; j < J; ++j) bv[j] = Load<V>(bt + j * k + p);
+    for (int r = 0; r < R; ++r) {
+      const V av = Load<V>(a + r * lda + p);
+      for (int j = 0; j < J; ++j) acc[r][j] += av * bv[j];
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    for (int j = 0; j < J; ++j) {
+      T sum = LaneSum(acc[r][j]);
+      for (int64_t p = k_vec; p < k; ++p) sum = MulAdd(a[r * lda + p], bt[j * k + p], sum);
+      T& out = c[r * ldc + j];
+      out = accumulate ? out + sum : sum;
+    }
+  }
+}
+
 // C[i, j] (=|+=) Σ_p A[i, p] · bt[j, p] for A row-major (row stride lda), bt contiguous
-// [n, k]: dot products along k (for narrow C).
+// [n, k]: dot products along k (for narrow C), 4 rows by 2 columns at a time: 8 independent
+// accumulation chains (one dot product alone waits on the latency of each multiply-add),
+// each row of A loaded once per pair of columns.
 template <class T>
 void RowDotRows(int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const T* bt, T* c,
                 int64_t ldc, bool accumulate) {
-  using V = typename Vec<T>::type;
-  constexpr int64_t lanes = sizeof(V) / sizeof(T);
-  // kRows rows of A at a time: kRows independent accumulation chains, where one dot product
-  // alone waits on the latency of each multiply-add. Each dot product's own order is the
-  // same either way.
-  constexpr int64_t kRows = 4;
-  const int64_t k_vec = k / lanes * lanes;
-  for (int64_t i0 = 0; i0 < m; i0 += kRows) {
-    const int64_t rows = std::min<int64_t>(kRows, m - i0);
-    for (int64_t j = 0; j < n; ++j) {
-      const T* brow = bt + j * k;
-      V acc[kRows];
-      for (int64_t r = 0; r < kRows; ++r) acc[r] = Splat<V>(T(0));
-      for (int64_t p = 0; p < k_vec; p += lanes) {
-        const V bv = Load<V>(brow + p);
-        for (int64_t r = 0; r < rows; ++r) acc[r] += Load<V>(a + (i0 + r) * lda + p) * bv;
-      }
-      for (int64_t r = 0; r < rows; ++r) {
-        const T* arow = a + (i0 + r) * lda;
-        T sum = LaneSum(acc[r]);
-        for (int64_t p = k_vec; p < k; ++p) sum = MulAdd(arow[p], brow[p], sum);
-        T& out = c[(i0 + r) * ldc + j];
-        out = accumulate ? out + sum : sum;
-      }
+  constexpr int kRows = 4, kCols = 2;
+  const auto rows = [&](auto row_count, int64_t i) {
+    constexpr int R = decltype(row_count)::value;
+    int64_t j = 0;
+    for (; j + kCols <= n; j += kCols) {
+      DotBlock<R, kCols>(a + i * lda, lda, bt + j * k, k, c + i * ldc + j, ldc, accumulate);
     }
-  }
+    for (; j < n; ++j)
+      DotBlock<R, 1>(a + i * lda, lda, bt + j * k, k, c + i * ldc + j, ldc, accumulate);
+  };
+  int64_t i = 0;
+  for (; i + kRows <= m; i += kRows) rows(std::integral_constant<int, kRows>{}, i);
+  for (; i < m; ++i) rows(std::integral_constant<int, 1>{}, i);
 }
 
 // Note [Small GEMM]; false when the product is not small (the caller uses Eigen's).
