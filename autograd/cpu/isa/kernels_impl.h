@@ -441,11 +441,11 @@ void RowTimesPanel(bool trans_a, int64_t m, int64_t n, int64_t k, const T* a, in
   using V = typename Vec<T>::type;
   constexpr int64_t lanes = sizeof(V) / sizeof(T);
   const int64_t a_row = trans_a ? 1 : lda, a_col = trans_a ? lda : 1;
-  // Every row group (and the single rows after them) over columns [j, j + B·lanes).
-  const auto columns = [&](auto block_vectors, int64_t j) {
+  // Rows [0, grouped) kPanelRows at a time, each block B vectors wide from column j.
+  const int64_t grouped = kPanelRows > 1 ? m - m % kPanelRows : 0;
+  const auto row_groups = [&](auto block_vectors, int64_t j) {
     constexpr int B = decltype(block_vectors)::value;
-    int64_t i = 0;
-    for (; kPanelRows > 1 && i + kPanelRows <= m; i += kPanelRows) {
+    for (int64_t i = 0; i < grouped; i += kPanelRows) {
       const T* arows[kPanelRows];
       T* crows[kPanelRows];
       for (int r = 0; r < kPanelRows; ++r) {
@@ -454,18 +454,31 @@ void RowTimesPanel(bool trans_a, int64_t m, int64_t n, int64_t k, const T* a, in
       }
       PanelBlock<kPanelRows, B>(arows, a_col, k, panel, n, j, crows, accumulate, epilogue);
     }
-    for (; i < m; ++i) {
+  };
+  // The rows after them one at a time, in blocks of kSmallGemmBlock vectors: one row alone
+  // needs that many independent accumulation chains to hide the multiply-add's latency (with
+  // kPanelVectors it waited on the latency: dW = dy^T h of a 64 -> 2 layer, two rows of
+  // k = 128, took 3x the time of its arithmetic).
+  const auto single_rows = [&](auto block_vectors, int64_t j) {
+    constexpr int B = decltype(block_vectors)::value;
+    for (int64_t i = grouped; i < m; ++i) {
       const T* arow = a + i * a_row;
       T* crow = c + i * ldc;
       PanelBlock<1, B>(&arow, a_col, k, panel, n, j, &crow, accumulate, epilogue);
     }
   };
-  constexpr int kBlock = kPanelRows > 1 ? kPanelVectors : kSmallGemmBlock;
-  int64_t j = 0;
-  for (; j + kBlock * lanes <= n; j += kBlock * lanes) {
-    columns(std::integral_constant<int, kBlock>{}, j);
+  // Column blocks of B vectors, then single vectors; both sweeps end at the same column j.
+  const auto sweep = [&](const auto& rows, auto block_vectors) {
+    constexpr int B = decltype(block_vectors)::value;
+    int64_t j = 0;
+    for (; j + B * lanes <= n; j += B * lanes) rows(block_vectors, j);
+    for (; j + lanes <= n; j += lanes) rows(std::integral_constant<int, 1>{}, j);
+  };
+  if constexpr (kPanelRows > 1) {
+    if (grouped > 0) sweep(row_groups, std::integral_constant<int, kPanelVectors>{});
   }
-  for (; j + lanes <= n; j += lanes) columns(std::integral_constant<int, 1>{}, j);
+  if (grouped < m) sweep(single_rows, std::integral_constant<int, kSmallGemmBlock>{});
+  const int64_t j = n / lanes * lanes;
   if (j == n) return;
   // The last n mod lanes columns, element by element.
   for (int64_t i = 0; i < m; ++i) {
