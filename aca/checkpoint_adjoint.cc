@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "aca/internal/adjoint_math.h"
+#include "aca/state_scope.h"
 #include "autograd/creation.h"
 #include "autograd/engine.h"
 #include "autograd/error.h"
@@ -52,6 +53,7 @@ void CheckpointAdjointNode::ReleaseSavedState() {
 
 std::vector<Tensor> CheckpointAdjointNode::Backward(const std::vector<Tensor>& grad_outputs) {
   if (released()) internal::ThrowGraphFreed(name());
+  const StateRestoreScope keep_state(save_state_);  // OdeintOptions::save_state
   const Tensor& g = grad_outputs.empty() ? Tensor() : grad_outputs[0];
   const int64_t n_params = static_cast<int64_t>(params_.size());
   std::vector<Tensor> result(1 + params_.size());
@@ -222,6 +224,7 @@ absl::StatusOr<OdeintResult> OdeintAca(const solvers::DynamicsFn& f,
   auto node = std::make_shared<CheckpointAdjointNode>(
       f, *tableau, params, std::move(sol.accepted_times), std::move(store), std::move(z_last),
       std::move(sol.output_index), result.stats);
+  node->set_save_state(options.save_state);
   result.ys = ApplyFunction(node, inputs, {sol.ys})[0];
   return result;
 }

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "aca/internal/adjoint_math.h"
+#include "aca/state_scope.h"
 #include "autograd/creation.h"
 #include "autograd/engine.h"
 #include "autograd/error.h"
@@ -41,6 +42,7 @@ void ContinuousAdjointNode::ReleaseSavedState() {
 
 std::vector<Tensor> ContinuousAdjointNode::Backward(const std::vector<Tensor>& grad_outputs) {
   if (released()) internal::ThrowGraphFreed(name());
+  const StateRestoreScope keep_state(save_state_);  // OdeintOptions::save_state
   std::vector<Tensor> result(1 + params_.size());
   if (grad_outputs.empty() || !grad_outputs[0].defined()) return result;
   const Tensor& g = grad_outputs[0];
@@ -176,6 +178,7 @@ absl::StatusOr<OdeintResult> OdeintAdjoint(const solvers::DynamicsFn& f,
   auto node = std::make_shared<ContinuousAdjointNode>(f, params, ts, sol.ys.detach(),
                                                       AdjointIntegrateOptions(options),
                                                       options.adjoint.norm, result.stats);
+  node->set_save_state(options.save_state);
   result.ys = ApplyFunction(node, inputs, {sol.ys})[0];
   return result;
 }

@@ -27,6 +27,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -47,6 +48,8 @@ class ContinuousAdjointNode final : public Node {
                         Tensor ys, solvers::IntegrateOptions backward_options, AdjointNorm norm,
                         std::shared_ptr<SolveStats> stats);
 
+  // OdeintOptions::save_state: the backward pass puts f's state back as it found it.
+  void set_save_state(solvers::SaveState save_state) { save_state_ = std::move(save_state); }
   std::vector<Tensor> Backward(const std::vector<Tensor>& grad_outputs) override;
   void ReleaseSavedState() override;
   std::string name() const override { return "ContinuousAdjointBackward"; }
@@ -59,6 +62,7 @@ class ContinuousAdjointNode final : public Node {
   solvers::IntegrateOptions backward_options_;
   AdjointNorm norm_;
   std::shared_ptr<SolveStats> stats_;
+  solvers::SaveState save_state_;
 };
 
 // The continuous adjoint: untaped forward, ys connected through a ContinuousAdjointNode.

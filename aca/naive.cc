@@ -165,6 +165,7 @@ absl::Status SolveTaped(const solvers::DynamicsFn& f, const Tensor& z0,
   solvers::StepDriver driver(solvers::StepLimits{0.0, options.max_steps, options.dt_min,
                                                  options.dt_max, options.rtol, options.atol},
                              io.controller, tab.error_estimator_order, t0, dir);
+  driver.set_save_state(options.save_state);
   driver.set_h_abs(h0);
   TapedStepRule rule(f, tab, tol, io.controller, z0, k1, t0, dir * h0, options, accepted_times,
                      stats);

@@ -155,6 +155,7 @@ solvers::IntegrateOptions ForwardIntegrateOptions(const OdeintOptions& options) 
   o.dt_min = options.dt_min;
   o.dt_max = options.dt_max;
   o.on_accepted_step = options.on_accepted_step;
+  o.save_state = options.save_state;
   return o;
 }
 

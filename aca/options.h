@@ -136,6 +136,13 @@ struct OdeintOptions {
   // new time and state; z must not be modified. For progress reports; an exception it
   // throws ends the solve and propagates. Empty: nothing is called.
   std::function<void(double t, const Tensor& z)> on_accepted_step;
+  // Saves the state f keeps beside its parameters (e.g. BatchNorm's running statistics;
+  // nn::SaveBuffers makes one for a module) and returns a function that puts it back.
+  // When set, as in the paper's Appendix A: the forward solve puts the state back after
+  // every rejected trial, so that only accepted steps change it; and the backward pass of
+  // every gradient method (ACA's and MALI's replays, the adjoint's evaluations of f) leaves
+  // it as the forward solve left it. Empty: f's state is not managed.
+  solvers::SaveState save_state;
 
   // OK, or InvalidArgument naming the field, its value and the constraint it violates.
   absl::Status Validate() const;

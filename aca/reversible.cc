@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "aca/internal/adjoint_math.h"
+#include "aca/state_scope.h"
 #include "autograd/creation.h"
 #include "autograd/engine.h"
 #include "autograd/error.h"
@@ -67,6 +68,7 @@ class AlfSolver final : public solvers::StepRule {
         solvers::StepLimits{options_.step_size, options_.max_steps, options_.dt_min,
                             options_.dt_max, options_.rtol, options_.atol},
         solvers::ControllerOptions(), kAlfErrorEstimatorOrder, t0, direction);
+    driver.set_save_state(options_.save_state);
     ForwardResult out;
     s_.t = t0;
     s_.z = z0;
@@ -175,6 +177,7 @@ void ReversibleAdjointNode::ReleaseSavedState() {
 
 std::vector<Tensor> ReversibleAdjointNode::Backward(const std::vector<Tensor>& grad_outputs) {
   if (released()) internal::ThrowGraphFreed(name());
+  const StateRestoreScope keep_state(save_state_);  // OdeintOptions::save_state
   const Tensor& g = grad_outputs.empty() ? Tensor() : grad_outputs[0];
   const int64_t n_params = static_cast<int64_t>(params_.size());
   std::vector<Tensor> result(1 + params_.size());
@@ -333,6 +336,7 @@ absl::StatusOr<OdeintResult> OdeintMali(const solvers::DynamicsFn& f,
   auto node = std::make_shared<ReversibleAdjointNode>(
       f, MaliAlfOptions(options), params, std::move(fwd.times), z0.detach(), std::move(fwd.end),
       std::move(fwd.output_index), result.stats);
+  node->set_save_state(options.save_state);
   result.ys = ApplyFunction(node, inputs, {ys})[0];
   return result;
 }

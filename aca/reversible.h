@@ -75,6 +75,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -103,6 +104,8 @@ class ReversibleAdjointNode final : public Node {
                         std::vector<int64_t> output_index, std::shared_ptr<SolveStats> stats);
 
   // grad_outputs[0]: dL/dys, shape [ts.size(), *z0.shape()]. Returns {dL/dz0, dL/dθ_j...}.
+  // OdeintOptions::save_state: the backward pass puts f's state back as it found it.
+  void set_save_state(solvers::SaveState save_state) { save_state_ = std::move(save_state); }
   std::vector<Tensor> Backward(const std::vector<Tensor>& grad_outputs) override;
   void ReleaseSavedState() override;
   std::string name() const override { return "ReversibleAdjointBackward"; }
@@ -116,6 +119,7 @@ class ReversibleAdjointNode final : public Node {
   solvers::AlfState end_;
   std::vector<int64_t> output_index_;
   std::shared_ptr<SolveStats> stats_;
+  solvers::SaveState save_state_;
 };
 
 // MALI: the untaped ALF forward solve keeping only the end state, ys connected to the tape

@@ -107,7 +107,9 @@ Stepper::Stepper(const DynamicsFn& f, const ButcherTableau& tableau,
                          options.rtol, options.atol},
               options.controller, tableau.error_estimator_order, t0, direction),
       t_(t0),
-      z_(z0) {}
+      z_(z0) {
+  driver_.set_save_state(options.save_state);
+}
 
 absl::StatusOr<std::unique_ptr<Stepper>> Stepper::Create(const DynamicsFn& f, double t0,
                                                          const Tensor& z0, double t_end,

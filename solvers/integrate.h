@@ -98,6 +98,9 @@ struct IntegrateOptions {
   // under taped steps it is the step's leaf). For progress reports and monitoring; an
   // exception it throws ends the solve and propagates.
   std::function<void(double t, const Tensor& z)> on_accepted_step;
+  // Adaptive runs: saves f's state (e.g. BatchNorm's running statistics) before each step
+  // and puts it back after each rejected trial (StepDriver::set_save_state). Empty: none.
+  SaveState save_state;
 
   // OK, or InvalidArgument naming the field, its value and the violated constraint.
   // Checks everything that does not depend on z0 (the tolerance tensors' shapes are

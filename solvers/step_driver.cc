@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <string>
 
@@ -76,6 +77,7 @@ absl::Status StepDriver::StepFixed(double t_stop, StepRule& rule) {
 absl::Status StepDriver::StepAdaptive(double t_stop, StepRule& rule) {
   double h_abs = std::min(h_abs_, limits_.dt_max);
   bool last_trial_nonfinite = false;
+  const std::function<void()> restore_state = save_state_ ? save_state_() : nullptr;
   while (true) {
     if (accepted_ + rejected_ >= limits_.max_steps) {
       return absl::ResourceExhaustedError(absl::StrCat(
@@ -114,6 +116,7 @@ absl::Status StepDriver::StepAdaptive(double t_stop, StepRule& rule) {
     const StepDecision decision = controller_.Decide(norm);
     if (!decision.accept) {
       ++rejected_;
+      if (restore_state) restore_state();
       h_abs = std::abs(h) * decision.factor;
       rule.Decided(decision, h_abs);
       continue;

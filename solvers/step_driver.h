@@ -25,7 +25,9 @@
 #define ACAODE_SOLVERS_STEP_DRIVER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "solvers/controller.h"
@@ -53,6 +55,10 @@ class StepRule {
   virtual void Accept(double t_new) = 0;
 };
 
+// Saves the state f keeps beside its parameters (e.g. BatchNorm's running statistics) and
+// returns a function that puts that state back; the restore may be called several times.
+using SaveState = std::function<std::function<void()>()>;
+
 struct StepLimits {
   double step_size = 0.0;  // > 0: fixed grid
   int64_t max_steps = 100000;
@@ -79,6 +85,10 @@ class StepDriver {
   double h_abs() const { return h_abs_; }
   void set_h_abs(double h_abs) { h_abs_ = h_abs; }
   bool fixed() const { return limits_.step_size > 0; }
+  // Adaptive runs: f's state is saved before each step's first trial and put back after
+  // every rejected trial, so that only accepted trials change it (the paper's Appendix A:
+  // f.load_state_dict(state) before each trial). Empty (the default): nothing is saved.
+  void set_save_state(SaveState save_state) { save_state_ = std::move(save_state); }
 
  private:
   absl::Status StepFixed(double t_stop, StepRule& rule);
@@ -94,6 +104,7 @@ class StepDriver {
   int64_t grid_index_ = 0;  // fixed grid: t() is at or after grid point grid_index_
   int64_t accepted_ = 0;
   int64_t rejected_ = 0;
+  SaveState save_state_;
 };
 
 }  // namespace solvers

@@ -219,5 +219,26 @@ absl::Status Module::Load(const std::string& path) {
   return LoadStateDict(dict);
 }
 
+std::function<void()> SaveBuffers(const Module& module) {
+  std::vector<std::pair<Tensor, Tensor>> saved;  // (a buffer, a copy of its values now)
+  for (const auto& named : module.NamedBuffers()) {
+    const Tensor& buffer = named.second;
+    if (!buffer.defined() || buffer.nbytes() == 0) continue;
+    NoGradGuard no_grad;
+    saved.emplace_back(buffer, buffer.detach().clone());
+  }
+  return [saved = std::move(saved)] {
+    const DeviceCopyFn copy = GetDeviceCopy();
+    for (const auto& [buffer, values] : saved) {
+      if (buffer.device() == Device::kCpu) {
+        std::memcpy(buffer.raw_data(), values.raw_data(), buffer.nbytes());
+      } else {
+        copy(buffer.raw_data(), buffer.device(), values.raw_data(), values.device(),
+             buffer.nbytes());
+      }
+    }
+  };
+}
+
 }  // namespace nn
 }  // namespace acaode

@@ -32,6 +32,7 @@
 #define ACAODE_AUTOGRAD_NN_MODULE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -132,6 +133,13 @@ class Module {
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
   bool training_ = true;
 };
+
+// Saves the values of every buffer of `module` and its children (BatchNorm's running
+// statistics) and returns a function that writes them back into the same tensors, in
+// place (handles stay valid; on a GPU through the backend's device copy). The function may
+// be called any number of times. For aca::OdeintOptions::save_state:
+//   options.save_state = [net] { return nn::SaveBuffers(*net); };
+std::function<void()> SaveBuffers(const Module& module);
 
 }  // namespace nn
 }  // namespace acaode

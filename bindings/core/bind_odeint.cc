@@ -285,10 +285,16 @@ void BindOdeint(py::module_& m) {
   m.def(
       "odeint_solve",
       [](const py::object& func, const Tensor& z0, const std::vector<double>& ts,
-         const std::vector<Tensor>& params, aca::OdeintOptions options,
-         const py::object& callback) {
+         const std::vector<Tensor>& params, aca::OdeintOptions options, const py::object& callback,
+         bool restore_state) {
         aca::DynamicsFn f = MakeDynamics(func);
         if (!callback.is_none()) options.on_accepted_step = MakeStepCallback(callback);
+        if (restore_state) {
+          // f's state is its module's buffers (OdeintOptions::save_state); pure C++, so it
+          // runs without the GIL.
+          auto module = py::cast<std::shared_ptr<nn::Module>>(func);
+          options.save_state = [module] { return nn::SaveBuffers(*module); };
+        }
         absl::StatusOr<aca::OdeintResult> result;
         {
           SigintScope sigint;              // Note [Interrupting a solve]
@@ -299,7 +305,7 @@ void BindOdeint(py::module_& m) {
         return Solution{result->ys, ts, result->stats, result->accepted_times};
       },
       py::arg("func"), py::arg("z0"), py::arg("t"), py::arg("params"), py::arg("options"),
-      py::arg("callback") = py::none(),
+      py::arg("callback") = py::none(), py::arg("restore_state") = false,
       "The solve behind acaode.odeint / acaode.solve (use those).");
 }
 

@@ -413,3 +413,75 @@ def test_bad_positional_arguments():
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q", "-p", "no:cacheprovider"]))
+
+
+class _CountingDecay(nn.Module):
+    """dz/dt = -theta z^3, counting its evaluations in a buffer (its only state)."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("calls", acaode.zeros(1))
+        self.register_parameter("theta", acaode.tensor([20.0]))
+
+    def forward(self, t, z):
+        self.calls.numpy()[0] += 1  # in place: the buffer's own storage
+        return -(self.theta * z * z * z)
+
+
+@pytest.mark.parametrize("gradient", ["aca", "adjoint", "naive"])
+def test_restore_state_undoes_rejected_trials_and_the_backward_pass(gradient):
+    # The paper's Appendix A: f's state is put back before every trial step. Oracle: the
+    # solve's counts; dopri5 (FSAL) with a given first step evaluates f once at t0 and 6 times
+    # per trial, so the rejected trials' evaluations are 6 * rejected_steps.
+    f = _CountingDecay()
+    sol = acaode.solve(f, np.ones(3), [0.0, 1.0], gradient=gradient, first_step=0.9)
+    s = sol.stats
+    assert s.rejected_steps > 0
+    after_forward = f.calls.numpy()[0]
+    assert after_forward == s.forward_f_evals - 6 * s.rejected_steps
+    sol.ys[1].sum().backward()
+    assert f.theta.grad is not None
+    assert f.calls.numpy()[0] == after_forward  # the replays / adjoint evaluations undone
+
+
+def test_restore_state_off_keeps_every_evaluation():
+    f = _CountingDecay()
+    sol = acaode.solve(f, np.ones(3), [0.0, 1.0], first_step=0.9, restore_state=False)
+    assert f.calls.numpy()[0] == sol.stats.forward_f_evals
+    sol.ys[1].sum().backward()
+    assert sol.stats.backward_f_evals > 0
+    assert f.calls.numpy()[0] == sol.stats.forward_f_evals + sol.stats.backward_f_evals
+
+
+def test_restore_state_keeps_batchnorm_statistics_through_backward():
+    # BatchNorm2d's running statistics change by the forward solve only; without
+    # restore_state ACA's replays update them again.
+    x = np.random.default_rng(0).normal(size=(4, 2, 3, 3))
+    stats = {}
+    for restore in (None, False):
+        seq = nn.Sequential(nn.BatchNorm2d(2), nn.Tanh())
+        z0 = acaode.tensor(x, requires_grad=True)
+        ys = acaode.odeint(seq, z0, [0.0, 0.5], restore_state=restore)
+        bn = seq[0]
+        forward = bn.running_mean.numpy().copy()
+        assert np.any(forward != 0)
+        ys.sum().backward()
+        stats[restore] = (forward, bn.running_mean.numpy().copy())
+    forward, after = stats[None]
+    np.testing.assert_array_equal(after, forward)
+    forward_off, after_off = stats[False]
+    assert np.any(after_off != forward_off)
+
+
+@pytest.mark.parametrize("value, message", [
+    ("yes", "restore_state: must be True, False or None"),
+    (1, "restore_state: must be True, False or None"),
+])
+def test_restore_state_rejects_bad_values(value, message):
+    with pytest.raises(ValueError, match=message):
+        acaode.odeint(nn.Sequential(nn.Tanh()), np.ones(2), [0.0, 1.0], restore_state=value)
+
+
+def test_restore_state_needs_a_module():
+    with pytest.raises(ValueError, match="restore_state=True: func must be an acaode.nn.Module"):
+        acaode.odeint(lambda t, z: -z, np.ones(2), [0.0, 1.0], restore_state=True)

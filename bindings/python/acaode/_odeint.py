@@ -23,7 +23,7 @@ ADJOINT_NORMS = ("rms", "mixed", "seminorm")
 _DEFAULTS = _core.OdeintOptions()
 _KEYWORDS = ("method", "rtol", "atol", "gradient", "step_size", "first_step", "max_steps",
              "adjoint_rtol", "adjoint_atol", "adjoint_method", "adjoint_norm", "mali_damping",
-             "memory_budget", "params", "callback")
+             "memory_budget", "restore_state", "params", "callback")
 
 
 class UnknownArgumentError(TypeError, ValueError):
@@ -99,7 +99,7 @@ def _memory_budget(budget, gradient):
 def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
           step_size=None, first_step=None, max_steps=100000, adjoint_rtol=None,
           adjoint_atol=None, adjoint_method=None, adjoint_norm="rms", mali_damping=0.0,
-          memory_budget=None, params=None, callback=None, **unknown):
+          memory_budget=None, restore_state=None, params=None, callback=None, **unknown):
     """Solves dz/dt = func(t, z) from t[0] through every t[k]; returns a Solution.
 
     Arguments are those of :func:`odeint`, and ``callback``: called as ``callback(t, z)``
@@ -161,13 +161,20 @@ def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
     if callback is not None and not callable(callback):
         raise ValueError(f"callback: must be a callable callback(t, z), got "
                          f"{type(callback).__name__}")
-    return _core.odeint_solve(func, z0, _times(t), params, options, callback)
+    if restore_state is None:
+        restore_state = is_module and len(func.named_buffers()) > 0
+    elif not isinstance(restore_state, bool):
+        raise ValueError(f"restore_state: must be True, False or None, got {restore_state!r}")
+    elif restore_state and not is_module:
+        raise ValueError("restore_state=True: func must be an acaode.nn.Module (its buffers "
+                         f"are the state to restore), got {type(func).__name__}")
+    return _core.odeint_solve(func, z0, _times(t), params, options, callback, restore_state)
 
 
 def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
            step_size=None, first_step=None, max_steps=100000, adjoint_rtol=None,
            adjoint_atol=None, adjoint_method=None, adjoint_norm="rms", mali_damping=0.0,
-           memory_budget=None, params=None, **unknown):
+           memory_budget=None, restore_state=None, params=None, **unknown):
     """Solves dz/dt = func(t, z) and returns the states at t, shape [len(t), *z0.shape].
 
     func: an ``acaode.nn.Module`` whose ``forward(t, z)`` returns dz/dt (a module built
@@ -200,6 +207,12 @@ def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca"
         below the accepted states uses binomial checkpointing (0: only z0 is kept). The
         gradient is bit for bit the same for every budget (Note [Memory budget] in
         aca/step_store.h).
+    restore_state: whether func's buffers (e.g. BatchNorm2d's running statistics) are
+        saved before each step and put back after every rejected trial step, and put back
+        after the backward pass (whose replays and adjoint evaluations of f would update them
+        again), as the paper's Appendix A does: they then change by the accepted steps of
+        the forward solve only. None (default): True when func is an acaode.nn.Module with
+        buffers; True needs such a module.
     params: the tensors to differentiate when func is a plain callable (default: func's
         parameters() for a Module).
 
@@ -212,5 +225,5 @@ def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca"
                  step_size=step_size, first_step=first_step, max_steps=max_steps,
                  adjoint_rtol=adjoint_rtol, adjoint_atol=adjoint_atol,
                  adjoint_method=adjoint_method, adjoint_norm=adjoint_norm,
-                 mali_damping=mali_damping,
-                 memory_budget=memory_budget, params=params, **unknown).ys
+                 mali_damping=mali_damping, memory_budget=memory_budget,
+                 restore_state=restore_state, params=params, **unknown).ys
