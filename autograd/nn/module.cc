@@ -88,6 +88,16 @@ NamedTensors Dedup(NamedTensors all) {
   }
   return out;
 }
+
+// dst's values = src's (same shape and dtype), in dst's storage: a host copy when both are
+// on the CPU, else the backend's device copy (never a host write through a device pointer).
+void CopyValues(const Tensor& dst, const Tensor& src, DeviceCopyFn copy) {
+  if (dst.device() == Device::kCpu && src.device() == Device::kCpu) {
+    std::memmove(dst.raw_data(), src.raw_data(), dst.nbytes());
+  } else {
+    copy(dst.raw_data(), dst.device(), src.raw_data(), src.device(), dst.nbytes());
+  }
+}
 }  // namespace
 
 NamedTensors Module::NamedParameters() const {
@@ -198,11 +208,7 @@ absl::Status Module::LoadStateDict(const TensorDict& dict) {
   for (const auto& [name, dst] : targets) {
     const Tensor& src = dict.at(name);
     if (src.raw_data() == dst.raw_data() || dst.nbytes() == 0) continue;
-    if (dst.device() != Device::kCpu) {
-      copy(dst.raw_data(), dst.device(), src.raw_data(), src.device(), dst.nbytes());
-    } else {
-      std::memmove(dst.raw_data(), src.raw_data(), dst.nbytes());
-    }
+    CopyValues(dst, src, copy);
   }
   return absl::OkStatus();
 }
@@ -229,14 +235,7 @@ std::function<void()> SaveBuffers(const Module& module) {
   }
   return [saved = std::move(saved)] {
     const DeviceCopyFn copy = GetDeviceCopy();
-    for (const auto& [buffer, values] : saved) {
-      if (buffer.device() == Device::kCpu) {
-        std::memcpy(buffer.raw_data(), values.raw_data(), buffer.nbytes());
-      } else {
-        copy(buffer.raw_data(), buffer.device(), values.raw_data(), values.device(),
-             buffer.nbytes());
-      }
-    }
+    for (const auto& [buffer, values] : saved) CopyValues(buffer, values, copy);
   };
 }
 
