@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "aca/time_gradient.h"
 #include "autograd/creation.h"
 #include "autograd/function.h"
 #include "autograd/grad_mode.h"
@@ -53,7 +54,7 @@ class TapedStepRule final : public solvers::StepRule {
                 const solvers::Tolerances& tol, const solvers::ControllerOptions& controller,
                 const Tensor& z0, const Tensor& k1, double t0, double signed_h0,
                 const OdeintOptions& options, std::vector<double>* accepted_times,
-                SolveStats* stats)
+                std::shared_ptr<SolveStats> stats)
       : f_(f),
         tab_(tab),
         tol_(tol),
@@ -67,7 +68,7 @@ class TapedStepRule final : public solvers::StepRule {
         h_(Scalar(signed_h0, z0.dtype())),
         options_(options),
         accepted_times_(accepted_times),
-        stats_(stats) {}
+        stats_(std::move(stats)) {}
 
   std::string Name() const override { return absl::StrCat(tab_.name, " (naive method)"); }
 
@@ -79,7 +80,7 @@ class TapedStepRule final : public solvers::StepRule {
     // Landing on the output time: h = (t − t_tape) + (target − t), whose value is
     // target − t and whose derivative is that of −t_tape.
     h_try_ = t_new == target_ ? Add(Sub(Scalar(t, dtype_), t_tape_), t_new - t) : h_;
-    rk_.Step(f_, t, z_, h_try_, k1_, &step_);
+    rk_.Step(StageF(t), t, z_, h_try_, k1_, &step_);
     stats_->forward_f_evals += step_.f_evals;
     if (!k1_.defined()) k1_ = step_.k[0];
     error_norm_ =
@@ -119,6 +120,21 @@ class TapedStepRule final : public solvers::StepRule {
     return std::abs(std::abs(h.item()) - h_abs) <= 1e-12 * h_abs;
   }
 
+  // f for this trial's stages: each stage's time t + c_i h is taped as t_tape + c_i h_try,
+  // and f's dependence on it reaches the tape (Note [Time argument of f in the naive
+  // method], aca/time_gradient.h).
+  solvers::DynamicsFn StageF(double t) const {
+    const Tensor t_start = t_tape_;
+    const Tensor h = h_try_;
+    return [this, t, t_start, h](double t_stage, const Tensor& y) {
+      Tensor k = f_(t_stage, y);
+      if (!NeedsGrad(t_start, h)) return k;
+      const double c = (t_stage - t) / h.item();
+      const Tensor t_taped = c == 0.0 ? t_start : Add(t_start, Mul(h, c));
+      return WithStageTime(f_, options_.save_state, stats_, k, t_taped, t_stage, y);
+    };
+  }
+
   const solvers::DynamicsFn& f_;
   const solvers::ButcherTableau& tab_;
   const solvers::Tolerances& tol_;
@@ -135,14 +151,14 @@ class TapedStepRule final : public solvers::StepRule {
   Tensor error_norm_;
   const OdeintOptions& options_;
   std::vector<double>* accepted_times_;
-  SolveStats* stats_;
+  std::shared_ptr<SolveStats> stats_;
 };
 
 // The adaptive taped solve; fills `outs` (the states at ts) and the step counts.
 absl::Status SolveTaped(const solvers::DynamicsFn& f, const Tensor& z0,
                         const std::vector<double>& ts, const OdeintOptions& options,
                         std::vector<Tensor>* outs, std::vector<double>* accepted_times,
-                        SolveStats* stats) {
+                        const std::shared_ptr<SolveStats>& stats) {
   const solvers::ButcherTableau& tab = **solvers::FindTableau(options.method);
   const solvers::IntegrateOptions io = ForwardIntegrateOptions(options);
   const solvers::Tolerances tol = io.tolerances();
@@ -210,7 +226,7 @@ absl::StatusOr<OdeintResult> OdeintNaive(const solvers::DynamicsFn& f,
                        ": pass a finite state"));
     }
     std::vector<Tensor> outs;
-    RETURN_IF_ERROR(SolveTaped(f, z0, ts, options, &outs, &result.accepted_times, &stats));
+    RETURN_IF_ERROR(SolveTaped(f, z0, ts, options, &outs, &result.accepted_times, result.stats));
     ys = Stack(outs, 0);
   }
   const size_t after = CpuBytesInUse();

@@ -14,11 +14,12 @@
 // land on an output time, h = t_k − t, depends on the earlier step sizes. Constant (not
 // taped): the automatic first step (Hairer's heuristic), the factor when ‖e‖ = 0 or after
 // a rejection caps it at 1, and dt_max clamps.
-// Limitation: f receives t as a double (solvers::DynamicsFn), so f's explicit time
-// dependence is not differentiated with respect to the taped h. For autonomous f the
-// h-dependence of z(t_k) is O(local error) (the landing step compensates); for f with
-// explicit t-dependence it is off by O(∂f/∂t · dh/dθ), which can be large: use ACA (exact
-// for the discrete solution) for time-dependent f, or a fixed grid.
+// f receives t as a double (solvers::DynamicsFn), so each stage's time t + c_i h is taped
+// beside it and f's explicit time dependence reaches the tape through a central difference
+// in t (Note [Time argument of f in the naive method], aca/time_gradient.h): two more
+// evaluations of f per stage in the backward pass, whose difference is exactly 0 for an
+// autonomous f. Without it, the gradient for a time-dependent f would be off by
+// O(∂f/∂t · dh/dθ), not by the solver's tolerance.
 // Fixed grid (step_size > 0): solvers::Integrate run taped.
 //
 // Memory: the tape holds every trial's stages and error norm: O(N_f · N_t · m).

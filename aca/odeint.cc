@@ -7,6 +7,8 @@
 #include "aca/continuous_adjoint.h"
 #include "aca/naive.h"
 #include "aca/reversible.h"
+#include "aca/time_gradient.h"
+#include "autograd/function.h"
 #include "solvers/integrate.h"
 #include "util/status_macros.h"
 
@@ -61,6 +63,37 @@ absl::StatusOr<OdeintResult> Odeint(const DynamicsFn& f, const std::vector<Tenso
       return OdeintMali(f, params, z0, ts, options);
   }
   return absl::InvalidArgumentError("Odeint: unknown gradient method");
+}
+
+absl::StatusOr<OdeintResult> Odeint(const DynamicsFn& f, const std::vector<Tensor>& params,
+                                    const Tensor& z0, const Tensor& ts,
+                                    const OdeintOptions& options) {
+  if (!ts.defined()) return absl::InvalidArgumentError("Odeint: ts is undefined");
+  if (ts.dim() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Odeint: ts must be 1-D (the output times), got shape ", ShapeToString(ts.shape())));
+  }
+  if (ts.device() != Device::kCpu) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Odeint: ts must be on the CPU, got ", DeviceName(ts.device())));
+  }
+  if (ts.dtype() != DType::kFloat32 && ts.dtype() != DType::kFloat64) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Odeint: ts must be float32 or float64, got ", DTypeName(ts.dtype())));
+  }
+  const Tensor times = ts.to(DType::kFloat64);
+  const std::vector<double> values(times.data<double>(), times.data<double>() + times.numel());
+  if (!NeedsGrad(ts)) return Odeint(f, params, z0, values, options);
+  // Checked here as well as by the solve, before a node is built on z0.
+  RETURN_IF_ERROR(options.Validate());
+  RETURN_IF_ERROR(solvers::ValidateTimes(values));
+  if (!f) return absl::InvalidArgumentError("Odeint: f is empty; pass the dynamics function");
+  if (!z0.defined()) return absl::InvalidArgumentError("Odeint: z0 is undefined");
+  const OutputTimeGradients time_grads(f, options.save_state, ts);
+  ASSIGN_OR_RETURN(OdeintResult result,
+                   Odeint(f, params, time_grads.AttachToOrigin(z0), values, options));
+  result.ys = time_grads.AttachToOutputs(result.ys, result.stats);
+  return result;
 }
 
 }  // namespace aca

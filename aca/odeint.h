@@ -49,6 +49,13 @@ absl::StatusOr<OdeintResult> Odeint(const DynamicsFn& f, const std::vector<Tenso
                                     const Tensor& z0, const std::vector<double>& ts,
                                     const OdeintOptions& options = OdeintOptions());
 
+// The output times as a tensor (1-D, float32 or float64, on the CPU). When ts requires grad,
+// a backward pass also gives dL/dts, for every gradient method (aca/time_gradient.h,
+// Note [Output-time gradients]); otherwise the same as the overload above.
+absl::StatusOr<OdeintResult> Odeint(const DynamicsFn& f, const std::vector<Tensor>& params,
+                                    const Tensor& z0, const Tensor& ts,
+                                    const OdeintOptions& options = OdeintOptions());
+
 }  // namespace aca
 }  // namespace acaode
 

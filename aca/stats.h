@@ -35,7 +35,9 @@ struct SolveStats {
   int64_t forward_f_evals = 0;
   // Evaluations of f in the backward pass (ACA: the replays, stages − 1 per step for FSAL
   // methods, Note [FSAL stage in the replay]; adjoint: the augmented dynamics, one taped f
-  // and one VJP each; naive: 0, it back-propagates the tape).
+  // and one VJP each; naive: 2 per taped stage of an adaptive solve, for f's time
+  // argument, Note [Time argument of f in the naive method]; with times that require grad,
+  // one more per output time, Note [Output-time gradients]).
   int64_t backward_f_evals = 0;
   // Steps of the forward solve.
   int64_t accepted_steps = 0;

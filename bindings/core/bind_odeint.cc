@@ -286,7 +286,7 @@ void BindOdeint(py::module_& m) {
       "odeint_solve",
       [](const py::object& func, const Tensor& z0, const std::vector<double>& ts,
          const std::vector<Tensor>& params, aca::OdeintOptions options, const py::object& callback,
-         bool restore_state) {
+         bool restore_state, const py::object& t_tensor) {
         aca::DynamicsFn f = MakeDynamics(func);
         if (!callback.is_none()) options.on_accepted_step = MakeStepCallback(callback);
         if (restore_state) {
@@ -295,17 +295,21 @@ void BindOdeint(py::module_& m) {
           auto module = py::cast<std::shared_ptr<nn::Module>>(func);
           options.save_state = [module] { return nn::SaveBuffers(*module); };
         }
+        const Tensor times = t_tensor.is_none() ? Tensor() : t_tensor.cast<Tensor>();
         absl::StatusOr<aca::OdeintResult> result;
         {
           SigintScope sigint;              // Note [Interrupting a solve]
           py::gil_scoped_release release;  // Note [GIL in solves]
-          result = aca::Odeint(f, params, z0, ts, options);
+          // A times tensor that requires grad also gets dL/dt (aca/time_gradient.h).
+          result = times.defined() ? aca::Odeint(f, params, z0, times, options)
+                                   : aca::Odeint(f, params, z0, ts, options);
         }
         ThrowIfError(RenameArguments(result.status()), ErrorDomain::kSolver);
         return Solution{result->ys, ts, result->stats, result->accepted_times};
       },
       py::arg("func"), py::arg("z0"), py::arg("t"), py::arg("params"), py::arg("options"),
       py::arg("callback") = py::none(), py::arg("restore_state") = false,
+      py::arg("t_tensor") = py::none(),
       "The solve behind acaode.odeint / acaode.solve (use those).");
 }
 

@@ -109,7 +109,7 @@ TEST(OdeintArgumentsTest, BadArgumentsAreInvalidArgument) {
   Tensor z0 = FromVector({1.0, 2.0}, {2});
   EXPECT_THAT(Odeint(f, {}, z0, {0.0, 1.0, 0.5}).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("ts must be strictly")));
-  EXPECT_THAT(Odeint(f, {}, z0, {}).status(),
+  EXPECT_THAT(Odeint(f, {}, z0, std::vector<double>{}).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
   EXPECT_THAT(Odeint(f, {}, Tensor(), {0.0, 1.0}).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("z0")));

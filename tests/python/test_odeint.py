@@ -485,3 +485,69 @@ def test_restore_state_rejects_bad_values(value, message):
 def test_restore_state_needs_a_module():
     with pytest.raises(ValueError, match="restore_state=True: func must be an acaode.nn.Module"):
         acaode.odeint(lambda t, z: -z, np.ones(2), [0.0, 1.0], restore_state=True)
+
+
+@pytest.mark.parametrize("gradient", GRADIENTS + ("mali",))
+def test_output_time_gradients_are_analytic(gradient):
+    # y_k = expm(A (t_k - t_0)) z0 and L = sum_k W_k . y_k: dL/dt_k = W_k . A y_k (k >= 1),
+    # dL/dt_0 = -(their sum) (f is autonomous).
+    t = acaode.tensor(TS, requires_grad=True)
+    method, tol = ("alf", 1e-9) if gradient == "mali" else ("dopri5", 1e-11)
+    ys = acaode.odeint(lambda s, z: acaode.matmul(acaode.tensor(A), z), Z0, t, method=method,
+                       rtol=tol, atol=tol, gradient=gradient, adjoint_rtol=1e-12,
+                       adjoint_atol=1e-12)
+    (ys * acaode.tensor(W)).sum().backward()
+    y = [expm(A * (s - TS[0])) @ Z0 for s in TS]
+    expected = np.array([0.0] + [W[k] @ A @ y[k] for k in range(1, len(TS))])
+    expected[0] = -expected[1:].sum()
+    np.testing.assert_allclose(t.grad.numpy(), expected, rtol=1e-6 if gradient == "mali" else 1e-8)
+
+
+@pytest.mark.parametrize("gradient", GRADIENTS)
+def test_output_time_gradients_match_finite_differences(gradient):
+    # non-autonomous f, backward in time, float32 times
+    a = acaode.tensor(A)
+
+    def f(s, z):
+        return acaode.matmul(a, z).tanh() * (1.0 + 0.5 * np.sin(2.0 * s)) + 0.2 * np.cos(s)
+
+    times = np.array([1.2, 0.7, -0.1])
+
+    def loss(ts, **kwargs):
+        ys = acaode.odeint(f, Z0, ts, rtol=1e-12, atol=1e-12, **kwargs)
+        return (ys * acaode.tensor(W)).sum()
+
+    t = acaode.tensor(times, requires_grad=True)
+    loss(t, gradient=gradient, adjoint_rtol=1e-12, adjoint_atol=1e-12).backward()
+    with acaode.no_grad():
+        fd = central_difference(lambda x: loss(list(x)).item(), times)
+    np.testing.assert_allclose(t.grad.numpy(), fd, rtol=1e-5, atol=1e-7)
+
+
+def test_output_time_gradients_with_a_cpp_module_and_float32_times():
+    net = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 2))
+    t = acaode.tensor(np.array([0.0, 0.5, 1.0], dtype=np.float32), requires_grad=True)
+    sol = acaode.solve(net, Z0, t, rtol=1e-9, atol=1e-9)
+    (sol.ys * acaode.tensor(W)).sum().backward()
+    grads = t.grad.numpy()
+    assert t.grad.dtype == acaode.float32
+    # autonomous f: shifting every time together changes nothing
+    assert abs(grads.sum()) < 1e-5 * np.abs(grads).max()
+    assert np.all(grads[1:] != 0)
+    # one evaluation of f per output time on top of the replays (dopri5: 6 per step)
+    assert sol.stats.backward_f_evals == 6 * sol.stats.accepted_steps + len(TS)
+    # parameters and z0 get the same gradients as with plain times
+    p_grads = [p.grad.numpy().copy() for p in net.parameters()]
+    net.zero_grad()
+    (acaode.odeint(net, Z0, [0.0, 0.5, 1.0], rtol=1e-9, atol=1e-9) *
+     acaode.tensor(W)).sum().backward()
+    for got, want in zip(p_grads, (p.grad.numpy() for p in net.parameters())):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_output_times_without_requires_grad_get_no_gradient():
+    t = acaode.tensor(TS)
+    z0 = acaode.tensor(Z0, requires_grad=True)
+    acaode.odeint(lambda s, z: -z, z0, t).sum().backward()
+    assert t.grad is None
+    assert z0.grad is not None

@@ -168,7 +168,10 @@ def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
     elif restore_state and not is_module:
         raise ValueError("restore_state=True: func must be an acaode.nn.Module (its buffers "
                          f"are the state to restore), got {type(func).__name__}")
-    return _core.odeint_solve(func, z0, _times(t), params, options, callback, restore_state)
+    # Times that require grad also get dL/dt (every gradient method).
+    t_tensor = t if isinstance(t, _core.Tensor) and t.requires_grad else None
+    return _core.odeint_solve(func, z0, _times(t), params, options, callback, restore_state,
+                              t_tensor)
 
 
 def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
@@ -181,7 +184,11 @@ def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca"
         from C++ layers, e.g. ``nn.Sequential``, is used as f(t, z) = module(z) and runs
         entirely in C++ without the GIL), or a plain callable ``f(t, z)``.
     z0: the initial state (Tensor or array, any shape; float32 or float64) at time t[0].
-    t: strictly increasing or decreasing output times.
+    t: strictly increasing or decreasing output times. A float Tensor with
+        ``requires_grad`` also gets ``t.grad`` = dL/dt from ``backward()``: the derivatives
+        of the exact solution, dL/dt_k = <dL/dy_k, f(t_k, y_k)> and, for t[0], minus the
+        adjoint at t[0] (less dL/dy_0) against f(t[0], z0), at the cost of len(t) more
+        evaluations of f in the backward pass (Note [Output-time gradients]).
     method: one of METHODS; euler, midpoint, heun and rk4 need ``step_size``.
     rtol, atol: a step is accepted when RMS(err / (atol + rtol max(|z|, |z_new|))) <= 1;
         numbers or arrays broadcastable to z0 (per component).

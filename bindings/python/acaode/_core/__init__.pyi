@@ -825,7 +825,7 @@ def norm(input: Tensor) -> Tensor:
     """
     Euclidean (Frobenius) norm sqrt(sum(x^2)) over all elements, as a 0-d tensor of input's dtype (no p or dim arguments); scaled internally so large values do not overflow. Differentiable: gradient x / norm, 0 where the norm is 0. CPU tensors only (RuntimeError for CUDA tensors).
     """
-def odeint_solve(func: typing.Any, z0: Tensor, t: list[float], params: list[Tensor], options: OdeintOptions, callback: typing.Any = None, restore_state: bool = False) -> Solution:
+def odeint_solve(func: typing.Any, z0: Tensor, t: list[float], params: list[Tensor], options: OdeintOptions, callback: typing.Any = None, restore_state: bool = False, t_tensor: typing.Any = None) -> Solution:
     """
     The solve behind acaode.odeint / acaode.solve (use those).
     """
