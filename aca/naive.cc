@@ -128,7 +128,7 @@ class TapedStepRule final : public solvers::StepRule {
     const Tensor h = h_try_;
     return [this, t, t_start, h](double t_stage, const Tensor& y) {
       Tensor k = f_(t_stage, y);
-      if (!NeedsGrad(t_start, h)) return k;
+      if (options_.autonomous || !NeedsGrad(t_start, h)) return k;
       const double c = (t_stage - t) / h.item();
       const Tensor t_taped = c == 0.0 ? t_start : Add(t_start, Mul(h, c));
       return WithStageTime(f_, options_.save_state, stats_, k, t_taped, t_stage, y);

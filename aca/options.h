@@ -132,6 +132,13 @@ struct OdeintOptions {
   // gradient is the same bit for bit. Note [Memory budget] in aca/step_store.h.
   int64_t memory_budget = -1;
 
+  // Whether f ignores its time argument (f(t, z) = g(z)). Only the naive method uses it: it
+  // then skips the two evaluations of f per stage that carry f's time dependence into its
+  // taped step sizes (Note [Time argument of f in the naive method], aca/time_gradient.h),
+  // which for such an f contribute exactly 0. A wrong `true` for a time-dependent f makes
+  // the naive gradient wrong by O(∂f/∂t · dh/dθ).
+  bool autonomous = false;
+
   // Called after every accepted step of the forward solve (every gradient method) with the
   // new time and state; z must not be modified. For progress reports; an exception it
   // throws ends the solve and propagates. Empty: nothing is called.

@@ -66,7 +66,7 @@ def linear_gradient_error(gradient, T, rtol, alpha=ALPHA):
     z0 = acaode.tensor(Z0, requires_grad=True)
     atol = rtol * ATOL_OVER_RTOL
     ys = acaode.odeint(lambda t, z: a * z, z0, [0.0, T], params=[a], rtol=rtol, atol=atol,
-                       gradient=gradient)
+                       gradient=gradient, autonomous=True)
     ys[-1].sum().backward()
     got = np.concatenate([z0.grad.numpy(), [a.grad.item()]])
     growth = math.exp(alpha * T)

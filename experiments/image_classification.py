@@ -136,7 +136,8 @@ class OdeNet(nn.Module):
 
     def logits(self, x, solver, gradient="aca"):
         z0 = self.stem(x)
-        sol = acaode.solve(self.func, z0, [0.0, 1.0], gradient=gradient, **solver)
+        sol = acaode.solve(self.func, z0, [0.0, 1.0], gradient=gradient, autonomous=True,
+                           **solver)
         self.last_stats = sol.stats  # f evaluations, for the progress bar
         z1 = sol.ys[-1]
         pooled = F.adaptive_avg_pool2d(z1, 1).reshape([x.shape[0], self.channels])

@@ -100,7 +100,7 @@ def run_T(z0, T):
         func = Heat(NU)
         start = time.perf_counter()
         sol = acaode.solve(func, acaode.tensor(x), [0.0, T], gradient=gradient, rtol=RTOL,
-                           atol=ATOL)
+                           atol=ATOL, autonomous=True)
         zt = sol.ys[-1]
         acaode.mean(zt * zt).backward()
         out[gradient] = {

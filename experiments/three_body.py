@@ -159,7 +159,7 @@ def train_ode_model(model, gradient, ts, target, s):
     for _ in epochs:
         opt.zero_grad()
         sol = acaode.solve(model, z0, ts, method="dopri5", rtol=s["rtol"], atol=s["atol"],
-                           gradient=gradient)
+                           gradient=gradient, autonomous=True)
         diff = sol.ys[:, 0, 0:9] - tgt
         loss = (diff * diff * weight).mean()
         loss.backward()

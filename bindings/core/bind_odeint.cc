@@ -17,6 +17,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -40,6 +41,15 @@ struct Solution {
   std::shared_ptr<aca::SolveStats> stats;
   std::vector<double> accepted_times;
 };
+
+// Whether func ignores t by construction: a C++ module used as f(t, z) = module(z), or
+// nn.AutonomousOde.
+bool IgnoresTime(const py::object& func) {
+  if (!py::isinstance<nn::Module>(func)) return false;
+  auto module = func.cast<std::shared_ptr<nn::Module>>();
+  auto ode = std::dynamic_pointer_cast<nn::OdeModule>(module);
+  return ode == nullptr || typeid(*ode) == typeid(nn::AutonomousOde);
+}
 
 aca::DynamicsFn MakeDynamics(const py::object& func) {
   auto keep = std::make_shared<GilSafeObject>(func);
@@ -202,6 +212,9 @@ void BindOdeint(py::module_& m) {
                      "passes (states and kept tapes); -1 (default): no budget (every accepted "
                      "state, no tape); 2**63 - 1: every tape. The gradient is the same bit for "
                      "bit.")
+      .def_readwrite("autonomous", &aca::OdeintOptions::autonomous,
+                     "Whether f ignores t (default False); the naive method then skips the "
+                     "evaluations that carry f's time dependence into its taped step sizes.")
       .def(
           "validate",
           [](const aca::OdeintOptions& o) {
@@ -288,6 +301,7 @@ void BindOdeint(py::module_& m) {
          const std::vector<Tensor>& params, aca::OdeintOptions options, const py::object& callback,
          bool restore_state, const py::object& t_tensor) {
         aca::DynamicsFn f = MakeDynamics(func);
+        if (IgnoresTime(func)) options.autonomous = true;
         if (!callback.is_none()) options.on_accepted_step = MakeStepCallback(callback);
         if (restore_state) {
           // f's state is its module's buffers (OdeintOptions::save_state); pure C++, so it

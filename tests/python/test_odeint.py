@@ -551,3 +551,26 @@ def test_output_times_without_requires_grad_get_no_gradient():
     acaode.odeint(lambda s, z: -z, z0, t).sum().backward()
     assert t.grad is None
     assert z0.grad is not None
+
+
+def test_naive_time_argument_evaluations_and_the_autonomous_hint():
+    # The naive method carries f's time dependence into its taped step sizes with two
+    # evaluations of f per stage in the backward pass; for an autonomous f they give exactly
+    # 0, so autonomous=True (or a C++ module, known to ignore t) skips them with the same
+    # gradient bit for bit.
+    a = acaode.tensor(A, requires_grad=True)
+    grads, evals = {}, {}
+    for hint in (False, True):
+        a.grad = None
+        sol = acaode.solve(lambda t, z: acaode.matmul(a, z).tanh(), Z0, TS, params=[a],
+                           gradient="naive", autonomous=hint)
+        (sol.ys * acaode.tensor(W)).sum().backward()
+        grads[hint], evals[hint] = a.grad.numpy().copy(), sol.stats.backward_f_evals
+    np.testing.assert_array_equal(grads[True], grads[False])
+    assert evals[True] == 0 and evals[False] > 0
+    net = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 2))
+    sol = acaode.solve(net, Z0, TS, gradient="naive")
+    sol.ys.sum().backward()
+    assert sol.stats.backward_f_evals == 0
+    with pytest.raises(ValueError, match="autonomous"):
+        acaode.odeint(net, Z0, TS, autonomous=1)

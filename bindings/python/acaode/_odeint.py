@@ -23,7 +23,7 @@ ADJOINT_NORMS = ("rms", "mixed", "seminorm")
 _DEFAULTS = _core.OdeintOptions()
 _KEYWORDS = ("method", "rtol", "atol", "gradient", "step_size", "first_step", "max_steps",
              "adjoint_rtol", "adjoint_atol", "adjoint_method", "adjoint_norm", "mali_damping",
-             "memory_budget", "restore_state", "params", "callback")
+             "memory_budget", "restore_state", "autonomous", "params", "callback")
 
 
 class UnknownArgumentError(TypeError, ValueError):
@@ -99,7 +99,8 @@ def _memory_budget(budget, gradient):
 def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
           step_size=None, first_step=None, max_steps=100000, adjoint_rtol=None,
           adjoint_atol=None, adjoint_method=None, adjoint_norm="rms", mali_damping=0.0,
-          memory_budget=None, restore_state=None, params=None, callback=None, **unknown):
+          memory_budget=None, restore_state=None, autonomous=False, params=None, callback=None,
+          **unknown):
     """Solves dz/dt = func(t, z) from t[0] through every t[k]; returns a Solution.
 
     Arguments are those of :func:`odeint`, and ``callback``: called as ``callback(t, z)``
@@ -146,6 +147,9 @@ def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
     options.adjoint = adjoint
     options.mali_damping = _number("mali_damping", mali_damping)
     options.memory_budget = _memory_budget(memory_budget, gradient)
+    if not isinstance(autonomous, bool):
+        raise ValueError(f"autonomous: must be True or False, got {autonomous!r}")
+    options.autonomous = autonomous
     is_module = isinstance(func, _core.nn.Module)
     if not is_module and not callable(func):
         raise ValueError("func: must be an acaode.nn.Module or a callable f(t, z), got "
@@ -177,7 +181,7 @@ def solve(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
 def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca",
            step_size=None, first_step=None, max_steps=100000, adjoint_rtol=None,
            adjoint_atol=None, adjoint_method=None, adjoint_norm="rms", mali_damping=0.0,
-           memory_budget=None, restore_state=None, params=None, **unknown):
+           memory_budget=None, restore_state=None, autonomous=False, params=None, **unknown):
     """Solves dz/dt = func(t, z) and returns the states at t, shape [len(t), *z0.shape].
 
     func: an ``acaode.nn.Module`` whose ``forward(t, z)`` returns dz/dt (a module built
@@ -220,6 +224,10 @@ def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca"
         again), as the paper's Appendix A does: they then change by the accepted steps of
         the forward solve only. None (default): True when func is an acaode.nn.Module with
         buffers; True needs such a module.
+    autonomous: True declares that func ignores t (f(t, z) = g(z)); known without it for a
+        module built from C++ layers. Only gradient="naive" uses it: it then skips the two
+        evaluations of f per stage in the backward pass that carry f's time dependence into
+        the taped step sizes. True for a time-dependent func makes that gradient wrong.
     params: the tensors to differentiate when func is a plain callable (default: func's
         parameters() for a Module).
 
@@ -233,4 +241,5 @@ def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca"
                  adjoint_rtol=adjoint_rtol, adjoint_atol=adjoint_atol,
                  adjoint_method=adjoint_method, adjoint_norm=adjoint_norm,
                  mali_damping=mali_damping, memory_budget=memory_budget,
-                 restore_state=restore_state, params=params, **unknown).ys
+                 restore_state=restore_state, autonomous=autonomous, params=params,
+                 **unknown).ys

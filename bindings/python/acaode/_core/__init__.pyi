@@ -502,6 +502,14 @@ class OdeintOptions:
     def atol_tensor(self, arg0: Tensor) -> None:
         ...
     @property
+    def autonomous(self) -> bool:
+        """
+        Whether f ignores t (default False); the naive method then skips the evaluations that carry f's time dependence into its taped step sizes.
+        """
+    @autonomous.setter
+    def autonomous(self, arg0: bool) -> None:
+        ...
+    @property
     def dt_max(self) -> float:
         """
         Largest |h| of an adaptive step (default inf).
