@@ -133,6 +133,7 @@ double BlockNorm(const Tensor& e, const Tensor& e2, const Tensor& z, const Tenso
 double Dispatch(const Tensor& e, const Tensor& e2, const Tensor& z, const Tensor& zn,
                 const Tolerances& tol) {
   if (z.defined() && z.device() != Device::kCpu) {
+    if (z.numel() == 0) return 0.0;  // as on the CPU (the tensor form would divide by 0)
     // GPU state: one scalar comes back per step attempt where the tensor
     // form applies; otherwise the operands are copied to the host.
     if (zn.defined() && !e2.defined() && !tol.rtol_tensor.defined() && !tol.atol_tensor.defined() &&

@@ -44,8 +44,11 @@ __device__ __forceinline__ T ApplyUnary(UnaryOp op, T v, T p0, T p1) {
       return cos(v);
     case UnaryOp::kPow:
       return pow(v, p0);
-    case UnaryOp::kClamp:
-      return fmin(fmax(v, p0), p1);
+    case UnaryOp::kClamp: {
+      // std::min(std::max(v, lo), hi) as on the CPU: NaN passes through (fmin/fmax drop it).
+      const T m = v < p0 ? p0 : v;
+      return p1 < m ? p1 : m;
+    }
     case UnaryOp::kAddScalar:
       return v + p0;
     case UnaryOp::kMulScalar:

@@ -178,8 +178,12 @@ template <class T>
 __global__ void LogSoftmaxKernel(OriView v, const T* x, T* y) {
   ACAODE_GRID_LOOP(e, v.outer * v.inner) {
     const int64_t o = e / v.inner, i = e % v.inner;
-    T m = x[v.At(o, 0, i)];
-    for (int64_t k = 1; k < v.r; ++k) m = fmax(m, x[v.At(o, k, i)]);
+    // The CPU's max (std::max from -inf, NaN skipped), not fmax.
+    T m = -static_cast<T>(INFINITY);
+    for (int64_t k = 0; k < v.r; ++k) {
+      const T xk = x[v.At(o, k, i)];
+      m = m < xk ? xk : m;
+    }
     double s = 0.0;
     for (int64_t k = 0; k < v.r; ++k) s += exp(static_cast<double>(x[v.At(o, k, i)] - m));
     const T lse = m + static_cast<T>(log(s));

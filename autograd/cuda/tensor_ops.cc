@@ -447,6 +447,12 @@ NormGrads NormBackward(const Tensor& x, const Tensor& dy, const NormLayout& l, c
   if (need_dx) g.dx = EmptyLike(x.shape(), x.dtype());
   if (need_dw) g.dw = EmptyLike({l.c}, x.dtype());
   if (need_db) g.db = EmptyLike({l.c}, x.dtype());
+  if (l.n * l.c == 0) {
+    // No samples: dw and db are sums over nothing, 0 as on the CPU (the kernels do not run).
+    if (need_dw) FillInPlace(g.dw, 0.0);
+    if (need_db) FillInPlace(g.db, 0.0);
+    return g;
+  }
   Tensor ws = EmptyLike({NormBackwardWorkspace(l)}, DType::kFloat64);
   ForDType(x.dtype(), [&](auto tag) {
     using T = decltype(tag);

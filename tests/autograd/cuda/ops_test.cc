@@ -17,6 +17,7 @@
 #include "autograd/ops/norm.h"
 #include "autograd/ops/pool.h"
 #include "gtest/gtest.h"
+#include "solvers/error_norm.h"
 
 namespace acaode {
 namespace {
@@ -212,6 +213,41 @@ TEST_P(CudaOpsTest, LikeCreationKeepsTheDevice) {
     EXPECT_EQ(t.shape(), x.shape());
     for (double v : ToVector(t.to(Device::kCpu))) EXPECT_EQ(v, value);
   }
+}
+
+// Where the GPU kernels once differed from the CPU: NaN through Clamp and LogSoftmax (the
+// CPU's std::min/std::max comparisons, not fmin/fmax), GroupNorm's dw and db with no
+// samples (0, not uninitialised memory), and the error norm of an empty state (0).
+TEST_P(CudaOpsTest, NanAndEmptyEdgeCasesMatchTheCpu) {
+  REQUIRE_GPU();
+  const double nan = std::nan("");
+  const Tensor x = FromVector({nan, -2.0, 0.5, 3.0, 0.1, -0.3, 0.2, 0.9}, {2, 4}, GetParam());
+  const auto same = [](const Tensor& gpu, const Tensor& cpu, const std::string& what) {
+    const std::vector<double> g = ToVector(gpu.to(Device::kCpu)), c = ToVector(cpu);
+    ASSERT_EQ(g.size(), c.size()) << what;
+    for (size_t i = 0; i < g.size(); ++i) {
+      if (std::isnan(c[i])) {
+        EXPECT_TRUE(std::isnan(g[i])) << what << " element " << i << " = " << g[i];
+      } else {
+        EXPECT_NEAR(g[i], c[i], 1e-6 * (1 + std::abs(c[i]))) << what << " element " << i;
+      }
+    }
+  };
+  same(Clamp(x.to(Device::kCuda), -1.0, 1.0), Clamp(x, -1.0, 1.0), "Clamp");
+  same(LogSoftmax(x.to(Device::kCuda), 1), LogSoftmax(x, 1), "LogSoftmax");
+
+  const Tensor empty = Zeros({0, 4, 3, 3}, GetParam());
+  Tensor w = Ones({4}, GetParam()).to(Device::kCuda).set_requires_grad(true);
+  Tensor b = Zeros({4}, GetParam()).to(Device::kCuda).set_requires_grad(true);
+  Sum(GroupNorm(empty.to(Device::kCuda), 2, w, b)).backward();
+  ASSERT_TRUE(w.grad().defined());
+  ASSERT_TRUE(b.grad().defined());
+  for (double v : ToVector(w.grad().to(Device::kCpu))) EXPECT_EQ(v, 0.0);
+  for (double v : ToVector(b.grad().to(Device::kCpu))) EXPECT_EQ(v, 0.0);
+
+  const Tensor z = Zeros({0}, GetParam()).to(Device::kCuda);
+  solvers::Tolerances tol;
+  EXPECT_EQ(solvers::ErrorNorm(z, Tensor(), z, z, tol), 0.0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dtypes, CudaOpsTest, ::testing::Values(DType::kFloat32, DType::kFloat64),
