@@ -100,8 +100,23 @@ void CopyBytes(void* dst, Device dst_device, const void* src, Device src_device,
   if (dst_device == Device::kCuda && src_device == Device::kCuda) kind = cudaMemcpyDeviceToDevice;
   if (dst_device == Device::kCpu && src_device == Device::kCpu) kind = cudaMemcpyHostToHost;
   const Stream s = CurrentStream();
+  const auto* d = static_cast<const char*>(dst);
+  const auto* from = static_cast<const char*>(src);
+  if (kind == cudaMemcpyDeviceToDevice && d < from + nbytes && from < d + nbytes && d != from) {
+    // Overlapping ranges (memmove on the CPU): cudaMemcpy's result is undefined there, so
+    // the bytes go through a scratch buffer. Rare (an in-place shift); cudaFree waits for it.
+    void* scratch = Malloc(nbytes);
+    Check(cudaMemcpyAsync(scratch, src, nbytes, kind, s), "cudaMemcpyAsync");
+    Check(cudaMemcpyAsync(dst, scratch, nbytes, kind, s), "cudaMemcpyAsync");
+    Free(scratch);
+    return;
+  }
   Check(cudaMemcpyAsync(dst, src, nbytes, kind, s), "cudaMemcpyAsync");
-  Check(cudaStreamSynchronize(s), "cudaStreamSynchronize after copy");
+  // Only a copy into host memory waits: the caller reads it next. Device-to-device copies
+  // are ordered on the stream like the kernels; from pageable host memory, the call returns
+  // once the source has been staged, so the caller may reuse it.
+  if (dst_device == Device::kCpu)
+    Check(cudaStreamSynchronize(s), "cudaStreamSynchronize after copy");
 }
 
 void CopyBlocks2D(void* dst, size_t dst_pitch, const void* src, size_t src_pitch, size_t width,

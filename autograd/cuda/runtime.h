@@ -4,7 +4,7 @@
 //   std::string why;
 //   if (cuda::DeviceCount(&why) == 0) { ... why says "no CUDA device: ..." ... }
 //   cuda::Stream s = cuda::CurrentStream();   // created on first use
-//   cuda::CopyBytes(dev_ptr, Device::kCuda, host_ptr, Device::kCpu, n);  // synchronous
+//   cuda::CopyBytes(dev_ptr, Device::kCuda, host_ptr, Device::kCpu, n);  // host_ptr free again
 //
 // Note [CUDA stream order]: every kernel, cuBLAS call and copy of this backend
 // runs on one process-wide stream (CurrentStream()). Work is therefore ordered
@@ -68,9 +68,11 @@ void* Malloc(size_t nbytes);
 void Free(void* ptr);
 
 // Copies nbytes between host and device or device and device; matches
-// DeviceCopyFn (autograd/allocator.h). Runs on CurrentStream() and returns
-// when the copy is complete (so host memory may be reused at once).
-// Host memory is ordinary pageable memory.
+// DeviceCopyFn (autograd/allocator.h). Runs on CurrentStream(). A copy into
+// host memory returns when it is complete; from host memory, once the source
+// may be reused; device to device, ordered on the stream like the kernels
+// (no wait). Overlapping device ranges are copied as memmove would. Host
+// memory is ordinary pageable memory.
 void CopyBytes(void* dst, Device dst_device, const void* src, Device src_device, size_t nbytes);
 
 // Copies `rows` blocks of `width` bytes from src (block i at src + i *

@@ -4,6 +4,7 @@
 // allocator caches blocks.
 #include "autograd/cuda/device.h"
 
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
@@ -139,6 +140,24 @@ TEST(CudaDeviceTest, RoundTripIsExactAndDifferentiable) {
     back.backward(FromVector({1, 2, 3, 4, 5, 6}, {2, 3}, dt));
     EXPECT_EQ(ToVector(x.grad()), (std::vector<double>{1, 2, 3, 4, 5, 6}));
   }
+}
+
+// CopyBytes between overlapping device ranges behaves as memmove, both directions; a
+// device-to-device copy followed by a copy to the host sees the first one done.
+TEST(CudaDeviceTest, OverlappingDeviceCopiesAreMemmove) {
+  std::string why;
+  if (!HasGpu(&why)) GTEST_SKIP() << "no CUDA device: " << why;
+  std::vector<double> host(64);
+  for (size_t i = 0; i < host.size(); ++i) host[i] = static_cast<double>(i);
+  Tensor t = FromVector(host, {64}).to(Device::kCuda);
+  auto* base = static_cast<char*>(t.raw_data());
+  CopyBytes(base + 8 * 3, Device::kCuda, base, Device::kCuda, 8 * 40);  // forward shift by 3
+  std::vector<double> want = host;
+  std::memmove(want.data() + 3, want.data(), 8 * 40);
+  EXPECT_EQ(ToVector(t.to(Device::kCpu)), want);
+  CopyBytes(base, Device::kCuda, base + 8 * 5, Device::kCuda, 8 * 50);  // backward shift by 5
+  std::memmove(want.data(), want.data() + 5, 8 * 50);
+  EXPECT_EQ(ToVector(t.to(Device::kCpu)), want);
 }
 
 TEST(CudaDeviceTest, AllocatorReusesBlocksOnTheDevice) {
