@@ -28,6 +28,9 @@ authors' code, Adam betas (0.5, 0.5) and the training loss weighted by 0.01^t):
 - LSTM: 9 -> 64 hidden -> linear 9, trained to predict the next position on windows of 20
   points of the training data (Adam lr 0.01, decay 0.999 per epoch); at inference it is
   fed the first 10 true points and rolls out the rest of [0, 2] on its own.
+- LSTM-aug-input: the same LSTM on the whole state (positions and velocities, 18 -> 64 ->
+  18), rolling out the state; scored on the positions. The paper names this model but does
+  not say what its input is augmented with: the velocities are our choice.
 
 Reported: trajectory MSE on [0, 2] (mean over time points and the 9 position
 coordinates), also on [0, 1] (the training window) and [1, 2] (extrapolation), the
@@ -117,27 +120,29 @@ class ThreeBodyNode(nn.Module):
 
 
 class NextPointLstm(nn.Module):
-    """positions [T, N, 9] -> the next positions [T, N, 9] (predicting the increment)."""
+    """points [T, N, dims] -> the next points [T, N, dims] (predicting the increment); dims 9
+    (positions: LSTM) or 18 (positions and velocities: LSTM-aug-input)."""
 
-    def __init__(self, hidden):
+    def __init__(self, hidden, dims=9):
         super().__init__()
-        self.lstm = nn.LSTM(9, hidden, dtype=acaode.float64)
-        self.head = nn.Linear(hidden, 9, dtype=acaode.float64)
-        self.hidden = hidden
+        self.lstm = nn.LSTM(dims, hidden, dtype=acaode.float64)
+        self.head = nn.Linear(hidden, dims, dtype=acaode.float64)
+        self.hidden, self.dims = hidden, dims
 
     def forward(self, x, state=None):
         out, state = self.lstm(x, state)
         steps, batch = x.shape[0], x.shape[1]
-        delta = self.head(out.reshape([steps * batch, self.hidden])).reshape([steps, batch, 9])
-        return x + delta * 0.1, state
+        delta = self.head(out.reshape([steps * batch, self.hidden]))
+        return x + delta.reshape([steps, batch, self.dims]) * 0.1, state
 
 
 def ground_truth(ts, k1, k2):
+    """The states [T, 18] (positions, then velocities) at ts."""
     truth = ThreeBodyOde(TRUE_MASSES, k1, k2)
     with acaode.no_grad():
         ys = acaode.odeint(truth, acaode.tensor(Z0), ts, method="dopri8", rtol=TRUTH_TOL,
                            atol=TRUTH_TOL)
-    return ys.numpy()[:, 0, :9].copy()                 # positions [T, 9]
+    return ys.numpy()[:, 0, :].copy()
 
 
 def position_mse(pred, truth):
@@ -207,7 +212,7 @@ def train_lstm(model, train_pos, s):
 
 
 def predict_lstm(model, truth, n_steps, warmup):
-    """Feeds the first `warmup` true points, then its own predictions; [n_steps, 9]."""
+    """Feeds the first `warmup` true points, then its own predictions; [n_steps, dims]."""
     out = [truth[k] for k in range(warmup)]
     with acaode.no_grad():
         pred, state = model(acaode.tensor(truth[:warmup][:, None, :]))
@@ -225,8 +230,9 @@ def run(settings, units="paper-code", log=None):
     acaode.manual_seed(s["seed"])
     train_ts = np.linspace(0.0, 1.0, s["n_train"])
     test_ts = np.linspace(0.0, 2.0, s["n_test"])
-    train_pos = ground_truth(train_ts, k1, k2)
-    test_pos = ground_truth(test_ts, k1, k2)
+    train_state = ground_truth(train_ts, k1, k2)
+    test_state = ground_truth(test_ts, k1, k2)
+    train_pos, test_pos = train_state[:, :9], test_state[:, :9]
     first_half = test_ts <= 1.0
 
     def scores(pred):
@@ -260,14 +266,19 @@ def run(settings, units="paper-code", log=None):
             if log:
                 print(f"  {kind}-{g}: mse {entry['mse']:.3e} ({entry['seconds']:.1f} s)",
                       file=log, flush=True)
-    acaode.manual_seed(s["seed"])
-    lstm = NextPointLstm(s["lstm_hidden"])
-    start = time.perf_counter()
-    losses = train_lstm(lstm, train_pos, s)
-    pred = predict_lstm(lstm, test_pos, len(test_ts), s["lstm_warmup"])
-    results["models"]["LSTM"] = {**scores(pred), "losses": losses,
-                                 "seconds": time.perf_counter() - start}
-    results["trajectories"]["LSTM"] = pred
+    for name, train, test in (("LSTM", train_pos, test_pos),
+                              ("LSTM-aug-input", train_state, test_state)):
+        acaode.manual_seed(s["seed"])
+        lstm = NextPointLstm(s["lstm_hidden"], dims=train.shape[1])
+        start = time.perf_counter()
+        losses = train_lstm(lstm, train, s)
+        pred = predict_lstm(lstm, test, len(test_ts), s["lstm_warmup"])[:, :9]
+        results["models"][name] = {**scores(pred), "losses": losses,
+                                   "seconds": time.perf_counter() - start}
+        results["trajectories"][name] = pred
+        if log:
+            print(f"  {name}: mse {results['models'][name]['mse']:.3e} "
+                  f"({results['models'][name]['seconds']:.1f} s)", file=log, flush=True)
     return results
 
 
@@ -303,7 +314,8 @@ def plot(results, path):
     import matplotlib.pyplot as plt
 
     traj = results["trajectories"]
-    shown = [("ODE-aca", "C1--"), ("NODE-aca", "C2-."), ("LSTM", "C3:")]
+    shown = [("ODE-aca", "C1--"), ("NODE-aca", "C2-."), ("LSTM", "C3:"),
+             ("LSTM-aug-input", "C4:")]
     fig = plt.figure(figsize=(15, 9))
     for body in range(3):
         ax = fig.add_subplot(2, 3, body + 1, projection="3d")
@@ -325,13 +337,15 @@ def plot(results, path):
             ax.legend(fontsize=8)
     ax = fig.add_subplot(2, 3, 4)
     for name, m in results["models"].items():
-        if m["losses"] and name != "LSTM":
+        if m["losses"] and not name.startswith("LSTM"):
             ax.semilogy(m["losses"], label=name)
     ax.set(xlabel="epoch", ylabel="training loss (MSE on [0, 1])", title="ODE / NODE training")
     ax.legend(fontsize=7)
     ax = fig.add_subplot(2, 3, 5)
-    ax.semilogy(results["models"]["LSTM"]["losses"], "C3")
+    for name, style in (("LSTM", "C3"), ("LSTM-aug-input", "C4")):
+        ax.semilogy(results["models"][name]["losses"], style, label=name)
     ax.set(xlabel="epoch", ylabel="one-step MSE", title="LSTM training")
+    ax.legend(fontsize=7)
     ax = fig.add_subplot(2, 3, 6)
     names = list(results["models"])
     vals = [results["models"][n]["mse"] for n in names]

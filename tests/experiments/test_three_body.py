@@ -36,14 +36,14 @@ def test_writes_png_and_prints_table(run):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20000
     assert "three-body trajectory MSE" in stdout
     names = ["ODE-adjoint", "ODE-naive", "ODE-aca", "NODE-adjoint", "NODE-naive",
-             "NODE-aca", "LSTM"]
+             "NODE-aca", "LSTM", "LSTM-aug-input"]
     assert list(results["models"]) == names
     for name in names:  # the printed table holds the JSON's numbers
         m = results["models"][name]
         assert math.isfinite(m["mse"]), (name, m)
         assert f"{m['mse']:.3e}" in stdout
-        assert len(m["losses"]) == (results["settings"]["lstm_epochs"] if name == "LSTM"
-                                    else results["settings"]["epochs"])
+        assert len(m["losses"]) == (results["settings"]["lstm_epochs"]
+                                    if name.startswith("LSTM") else results["settings"]["epochs"])
     assert len(results["trajectories"]["truth"]) == results["settings"]["n_test"]
 
 
@@ -90,10 +90,13 @@ def test_gradient_methods_agree_on_the_losses(run):
     assert not np.allclose(aca[0], aca[-1])  # it did train
 
 
-def test_lstm_trains(run):
+@pytest.mark.parametrize("name", ["LSTM", "LSTM-aug-input"])
+def test_lstm_trains(run, name):
     _, _, results = run
-    losses = results["models"]["LSTM"]["losses"]
+    losses = results["models"][name]["losses"]
     assert losses[-1] < losses[0] / 2
+    # the rollout is scored on the positions only (9 coordinates), whatever the input
+    assert np.array(results["trajectories"][name]).shape == (results["settings"]["n_test"], 9)
 
 
 if __name__ == "__main__":
