@@ -99,5 +99,38 @@ def test_lstm_trains(run, name):
     assert np.array(results["trajectories"][name]).shape == (results["settings"]["n_test"], 9)
 
 
+def test_seeds_give_a_table_of_mean_and_spread(tmp_path):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
+               MPLBACKEND="Agg")
+    proc = subprocess.run([sys.executable, SCRIPT, "--quick", "--seeds", "2", "--epochs", "3",
+                           "--lstm-epochs", "3", "--out", str(tmp_path)], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    with open(tmp_path / "three_body.json") as f:
+        results = json.load(f)
+    assert results["seeds"] == [0, 1]
+    init = np.array(results["init_masses_per_seed"])
+    np.testing.assert_allclose(init[0], [1.0, 1.2, 1.0])  # seed 0: the usual start
+    np.testing.assert_allclose(np.abs(init[1] / TRUE_MASSES - 1), 0.1)  # 10 % off each
+    assert "over 2 seeds" in proc.stdout
+    for name, m in results["summary"].items():
+        assert len(m["mse"]) == 2
+        assert m["mse"][0] == results["models"][name]["mse"]  # seed 0's run is the main one
+        assert m["mse_mean"] == pytest.approx(np.mean(m["mse"]))
+        assert m["mse_std"] == pytest.approx(np.std(m["mse"]))
+        assert m["mse_best"] == min(m["mse"]) and m["mse_worst"] == max(m["mse"])
+        assert m["best_loss_mean"] <= m["last_loss_mean"]
+        assert f"{m['mse_mean']:.3e}" in proc.stdout
+    # the NODE starts differ between seeds, so their test errors do
+    assert results["summary"]["NODE-aca"]["mse_std"] > 0
+
+
+def test_seeds_must_be_positive():
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    proc = subprocess.run([sys.executable, SCRIPT, "--quick", "--seeds", "0"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "--seeds 0" in proc.stderr
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q", "-p", "no:cacheprovider"]))
