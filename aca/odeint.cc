@@ -15,9 +15,12 @@
 namespace acaode {
 namespace aca {
 
-absl::StatusOr<OdeintResult> Odeint(const DynamicsFn& f, const std::vector<Tensor>& params,
-                                    const Tensor& z0, const std::vector<double>& ts,
-                                    const OdeintOptions& options) {
+namespace {
+
+// Every check on Odeint's arguments, before anything is built from them.
+absl::Status CheckArguments(const DynamicsFn& f, const std::vector<Tensor>& params,
+                            const Tensor& z0, const std::vector<double>& ts,
+                            const OdeintOptions& options) {
   RETURN_IF_ERROR(options.Validate());
   if (!f) return absl::InvalidArgumentError("Odeint: f is empty; pass the dynamics function");
   if (!z0.defined()) return absl::InvalidArgumentError("Odeint: z0 is undefined");
@@ -52,6 +55,15 @@ absl::StatusOr<OdeintResult> Odeint(const DynamicsFn& f, const std::vector<Tenso
                        " but z0 has dtype ", DTypeName(z0.dtype()), "; they must match"));
     }
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<OdeintResult> Odeint(const DynamicsFn& f, const std::vector<Tensor>& params,
+                                    const Tensor& z0, const std::vector<double>& ts,
+                                    const OdeintOptions& options) {
+  RETURN_IF_ERROR(CheckArguments(f, params, z0, ts, options));
   switch (options.gradient) {
     case GradientMethod::kAca:
       return OdeintAca(f, params, z0, ts, options);
@@ -82,14 +94,11 @@ absl::StatusOr<OdeintResult> Odeint(const DynamicsFn& f, const std::vector<Tenso
         absl::StrCat("Odeint: ts must be float32 or float64, got ", DTypeName(ts.dtype())));
   }
   const Tensor times = ts.to(DType::kFloat64);
-  const std::vector<double> values(times.data<double>(), times.data<double>() + times.numel());
+  std::vector<double> values(times.data<double>(), times.data<double>() + times.numel());
   if (!NeedsGrad(ts)) return Odeint(f, params, z0, values, options);
-  // Checked here as well as by the solve, before a node is built on z0.
-  RETURN_IF_ERROR(options.Validate());
-  RETURN_IF_ERROR(solvers::ValidateTimes(values));
-  if (!f) return absl::InvalidArgumentError("Odeint: f is empty; pass the dynamics function");
-  if (!z0.defined()) return absl::InvalidArgumentError("Odeint: z0 is undefined");
-  const OutputTimeGradients time_grads(f, options.save_state, ts);
+  // Before a node is built on z0 (the solve below checks again, cheaply).
+  RETURN_IF_ERROR(CheckArguments(f, params, z0, values, options));
+  const OutputTimeGradients time_grads(f, options.save_state, ts, values);
   ASSIGN_OR_RETURN(OdeintResult result,
                    Odeint(f, params, time_grads.AttachToOrigin(z0), values, options));
   result.ys = time_grads.AttachToOutputs(result.ys, result.stats);

@@ -33,11 +33,12 @@ namespace {
 
 using TimeGradFn = std::function<Grads(const Grads&)>;
 
-// f(t, z) untaped (backward passes run with grad mode off), checked to have z's shape.
-Tensor EvaluateF(const solvers::DynamicsFn& f, double t, const Tensor& z) {
+// f(t, z) untaped (backward passes run with grad mode off), checked to have z's shape;
+// `what` names the gradient it serves in the error.
+Tensor EvaluateF(const char* what, const solvers::DynamicsFn& f, double t, const Tensor& z) {
   Tensor dz = f(t, z);
   if (!dz.defined() || dz.shape() != z.shape()) {
-    throw RuntimeError("backward (output-time gradient): f(t, z) at t = " + std::to_string(t) +
+    throw RuntimeError(std::string("backward (") + what + "): f(t, z) at t = " + std::to_string(t) +
                        " returned shape " +
                        (dz.defined() ? ShapeToString(dz.shape()) : std::string("undefined")) +
                        ", expected the state's " + ShapeToString(z.shape()));
@@ -60,12 +61,11 @@ Tensor Attach(const char* name, const std::vector<Tensor>& inputs, const Tensor&
 }  // namespace
 
 OutputTimeGradients::OutputTimeGradients(solvers::DynamicsFn f, solvers::SaveState save_state,
-                                         const Tensor& ts)
+                                         const Tensor& ts, std::vector<double> times)
     : shared_(std::make_shared<Shared>()), ts_(ts) {
-  const Tensor times = ts.to(DType::kFloat64);
   shared_->f = std::move(f);
   shared_->save_state = std::move(save_state);
-  shared_->times.assign(times.data<double>(), times.data<double>() + times.numel());
+  shared_->times = std::move(times);
   shared_->ts_shape = ts.shape();
   shared_->ts_dtype = ts.dtype();
 }
@@ -77,7 +77,7 @@ Tensor OutputTimeGradients::AttachToOrigin(const Tensor& z0) const {
                   shared->f_at_origin = Tensor();
                   if (!f0.defined()) {
                     const StateRestoreScope keep_state(shared->save_state);
-                    f0 = EvaluateF(shared->f, shared->times[0], z0);
+                    f0 = EvaluateF("output-time gradient", shared->f, shared->times[0], z0);
                   }
                   // dL/dt_0 gets -<a, f(t_0, z_0)> here (Note [Output-time gradients]).
                   std::vector<double> dts(shared->times.size(), 0.0);
@@ -96,7 +96,7 @@ Tensor OutputTimeGradients::AttachToOutputs(const Tensor& ys,
                   // dL/dt_k = <g_k, f(t_k, y_k)> (Note [Output-time gradients]).
                   for (size_t k = 0; k < t.size(); ++k) {
                     const int64_t i = static_cast<int64_t>(k);
-                    const Tensor f_k = EvaluateF(shared->f, t[k], ys[i]);
+                    const Tensor f_k = EvaluateF("output-time gradient", shared->f, t[k], ys[i]);
                     if (stats) ++stats->backward_f_evals;
                     dts[k] = Dot(g[0][i], f_k);
                     if (k == 0) shared->f_at_origin = f_k;
@@ -115,8 +115,8 @@ Tensor WithStageTime(const solvers::DynamicsFn& f, const solvers::SaveState& sav
                                          ? std::numeric_limits<float>::epsilon()
                                          : std::numeric_limits<double>::epsilon();
                   const double step = std::cbrt(eps) * std::max(1.0, std::abs(t));
-                  const Tensor up = EvaluateF(f, t + step, y);
-                  const Tensor down = EvaluateF(f, t - step, y);
+                  const Tensor up = EvaluateF("naive method, f's time argument", f, t + step, y);
+                  const Tensor down = EvaluateF("naive method, f's time argument", f, t - step, y);
                   if (stats) stats->backward_f_evals += 2;
                   // <g, ∂f/∂t> by a central difference; exactly 0 for an autonomous f.
                   const double d = Dot(g[0], Sub(up, down));

@@ -1,7 +1,7 @@
 // Gradients with respect to the output times t_0 .. t_K of a solve (torchdiffeq's
 // `odeint` gives them too). Used by Odeint when ts is a tensor that requires grad.
 //
-//   OutputTimeGradients time_grads(f, options.save_state, ts);
+//   OutputTimeGradients time_grads(f, options.save_state, ts, ts_values);
 //   Tensor z0_at_t0 = time_grads.AttachToOrigin(z0);        // before the solve
 //   ... ys, stats = the chosen gradient method's solve from z0_at_t0 ...
 //   ys = time_grads.AttachToOutputs(ys, stats);             // after it
@@ -38,6 +38,7 @@
 #define ACAODE_ACA_TIME_GRADIENT_H_
 
 #include <memory>
+#include <vector>
 
 #include "aca/stats.h"
 #include "autograd/tensor.h"
@@ -49,8 +50,10 @@ namespace aca {
 
 class OutputTimeGradients {
  public:
-  // ts: 1-D, on the CPU, the solve's output times (it need not require grad).
-  OutputTimeGradients(solvers::DynamicsFn f, solvers::SaveState save_state, const Tensor& ts);
+  // ts: 1-D, on the CPU, the solve's output times (it need not require grad); times: its
+  // values.
+  OutputTimeGradients(solvers::DynamicsFn f, solvers::SaveState save_state, const Tensor& ts,
+                      std::vector<double> times);
 
   // z0 as a fresh view whose gradient a, on its way back to z0, also flows into ts[0] as
   // -<a, f(t_0, z0)>.
