@@ -66,20 +66,43 @@ void CheckSameMeta(const Tensor& g, const Tensor& ref, const Node* from) {
   }
 }
 
-// acc += g (acc owned by the engine or a leaf; same shape and dtype).
-void AddInto(const Tensor& acc, const Tensor& g) {
+// acc += scale·g (acc owned by the engine or a leaf; same shape and dtype), the product
+// rounded before the sum (Node::input_grad_scale).
+void AddInto(const Tensor& acc, const Tensor& g, double scale) {
   if (g.device() != acc.device()) {
     throw RuntimeError(std::string("backward: a gradient on ") + DeviceName(g.device()) +
                        " for a tensor on " + DeviceName(acc.device()));
   }
   if (acc.device() != Device::kCpu) {
-    GetDeviceKernels("backward").axpy(acc.dtype(), acc.numel(), 1.0, g.raw_data(), acc.raw_data());
+    GetDeviceKernels("backward")
+        .axpy(acc.dtype(), acc.numel(), scale, g.raw_data(), acc.raw_data());
     return;
   }
   DispatchFloat(acc.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    cpu::AddIntoKernel<T>(acc.mutable_data<T>(), g.data<T>(), acc.numel());
+    if (scale == 1.0) {
+      cpu::AddIntoKernel<T>(acc.mutable_data<T>(), g.data<T>(), acc.numel());
+    } else {
+      cpu::AddScaledIntoKernel<T>(acc.mutable_data<T>(), g.data<T>(), static_cast<T>(scale),
+                                  acc.numel());
+    }
   });
+}
+
+// scale·g: g itself for scale 1, else a new tensor.
+Tensor Scaled(const Tensor& g, double scale) {
+  if (scale == 1.0) return g;
+  if (g.device() != Device::kCpu) {
+    Tensor out = FilledLike(g, 0.0);
+    AddInto(out, g, scale);
+    return out;
+  }
+  Tensor out = Empty(g.shape(), g.dtype());
+  DispatchFloat(g.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    cpu::ScaleKernel<T>(g.data<T>(), static_cast<T>(scale), out.mutable_data<T>(), g.numel());
+  });
+  return out;
 }
 
 // Whether the engine holds the only reference to t and its storage, so it
@@ -89,23 +112,24 @@ bool SolelyOwned(const Tensor& t) {
          !t.requires_grad();
 }
 
-// slot = slot + g; in place only when the engine solely owns the slot.
-void SumInto(Tensor& slot, const Tensor& g, const Node* from) {
+// slot = slot + scale·g; in place only when the engine solely owns the slot.
+void SumInto(Tensor& slot, const Tensor& g, double scale, const Node* from) {
   if (!slot.defined()) {
-    slot = g;
+    slot = Scaled(g, scale);
     return;
   }
   CheckSameMeta(g, slot, from);
   if (SolelyOwned(slot)) {
-    AddInto(slot, g);
+    AddInto(slot, g, scale);
     return;
   }
   Tensor sum = CopyOf(slot);
-  AddInto(sum, g);
+  AddInto(sum, g, scale);
   slot = std::move(sum);
 }
 
-void AccumulateLeaf(TensorImpl* leaf, const Tensor& g_in, Capture* capture, const Node* from) {
+void AccumulateLeaf(TensorImpl* leaf, const Tensor& g_in, double scale, Capture* capture,
+                    const Node* from) {
   // A gradient computed on another device (a CPU scalar used with cuda
   // tensors) is brought to the leaf's device.
   const Tensor g = g_in.device() == leaf->device() ? g_in : g_in.to(leaf->device());
@@ -117,7 +141,7 @@ void AccumulateLeaf(TensorImpl* leaf, const Tensor& g_in, Capture* capture, cons
   if (capture != nullptr) {
     auto it = capture->leaves.find(leaf);
     if (it != capture->leaves.end()) {
-      for (size_t idx : it->second) SumInto(capture->results[idx], g, from);
+      for (size_t idx : it->second) SumInto(capture->results[idx], g, scale, from);
     }
     return;
   }
@@ -125,9 +149,9 @@ void AccumulateLeaf(TensorImpl* leaf, const Tensor& g_in, Capture* capture, cons
   Tensor& acc = leaf->mutable_grad();
   if (!acc.defined()) {
     // Keep a gradient nobody else references; copy a shared one.
-    acc = SolelyOwned(g) ? g : CopyOf(g);
+    acc = scale != 1.0 ? Scaled(g, scale) : SolelyOwned(g) ? g : CopyOf(g);
   } else {
-    AddInto(acc, g);
+    AddInto(acc, g, scale);
   }
 }
 
@@ -194,12 +218,12 @@ void Execute(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad
     const Tensor& y = outputs[i];
     Node* n = y.grad_fn().get();
     if (n == nullptr) {
-      AccumulateLeaf(y.impl(), seeds[i], capture, nullptr);
+      AccumulateLeaf(y.impl(), seeds[i], 1.0, capture, nullptr);
       continue;
     }
     NodeTask& task = tasks[n];
     task.grads.resize(n->num_outputs());
-    SumInto(task.grads[y.output_nr()], seeds[i], nullptr);
+    SumInto(task.grads[y.output_nr()], seeds[i], 1.0, nullptr);
   }
 
   std::vector<Node*> ready;
@@ -222,7 +246,7 @@ void Execute(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad
       if (it != capture->interior.end()) {
         for (const auto& [output_nr, idx] : it->second) {
           if (output_nr < grads.size() && grads[output_nr].defined()) {
-            SumInto(capture->results[idx], grads[output_nr], n);
+            SumInto(capture->results[idx], grads[output_nr], 1.0, n);
           }
         }
       }
@@ -245,12 +269,12 @@ void Execute(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad
       const Edge& e = edges[i];
       const bool has = any && input_grads[i].defined();
       if (e.leaf) {
-        if (has) AccumulateLeaf(e.leaf.get(), input_grads[i], capture, n);
+        if (has) AccumulateLeaf(e.leaf.get(), input_grads[i], n->input_grad_scale(i), capture, n);
       } else if (e.node) {
         NodeTask& child = tasks[e.node.get()];
         if (has) {
           child.grads.resize(e.node->num_outputs());
-          SumInto(child.grads[e.input_nr], input_grads[i], n);
+          SumInto(child.grads[e.input_nr], input_grads[i], n->input_grad_scale(i), n);
         }
         if (--child.pending == 0) ready.push_back(e.node.get());
       }

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "autograd/tensor.h"
@@ -78,6 +79,17 @@ class Node {
   uint32_t num_outputs() const { return num_outputs_; }
   void set_num_outputs(uint32_t n) { num_outputs_ = n; }
 
+  // The gradient that reaches input i is input_grad_scale(i) times Backward's i-th result;
+  // the engine applies the factor as it sums the gradients (acc += s·g in one pass, the
+  // product rounded on its own: the same bits as summing a scaled copy). It lets an op
+  // whose input gradients are multiples of one tensor (LinearCombination: c_i·g) return
+  // that tensor for each input instead of a scaled copy per input. Default: 1 for every
+  // input.
+  double input_grad_scale(size_t i) const {
+    return i < input_grad_scales_.size() ? input_grad_scales_[i] : 1.0;
+  }
+  void set_input_grad_scales(std::vector<double> scales) { input_grad_scales_ = std::move(scales); }
+
   // Called by the engine after Backward when retain_graph is false.
   void Release() {
     released_ = true;
@@ -87,6 +99,7 @@ class Node {
 
  private:
   std::vector<Edge> next_edges_;
+  std::vector<double> input_grad_scales_;  // empty: all 1
   uint32_t num_outputs_ = 1;
   bool released_ = false;
 };

@@ -57,6 +57,7 @@ void Run(cpu::Isa isa) {
       {128, 2, 64, false, false, "dx = dp W1"},      {64, 2, 128, true, false, "dW1 = dp^T x"},
       {256, 128, 32, false, true, "32->128 fwd"},    {256, 32, 128, false, true, "128->32 fwd"},
       {256, 32, 128, false, false, "dx 128->32"},    {128, 32, 256, true, false, "dW 32->128"},
+      {32, 128, 256, true, false, "dW 128->32"},
   };
   std::vector<double> a(65536), b(65536), c(65536);
   for (size_t i = 0; i < a.size(); ++i) a[i] = b[i] = std::cos(0.1 * i);

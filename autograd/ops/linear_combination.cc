@@ -4,9 +4,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "autograd/cpu/elementwise.h"
 #include "autograd/cpu/isa/kernels.h"
 #include "autograd/cpu/parallel.h"
 #include "autograd/cuda/tensor_ops.h"
@@ -113,20 +113,27 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
     }
     std::vector<bool> req;
     for (const Tensor& t : inputs) req.push_back(t.requires_grad());
+    // On the CPU each term's gradient c_i·g reaches the engine as g with the scale c_i
+    // (Node::input_grad_scale), which sums it in one pass without a scaled copy; the
+    // gradients of an RK step's stages are sums of many such terms.
+    const bool on_cpu = base.device() == Device::kCpu;
     auto node = std::make_shared<LambdaNode<std::function<Grads(const Grads&)>>>(
-        "LinearCombinationBackward", [cs, req](const Grads& g) {
+        "LinearCombinationBackward", [cs, req, on_cpu](const Grads& g) {
           Grads out;
           out.reserve(req.size());
           out.push_back(req[0] ? g[0] : Tensor());
           for (size_t i = 0; i < cs.size(); ++i) {
-            out.push_back(req[i + 1]
-                              ? g[0].device() == Device::kCuda
-                                    ? cuda::Unary(cuda::UnaryOp::kMulScalar, g[0], {cs[i], 0.0})
-                                    : cpu::Scale(g[0], cs[i])
-                              : Tensor());
+            out.push_back(!req[i + 1] ? Tensor()
+                          : on_cpu    ? g[0]
+                                      : cuda::Unary(cuda::UnaryOp::kMulScalar, g[0], {cs[i], 0.0}));
           }
           return out;
         });
+    if (on_cpu) {
+      std::vector<double> scales = {1.0};
+      scales.insert(scales.end(), cs.begin(), cs.end());
+      node->set_input_grad_scales(std::move(scales));
+    }
     out = ApplyFunction(node, inputs, {out})[0];
   }
   return out;

@@ -122,6 +122,54 @@ TEST(Gemm, EveryInstructionSetVariantMatchesDirectProduct) {
   }
 }
 
+// With FMA (AVX2, AVX-512), every element of a small product is its k multiply-adds in
+// order, one fused multiply-add each, from 0 or from C: the same bits whatever the register
+// blocking, the passes over k (k > 128) or the transposed product used for a wide C from a
+// transposed A (Note [Small GEMM] in autograd/cpu/isa/kernels_impl.h). The shapes are the
+// 32 -> 128 -> 32 MLP's weight gradients (k = 256) and products, plus ragged edges; each
+// variant is checked on the products small enough for its small-product path
+// (kSmallGemmMaxMacs: 2^21 multiply-adds with AVX-512, 2^17 with AVX2; larger ones go to
+// Eigen's GEMM, which blocks k differently).
+TEST(Gemm, SmallProductIsTheOrderedFusedMultiplyAddSum) {
+  Generator gen(4);
+  const Case cases[] = {{32, 128, 256, true, false, false}, {128, 32, 256, true, false, false},
+                        {32, 128, 256, true, false, true},  {128, 32, 256, true, false, true},
+                        {256, 128, 32, false, true, false}, {256, 32, 128, false, false, true},
+                        {18, 40, 300, true, false, false},  {21, 37, 300, false, false, true},
+                        {16, 40, 200, true, false, false},  {17, 36, 200, false, true, true}};
+  for (cpu::Isa isa : {cpu::Isa::kAvx2, cpu::Isa::kAvx512}) {
+    if (static_cast<int>(isa) > static_cast<int>(cpu::SupportedIsa())) {
+      std::cout << "skipping " << cpu::IsaName(isa) << ": not supported by this CPU\n";
+      continue;
+    }
+    const cpu::CpuKernels& kernels = cpu::KernelsFor(isa);
+    const int64_t small_macs = isa == cpu::Isa::kAvx512 ? int64_t{1} << 21 : int64_t{1} << 17;
+    for (const Case& c : cases) {
+      if (c.m * c.n * c.k > small_macs) continue;
+      std::vector<double> a(c.m * c.k), b(c.k * c.n), out(c.m * c.n);
+      Fill(&a, gen);
+      Fill(&b, gen);
+      Fill(&out, gen);
+      std::vector<double> want = out;
+      for (int64_t i = 0; i < c.m; ++i)
+        for (int64_t j = 0; j < c.n; ++j) {
+          double s = c.acc ? want[i * c.n + j] : 0.0;
+          for (int64_t p = 0; p < c.k; ++p) {
+            s = std::fma(c.ta ? a[p * c.m + i] : a[i * c.k + p],
+                         c.tb ? b[j * c.k + p] : b[p * c.n + j], s);
+          }
+          want[i * c.n + j] = s;
+        }
+      kernels.f64.gemm(c.ta, c.tb, c.m, c.n, c.k, a.data(), c.ta ? c.m : c.k, b.data(),
+                       c.tb ? c.k : c.n, out.data(), c.n, c.acc);
+      int64_t differing = 0;
+      for (size_t e = 0; e < out.size(); ++e) differing += out[e] != want[e];
+      EXPECT_EQ(differing, 0) << cpu::IsaName(isa) << " " << c.m << "x" << c.n << "x" << c.k
+                              << " ta " << c.ta << " tb " << c.tb << " acc " << c.acc;
+    }
+  }
+}
+
 TEST(Gemm, RowStridesSelectSubmatrices) {
   // C[1:3, 1:4] = A[1:3, 0:2] B[0:2, 2:5] inside larger row-major buffers.
   const std::vector<double> a = {1, 2, 9, 3, 4, 9, 5, 6, 9};     // 3 x 3, lda 3

@@ -197,6 +197,14 @@ void CheckExactElementwiseKernels(const cpu::KernelsOf<T>& k) {
     const T c = static_cast<T>(-0.3);
     k.scale(g.data(), c, out.data(), n);
     for (int64_t i = 0; i < n; ++i) EXPECT_EQ(out[i], c * g[i]) << "scale i=" << i;
+    // add_scaled_into: the bits of scale then add_into (the product is not fused into the
+    // sum), which the engine's scaled accumulation relies on.
+    std::vector<T> scaled_sum = acc;
+    k.add_scaled_into(scaled_sum.data(), g.data(), c, n);
+    for (int64_t i = 0; i < n; ++i) {
+      const volatile T product = c * g[i];  // rounded on its own
+      EXPECT_EQ(scaled_sum[i], acc[i] + product) << "add_scaled_into n=" << n << " i=" << i;
+    }
   }
 }
 

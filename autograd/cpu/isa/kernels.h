@@ -54,6 +54,8 @@ struct KernelsOf {
   void (*relu_grad)(const T* g, const T* y, T* out, int64_t n);
   void (*add_into)(T* acc, const T* x, int64_t n);
   void (*scale)(const T* x, T c, T* out, int64_t n);
+  // acc += c x, the product rounded before the sum (the bits of scale then add_into).
+  void (*add_scaled_into)(T* acc, const T* x, T c, int64_t n);
 };
 
 struct CpuKernels {
@@ -115,6 +117,10 @@ void AddIntoKernel(T* acc, const T* x, int64_t n) {
 template <class T>
 void ScaleKernel(const T* x, T c, T* out, int64_t n) {
   KernelsOfType<T>(Kernels()).scale(x, c, out, n);
+}
+template <class T>
+void AddScaledIntoKernel(T* acc, const T* x, T c, int64_t n) {
+  KernelsOfType<T>(Kernels()).add_scaled_into(acc, x, c, n);
 }
 template <class T>
 bool LinearActivationKernel(const T* x, const T* w, const T* bias, T* y, int64_t rows, int64_t in,

@@ -248,6 +248,29 @@ void Scale(const T* x, T c, T* out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) out[i] = c * x[i];
 }
 
+// v unchanged, but the compiler may no longer fuse the operation that produced it into
+// the next one: a product kept rounded on its own instead of contracted into a
+// multiply-add.
+template <class V>
+ACAODE_INLINE V Rounded(V v) {
+  __asm__("" : "+v"(v));
+  return v;
+}
+
+// acc += c x with c x rounded before the sum: the bits of Scale followed by AddInto, in one
+// pass and without the temporary (the backward engine's scaled gradient accumulation,
+// Node::input_grad_scale).
+template <class T>
+void AddScaledInto(T* acc, const T* x, T c, int64_t n) {
+  using V = typename Vec<T>::type;
+  constexpr int64_t lanes = sizeof(V) / sizeof(T);
+  const V cv = Splat<V>(c);
+  int64_t i = 0;
+  for (; i + lanes <= n; i += lanes)
+    Store(acc + i, Load<V>(acc + i) + Rounded(cv * Load<V>(x + i)));
+  for (; i < n; ++i) acc[i] += Rounded(c * x[i]);
+}
+
 template <Activation kAct, class V>
 ACAODE_INLINE V Activate(V v) {
   using T = decltype(v[0] + 0);
@@ -419,6 +442,9 @@ ACAODE_INLINE void PanelBlock(const T* const* arows, int64_t a_col, int64_t k, c
 // time (kSmallGemmBlock vectors), which measured faster there.
 constexpr int kPanelRows = kBytes == 64 ? 4 : 1;
 constexpr int kPanelVectors = 4;
+// Bytes of the panel's block that one pass over k of the row groups reads: two thirds of
+// a 48 KiB L1 data cache, leaving room for the rows of A.
+constexpr int64_t kPanelPassBytes = 32 * 1024;
 
 // C[i, :] (=|+=) Σ_k a(i, k) · panel[k, :] for i < m; a(i, k) = a[i·lda + k] or, when
 // trans_a, a[k·lda + i]; panel contiguous [k, n]. `epilogue` maps each finished vector of
@@ -429,11 +455,13 @@ constexpr int kPanelVectors = 4;
 // 8 KiB for k = 32 in float64) then stays in the L1 cache while every row of A goes past it,
 // where sweeping the whole panel for each group of rows streams it from L2 once per group.
 // On the 32 -> 128 -> 32 MLP's products (panels of 32 KiB) that measured 5-10% faster
-// (kernel_bench, AVX-512: 63-70 -> 66-77 GFLOP/s); splitting long sums (k = 256) into
-// L1-sized passes as well gained nothing measurable. Rows go kPanelRows at a time (each panel load
-// then feeds several rows' multiply-adds), the last m mod kPanelRows one by one; every element
-// accumulates over k in order with one multiply-add per term, so the result is the same for any
-// blocking.
+// (kernel_bench, AVX-512: 63-70 -> 66-77 GFLOP/s). Long sums go over k in passes whose
+// block of the panel fits in kPanelPassBytes (C is stored between passes and read back):
+// the weight gradient of a 32 -> 128 layer at batch 256 (k = 256, a 64 KiB panel that the
+// 32 row groups would each stream from L2) went from 55-57 to 67-75 GFLOP/s. Rows go
+// kPanelRows at a time (each panel load then feeds several rows' multiply-adds), the last
+// m mod kPanelRows one by one; every element accumulates over k in order with one
+// multiply-add per term, so the result is the same for any blocking.
 template <class T, class Epilogue = NoEpilogue>
 void RowTimesPanel(bool trans_a, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
                    const T* panel, T* c, int64_t ldc, bool accumulate,
@@ -441,18 +469,30 @@ void RowTimesPanel(bool trans_a, int64_t m, int64_t n, int64_t k, const T* a, in
   using V = typename Vec<T>::type;
   constexpr int64_t lanes = sizeof(V) / sizeof(T);
   const int64_t a_row = trans_a ? 1 : lda, a_col = trans_a ? lda : 1;
-  // Rows [0, grouped) kPanelRows at a time, each block B vectors wide from column j.
+  // Rows [0, grouped) kPanelRows at a time, each block B vectors wide from column j, over
+  // k in passes of at most kPanelPassBytes of the panel's block (the epilogue on the last).
   const int64_t grouped = kPanelRows > 1 ? m - m % kPanelRows : 0;
   const auto row_groups = [&](auto block_vectors, int64_t j) {
     constexpr int B = decltype(block_vectors)::value;
-    for (int64_t i = 0; i < grouped; i += kPanelRows) {
-      const T* arows[kPanelRows];
-      T* crows[kPanelRows];
-      for (int r = 0; r < kPanelRows; ++r) {
-        arows[r] = a + (i + r) * a_row;
-        crows[r] = c + (i + r) * ldc;
+    constexpr int64_t depth = std::max<int64_t>(1, kPanelPassBytes / (B * sizeof(V)));
+    for (int64_t p0 = 0; p0 < k; p0 += depth) {
+      const int64_t pass = std::min(depth, k - p0);
+      const bool onto_c = accumulate || p0 > 0;
+      for (int64_t i = 0; i < grouped; i += kPanelRows) {
+        const T* arows[kPanelRows];
+        T* crows[kPanelRows];
+        for (int r = 0; r < kPanelRows; ++r) {
+          arows[r] = a + (i + r) * a_row + p0 * a_col;
+          crows[r] = c + (i + r) * ldc;
+        }
+        if (p0 + pass == k) {
+          PanelBlock<kPanelRows, B>(arows, a_col, pass, panel + p0 * n, n, j, crows, onto_c,
+                                    epilogue);
+        } else {
+          PanelBlock<kPanelRows, B>(arows, a_col, pass, panel + p0 * n, n, j, crows, onto_c,
+                                    NoEpilogue{});
+        }
       }
-      PanelBlock<kPanelRows, B>(arows, a_col, k, panel, n, j, crows, accumulate, epilogue);
     }
   };
   // The rows after them one at a time, in blocks of kSmallGemmBlock vectors: one row alone
@@ -564,7 +604,16 @@ bool SmallGemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, cons
   constexpr int64_t lanes = sizeof(typename Vec<T>::type) / sizeof(T);
   if (m * n * k > kSmallGemmMaxMacs) return false;
   alignas(64) T pack[kSmallGemmMaxPanel];
-  if (n >= 2 * lanes) {
+  // A stored [K, M] and C written afresh, wider than tall (the weight gradient dy^T h of a
+  // 128 -> 32 layer at batch 256: M = 32, N = 128, K = 256): C^T = B^T A, with A as the panel,
+  // runs like the weight gradient of a 32 -> 128 layer (kernel_bench, AVX-512: 51-56 ->
+  // 61-72 GFLOP/s). Each element is the same multiply-adds in the same order (a·b = b·a),
+  // so the result is the panel path's bit for bit; not when accumulating, since adding C^T
+  // to C afterwards rounds differently from accumulating onto C.
+  const bool wide_transposed = trans_a && !trans_b && !accumulate && m >= 2 * lanes && m < n &&
+                               n * m <= kSmallGemmMaxPanel &&
+                               (lda == m || k * m <= kSmallGemmMaxPanel);
+  if (n >= 2 * lanes && !wide_transposed) {
     // Rows of C times the panel op(B) [K, N].
     const T* panel = b;
     if (trans_b || ldb != n) {
@@ -586,7 +635,8 @@ bool SmallGemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, cons
     RowDotRows(m, n, k, a, lda, bt, c, ldc, accumulate);
     return true;
   }
-  // Narrow C, A stored [K, M]: C^T [N, M] = op(B)^T A, rows of C^T times the panel A.
+  // A stored [K, M], C narrow or wide_transposed: C^T [N, M] = op(B)^T A, rows of C^T times
+  // the panel A.
   if (n * m > kSmallGemmMaxPanel) return false;
   const T* panel = a;
   alignas(64) T ct[kSmallGemmMaxPanel];
@@ -684,7 +734,8 @@ constexpr KernelsOf<T> MakeKernels() {
                       &LinearCombination<T>,
                       &ReluGrad<T>,
                       &AddInto<T>,
-                      &Scale<T>};
+                      &Scale<T>,
+                      &AddScaledInto<T>};
 }
 
 }  // namespace
