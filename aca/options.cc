@@ -64,9 +64,8 @@ const char* GradientMethodName(GradientMethod method) {
 
 absl::Status OdeintOptions::Validate() const {
   const bool fixed_grid = step_size > 0;
-  if (!std::isfinite(step_size) || step_size < 0) {
-    return Invalid("step_size", step_size, "finite and >= 0 (0 = adaptive)");
-  }
+  absl::Status step_control = ValidateStepControl("OdeintOptions.");
+  if (!step_control.ok()) return step_control;
   const bool mali = gradient == GradientMethod::kMali;
   if (mali != (method == "alf")) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -108,15 +107,6 @@ absl::Status OdeintOptions::Validate() const {
           absl::StrCat("OdeintOptions.rtol_tensor/atol_tensor: ", s.message()));
     }
   }
-  if (!std::isfinite(first_step) || first_step < 0) {
-    return Invalid("first_step", first_step, "finite and >= 0 (0 = automatic)");
-  }
-  if (max_steps <= 0) return Invalid("max_steps", static_cast<double>(max_steps), "> 0");
-  if (!std::isfinite(dt_min) || dt_min < 0) return Invalid("dt_min", dt_min, "finite and >= 0");
-  if (std::isnan(dt_max) || dt_max <= 0) return Invalid("dt_max", dt_max, "> 0");
-  if (dt_min > dt_max) {
-    return Invalid("dt_min", dt_min, absl::StrCat("<= dt_max (", dt_max, ")"));
-  }
   if (gradient != GradientMethod::kAca && gradient != GradientMethod::kAdjoint &&
       gradient != GradientMethod::kNaive && gradient != GradientMethod::kMali) {
     return Invalid("gradient", static_cast<double>(gradient),
@@ -144,18 +134,7 @@ absl::Status OdeintOptions::Validate() const {
 
 solvers::IntegrateOptions ForwardIntegrateOptions(const OdeintOptions& options) {
   solvers::IntegrateOptions o;
-  o.method = options.method;
-  o.rtol = options.rtol;
-  o.atol = options.atol;
-  o.rtol_tensor = options.rtol_tensor;
-  o.atol_tensor = options.atol_tensor;
-  o.first_step = options.first_step;
-  o.step_size = options.step_size;
-  o.max_steps = options.max_steps;
-  o.dt_min = options.dt_min;
-  o.dt_max = options.dt_max;
-  o.on_accepted_step = options.on_accepted_step;
-  o.save_state = options.save_state;
+  static_cast<solvers::SolveOptions&>(o) = options;  // every field of a solve, as given
   return o;
 }
 

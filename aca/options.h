@@ -83,38 +83,12 @@ struct AdjointOptions {
   AdjointNorm norm = AdjointNorm::kRms;
 };
 
-struct OdeintOptions {
-  // Tableau name of the forward solve (see solvers/butcher_tableau.h), e.g. "dopri5",
-  // "bosh3", "rk4". Adaptive stepping needs an embedded method unless `step_size` > 0.
-  // "alf" (the reversible ALF step) with gradient kMali, and only then.
-  std::string method = "dopri5";
-
-  // A step is accepted when the RMS over the components of
-  //   err_i / (atol + rtol · max(|z_i|, |z_new,i|))
-  // is at most 1 (solvers/error_norm.h).
-  double rtol = 1e-6;
-  double atol = 1e-8;
-  // Optional per-component tolerances (broadcastable to z0); replace the scalars when
-  // defined. The adjoint's backward solve uses scalars only.
-  Tensor rtol_tensor;
-  Tensor atol_tensor;
-
-  // Fixed grid when > 0: steps of this size (signed by the direction of integration), each
-  // interval's last step shortened to land on the output time; no error control. Any
-  // method may be used on a fixed grid.
-  double step_size = 0.0;
-
-  // The first step's size; 0 = chosen by Hairer's algorithm (Solving ODEs I, II.4).
-  double first_step = 0.0;
-
-  // The forward solve (all intervals) fails after this many steps, accepted + rejected.
-  int64_t max_steps = 100000;
-
-  // Bounds on |h| for adaptive stepping. A step that would be smaller than dt_min fails
-  // with "step size underflow".
-  double dt_min = 0.0;
-  double dt_max = std::numeric_limits<double>::infinity();
-
+// The options of Odeint: those of every forward solve (solvers::SolveOptions: method,
+// tolerances, step control, on_accepted_step, save_state; solvers/solve_options.h) and the
+// gradient method's below. Odeint's method may also be "alf" (the reversible ALF step),
+// with gradient kMali and only then. Adaptive stepping needs an embedded method unless
+// step_size > 0. The continuous adjoint's backward solve uses scalar tolerances only.
+struct OdeintOptions : solvers::SolveOptions {
   // How the gradient is computed; see GradientMethod.
   GradientMethod gradient = GradientMethod::kAca;
 
@@ -139,17 +113,10 @@ struct OdeintOptions {
   // the naive gradient wrong by O(∂f/∂t · dh/dθ).
   bool autonomous = false;
 
-  // Called after every accepted step of the forward solve (every gradient method) with the
-  // new time and state; z must not be modified. For progress reports; an exception it
-  // throws ends the solve and propagates. Empty: nothing is called.
-  std::function<void(double t, const Tensor& z)> on_accepted_step;
-  // Saves the state f keeps beside its parameters (e.g. BatchNorm's running statistics;
-  // nn::SaveBuffers makes one for a module) and returns a function that puts it back.
-  // When set, as in the paper's Appendix A: the forward solve puts the state back after
-  // every rejected trial, so that only accepted steps change it; and the backward pass of
-  // every gradient method (ACA's and MALI's replays, the adjoint's evaluations of f) leaves
-  // it as the forward solve left it. Empty: f's state is not managed.
-  solvers::SaveState save_state;
+  // SolveOptions::on_accepted_step is called by the forward solve of every gradient method.
+  // SolveOptions::save_state, when set, is also honoured by the backward pass of every
+  // gradient method: ACA's and MALI's replays and the adjoint's evaluations of f leave f's
+  // state as the forward solve left it.
 
   // OK, or InvalidArgument naming the field, its value and the constraint it violates.
   absl::Status Validate() const;

@@ -21,10 +21,6 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-absl::Status Invalid(absl::string_view field, double value, absl::string_view constraint) {
-  return absl::InvalidArgumentError(absl::StrCat(field, " = ", value, " is invalid: ", constraint));
-}
-
 std::string AdaptiveMethodNames() {
   std::string names;
   for (const ButcherTableau* t : AllTableaux()) {
@@ -38,26 +34,7 @@ std::string AdaptiveMethodNames() {
 absl::Status IntegrateOptions::Validate() const {
   ASSIGN_OR_RETURN(const ButcherTableau* tableau, FindTableau(method));
   RETURN_IF_ERROR(tolerances().Validate(Tensor()));
-  if (!std::isfinite(first_step) || first_step < 0) {
-    return Invalid("first_step", first_step, "need a finite first_step >= 0 (0 = automatic)");
-  }
-  if (!std::isfinite(step_size) || step_size < 0) {
-    return Invalid("step_size", step_size, "need a finite step_size >= 0 (0 = adaptive)");
-  }
-  if (max_steps < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("max_steps = ", max_steps, " is invalid: need max_steps >= 1"));
-  }
-  if (!std::isfinite(dt_min) || dt_min < 0) {
-    return Invalid("dt_min", dt_min, "need a finite dt_min >= 0");
-  }
-  if (std::isnan(dt_max) || dt_max <= 0) {
-    return Invalid("dt_max", dt_max, "need dt_max > 0 (infinity = unbounded)");
-  }
-  if (dt_min > dt_max) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("dt_min = ", dt_min, " exceeds dt_max = ", dt_max, ": need dt_min <= dt_max"));
-  }
+  RETURN_IF_ERROR(ValidateStepControl("IntegrateOptions."));
   RETURN_IF_ERROR(controller.Validate());
   if (step_size == 0 && !tableau->embedded()) {
     return absl::InvalidArgumentError(

@@ -44,38 +44,18 @@
 #include "solvers/dense_output.h"
 #include "solvers/error_norm.h"
 #include "solvers/explicit_rk.h"
+#include "solvers/solve_options.h"
 #include "solvers/step_driver.h"
 
 namespace acaode {
 namespace solvers {
 
-struct IntegrateOptions {
-  // A name accepted by FindTableau: euler, midpoint, heun, rk4 (fixed grid only),
-  // heun_euler, bosh3, dopri5, tsit5, dopri8 (adaptive or fixed), aliases rk12, rk23,
-  // rk45, dop853.
-  std::string method = "dopri5";
-  // A step is accepted when RMS(err / (atol + rtol · max(|z|, |z_new|))) ≤ 1
-  // (error_norm.h). Per-component tolerances: rtol_tensor / atol_tensor below.
-  double rtol = 1e-7;
-  double atol = 1e-9;
-  // Optional per-component tolerances broadcastable to z0 (replace rtol / atol).
-  Tensor rtol_tensor;
-  Tensor atol_tensor;
+// The options of solvers::Integrate and Stepper: those of every solve (SolveOptions,
+// solvers/solve_options.h) and the solver-level ones below.
+struct IntegrateOptions : SolveOptions {
   // Note [Block error norms] (error_norm.h): the error norm part by part; empty = one RMS
   // norm over the whole state.
   std::vector<NormBlock> norm_blocks;
-  // |first step|; 0 = automatic (Hairer, Nørsett & Wanner, II.4; initial_step.h).
-  double first_step = 0.0;
-  // > 0: fixed grid t0 + k·step_size (no error control); each output time also ends a
-  // step, and the last step before it is shortened. 0: adaptive (embedded methods only).
-  double step_size = 0.0;
-  // The solve fails when this many step trials (accepted + rejected) have been made.
-  int64_t max_steps = 100000;
-  // The solve fails when the controller asks for |h| < dt_min (0: only the floating-point
-  // bound 10 · ulp(t) applies). Steps shortened to land on an output time are exempt.
-  double dt_min = 0.0;
-  // Upper bound on |h| (adaptive runs).
-  double dt_max = std::numeric_limits<double>::infinity();
   // Step-size controller (integral by default; controller.h).
   ControllerOptions controller;
   // Keep every accepted state z_i in Solution::accepted_states (the ACA forward pass
@@ -93,14 +73,8 @@ struct IntegrateOptions {
   // it has answered false it must keep answering false (the k_1 carried over from an
   // untaped step is untaped). Solution::ys is then built from detached states. ACA's tape
   // retention uses it (aca/step_store.h); everything else leaves it empty.
+  // Under taped steps, SolveOptions::on_accepted_step sees the step's leaf as z.
   std::function<bool()> tape_step;
-  // Called after every accepted step with the new time and state (z must not be modified;
-  // under taped steps it is the step's leaf). For progress reports and monitoring; an
-  // exception it throws ends the solve and propagates.
-  std::function<void(double t, const Tensor& z)> on_accepted_step;
-  // Adaptive runs: saves f's state (e.g. BatchNorm's running statistics) before each step
-  // and puts it back after each rejected trial (StepDriver::set_save_state). Empty: none.
-  SaveState save_state;
 
   // OK, or InvalidArgument naming the field, its value and the violated constraint.
   // Checks everything that does not depend on z0 (the tolerance tensors' shapes are

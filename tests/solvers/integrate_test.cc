@@ -546,7 +546,7 @@ TEST(IntegrateFailureTest, BadOptionsAndTimes) {
   o.dt_min = 1.0;
   o.dt_max = 0.5;
   ExpectStatus(run(o, {0.0, 1.0}), absl::StatusCode::kInvalidArgument,
-               {"dt_min = 1 exceeds dt_max = 0.5"});
+               {"IntegrateOptions.dt_min = 1: must be <= dt_max (0.5)"});
   o = ok;
   o.first_step = -1;
   ExpectStatus(run(o, {0.0, 1.0}), absl::StatusCode::kInvalidArgument, {"first_step = -1"});
