@@ -30,14 +30,15 @@ Estimation in Neural ODE" (ICML 2020), with acaode's public API:
 Writes DIR/gradient_accuracy.png (four panels) and DIR/gradient_accuracy.json (every
 number), and prints the tables.
 """
-import argparse
-import json
 import math
 import os
 import sys
 import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import experiment_cli  # noqa: E402  (the shared command line)
 
 import acaode
 
@@ -216,24 +217,18 @@ def plot(results, settings, path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="a small sweep (seconds), for tests and a first look")
-    parser.add_argument("--out", default="experiments/out/gradient_accuracy",
-                        help="directory for gradient_accuracy.png and .json")
+    parser = experiment_cli.make_parser(
+        __doc__, "gradient_accuracy",
+        quick_help="a small sweep (seconds), for tests and a first look")
     args = parser.parse_args(argv)
-    out_dir = args.out
-    if not os.path.isabs(out_dir) and "BUILD_WORKING_DIRECTORY" in os.environ:
-        out_dir = os.path.join(os.environ["BUILD_WORKING_DIRECTORY"], out_dir)  # bazel run
     settings = SETTINGS["quick" if args.quick else "full"]
     start = time.perf_counter()
     results = run(settings)
     results["seconds"] = time.perf_counter() - start
-    os.makedirs(out_dir, exist_ok=True)
+    out_dir = experiment_cli.output_dir(args.out)
     png = os.path.join(out_dir, "gradient_accuracy.png")
     plot(results, settings, png)
-    with open(os.path.join(out_dir, "gradient_accuracy.json"), "w") as f:
-        json.dump(results, f, indent=1, default=lambda x: None)
+    experiment_cli.write_json(results, os.path.join(out_dir, "gradient_accuracy.json"))
     print_tables(results)
     print(f"wrote {png} and gradient_accuracy.json ({results['seconds']:.1f} s)")
     return 0

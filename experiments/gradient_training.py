@@ -21,7 +21,6 @@ Writes DIR/gradient_training.json (every curve), DIR/gradient_training.png (the 
 panels) and DIR/weights_<method>_seed<k>.npz (the trained parameters and the optimizer's
 state). --resume continues each run from there, exactly as if it had not stopped.
 """
-import argparse
 import json
 import os
 import sys
@@ -30,6 +29,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import experiment_cli  # noqa: E402  (the shared command line)
 import image_classification as ic  # noqa: E402  (the model, data and evaluation)
 
 import acaode  # noqa: E402
@@ -127,20 +127,17 @@ def plot(results, path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="600 training images, 2 epochs, 8 channels (a test)")
+    parser = experiment_cli.make_parser(
+        __doc__, "gradient_training",
+        quick_help="600 training images, 2 epochs, 8 channels (a test)",
+        out_help="directory for the curves, the figure and the weights (--resume reads it)")
     parser.add_argument("--data", default=os.environ.get("FASHION_MNIST_DIR", ic.DEFAULT_DATA),
                         help=f"directory with the idx files (package {ic.DATA_PACKAGE})")
     parser.add_argument("--epochs", type=int, help="override the number of epochs (per call)")
     parser.add_argument("--resume", action="store_true",
                         help="continue the runs saved in --out for --epochs more epochs")
-    parser.add_argument("--out", default="experiments/out/gradient_training")
     args = parser.parse_args(argv)
-    out_dir = args.out
-    if not os.path.isabs(out_dir) and "BUILD_WORKING_DIRECTORY" in os.environ:
-        out_dir = os.path.join(os.environ["BUILD_WORKING_DIRECTORY"], out_dir)  # bazel run
-    os.makedirs(out_dir, exist_ok=True)
+    out_dir = experiment_cli.output_dir(args.out)
     json_path = os.path.join(out_dir, "gradient_training.json")
     s = dict(SETTINGS["quick" if args.quick else "full"])
     previous = {}
@@ -165,8 +162,7 @@ def main(argv=None):
     curves = [train_run(g, seed, s, data, out_dir, previous.get((g, seed)), log=sys.stderr)
               for g, seed in runs_of(s)]
     results = {"settings": s, "curves": curves, "seconds": time.perf_counter() - start}
-    with open(json_path, "w") as f:
-        json.dump(results, f, indent=1)
+    experiment_cli.write_json(results, json_path)
     png = os.path.join(out_dir, "gradient_training.png")
     plot(results, png)
     print(f"== ODE-Net on Fashion-MNIST ({s['n_train']} training, {s['n_test']} test images), "

@@ -38,15 +38,16 @@ as one process; rank 0 evaluates and writes the results, with the training throu
 Writes DIR/image_classification.png (the two tables as heat maps, and the training loss)
 and DIR/image_classification.json (every number), and prints the tables.
 """
-import argparse
 import gzip
-import json
 import os
 import sys
 import time
 
 import numpy as np
 from tqdm import tqdm
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import experiment_cli  # noqa: E402  (the shared command line)
 
 import acaode
 from acaode import distributed as dist
@@ -330,15 +331,13 @@ def plot(results, path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="1000 training images, 1 epoch (about a minute), for tests")
+    parser = experiment_cli.make_parser(
+        __doc__, "image_classification",
+        quick_help="1000 training images, 1 epoch (about a minute), for tests")
     parser.add_argument("--data", default=os.environ.get("FASHION_MNIST_DIR", DEFAULT_DATA),
                         help=f"directory with the idx files (package {DATA_PACKAGE})")
     parser.add_argument("--epochs", type=int, help="override the number of epochs")
     parser.add_argument("--n-train", type=int, help="override the number of training images")
-    parser.add_argument("--out", default="experiments/out/image_classification",
-                        help="directory for image_classification.png and .json")
     parser.add_argument("--distributed", action="store_true",
                         help="data-parallel over the MPI job (launch with mpirun -n N)")
     parser.add_argument("--max-steps", type=int,
@@ -347,9 +346,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.distributed:
         dist.init()
-    out_dir = args.out
-    if not os.path.isabs(out_dir) and "BUILD_WORKING_DIRECTORY" in os.environ:
-        out_dir = os.path.join(os.environ["BUILD_WORKING_DIRECTORY"], out_dir)  # bazel run
     settings = dict(SETTINGS["quick" if args.quick else "full"])
     if args.epochs:
         settings["epochs"] = args.epochs
@@ -366,10 +362,10 @@ def main(argv=None):
     if results is None:  # a rank other than 0: rank 0 reports
         return 0
     results["seconds"] = time.perf_counter() - start
-    os.makedirs(out_dir, exist_ok=True)
+    out_dir = experiment_cli.output_dir(args.out)
+    json_path = os.path.join(out_dir, "image_classification.json")
     if args.max_steps is not None:
-        with open(os.path.join(out_dir, "image_classification.json"), "w") as f:
-            json.dump(results, f, indent=1)
+        experiment_cli.write_json(results, json_path)
         for name, m in results["models"].items():
             print(f"{name}: {len(m['losses'])} steps, {m['images_per_second']:.1f} images/s "
                   f"on {results['ranks']} process(es), {100 * m['communication_share']:.1f} % "
@@ -377,8 +373,7 @@ def main(argv=None):
         return 0
     png = os.path.join(out_dir, "image_classification.png")
     plot(results, png)
-    with open(os.path.join(out_dir, "image_classification.json"), "w") as f:
-        json.dump(results, f, indent=1)
+    experiment_cli.write_json(results, json_path)
     print_tables(results)
     print(f"wrote {png} and image_classification.json ({results['seconds']:.1f} s)")
     return 0

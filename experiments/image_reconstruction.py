@@ -28,13 +28,14 @@ exactly, and for L = mean(z(T)^2), dL/dnu = (2/n) T z(T)^T Laplacian z(T).
 Writes DIR/image_reconstruction.png (the image, z(T), the adjoint's reconstruction, and the
 errors against T) and DIR/image_reconstruction.json, and prints the table.
 """
-import argparse
-import json
 import os
 import sys
 import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import experiment_cli  # noqa: E402  (the shared command line)
 
 import acaode
 from acaode import nn
@@ -164,26 +165,21 @@ def plot(z0, rows, path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a 24 x 24 image, three T")
-    parser.add_argument("--out", default="experiments/out/image_reconstruction")
+    parser = experiment_cli.make_parser(__doc__, "image_reconstruction",
+                                        quick_help="a 24 x 24 image, three T")
     args = parser.parse_args(argv)
-    out_dir = args.out
-    if not os.path.isabs(out_dir) and "BUILD_WORKING_DIRECTORY" in os.environ:
-        out_dir = os.path.join(os.environ["BUILD_WORKING_DIRECTORY"], out_dir)  # bazel run
     s = SETTINGS["quick" if args.quick else "full"]
     start = time.perf_counter()
     z0 = cameraman(s["size"])
     rows = [run_T(z0, T) for T in s["times"]]
-    os.makedirs(out_dir, exist_ok=True)
+    out_dir = experiment_cli.output_dir(args.out)
     png = os.path.join(out_dir, "image_reconstruction.png")
     plot(z0, rows, png)
     results = {"size": s["size"], "nu": NU, "rtol": RTOL, "atol": ATOL,
                "rows": [{k: v for k, v in r.items() if k not in ("zT", "adjoint_reconstruction")}
                         for r in rows],
                "seconds": time.perf_counter() - start}
-    with open(os.path.join(out_dir, "image_reconstruction.json"), "w") as f:
-        json.dump(results, f, indent=1)
+    experiment_cli.write_json(results, os.path.join(out_dir, "image_reconstruction.json"))
     print(f"== heat equation on the {s['size']}x{s['size']} cameraman, nu = {NU}, dopri5 "
           f"rtol = {RTOL:g}, atol = {ATOL:g}; relative errors against the exact solution")
     print(f"{'T':>6} {'z(0) solved back':>17} " +

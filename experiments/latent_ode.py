@@ -79,9 +79,7 @@ Writes DIR/latent_ode.png (test MSE against epoch, one panel per observed fracti
 per method; and a test trajectory) and DIR/latent_ode.json (every number), and prints the
 table.
 """
-import argparse
 import glob
-import json
 import math
 import os
 import re
@@ -90,6 +88,9 @@ import time
 
 import numpy as np
 from tqdm import tqdm
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import experiment_cli  # noqa: E402  (the shared command line)
 
 import acaode
 from acaode import nn
@@ -511,7 +512,9 @@ def plot(results, path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = experiment_cli.make_parser(
+        __doc__, "latent_ode",
+        out_help="directory for latent_ode.png and .json (and the data cache)")
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true",
                       help="250 trajectories, small networks, 5 epochs (seconds), for tests")
@@ -523,13 +526,9 @@ def main(argv=None):
                         help="comma-separated observed fractions (default 0.1,0.2,0.5)")
     parser.add_argument("--methods", default=",".join(GRADIENTS),
                         help="comma-separated gradient methods (default aca,adjoint,naive)")
-    parser.add_argument("--out", default="experiments/out/latent_ode",
-                        help="directory for latent_ode.png and .json (and the data cache)")
     parser.add_argument("--data-dir", help="where the generated data is cached (default: --out)")
     args = parser.parse_args(argv)
-    out_dir = args.out
-    if not os.path.isabs(out_dir) and "BUILD_WORKING_DIRECTORY" in os.environ:
-        out_dir = os.path.join(os.environ["BUILD_WORKING_DIRECTORY"], out_dir)  # bazel run
+    out_dir = experiment_cli.output_dir(args.out)
     data_dir = args.data_dir or out_dir
     settings = dict(SETTINGS["quick" if args.quick else "medium" if args.medium else "full"])
     settings["name"] = "quick" if args.quick else "medium" if args.medium else "full"
@@ -545,12 +544,9 @@ def main(argv=None):
     start = time.perf_counter()
     results = run(settings, data_dir, fractions, methods, log=sys.stderr)
     results["seconds"] = time.perf_counter() - start
-    os.makedirs(out_dir, exist_ok=True)
     png = os.path.join(out_dir, "latent_ode.png")
     plot(results, png)
-    with open(os.path.join(out_dir, "latent_ode.json"), "w") as f:
-        json.dump(results, f, indent=1,
-                  default=lambda x: x.tolist() if isinstance(x, np.ndarray) else None)
+    experiment_cli.write_json(results, os.path.join(out_dir, "latent_ode.json"))
     print_tables(results)
     print(f"wrote {png} and latent_ode.json ({results['seconds']:.1f} s)")
     return 0

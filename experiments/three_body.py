@@ -48,8 +48,6 @@ masses (each 10 % above or below the truth, signs drawn from the seed; seed 0 ke
 Writes DIR/three_body.png (trajectories and loss curves) and DIR/three_body.json (every
 number), and prints the table.
 """
-import argparse
-import json
 import math
 import os
 import sys
@@ -57,6 +55,9 @@ import time
 
 import numpy as np
 from tqdm import tqdm
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import experiment_cli  # noqa: E402  (the shared command line)
 
 import acaode
 from acaode import nn
@@ -409,21 +410,15 @@ def plot(results, path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="few epochs and points (under a minute), for tests")
+    parser = experiment_cli.make_parser(
+        __doc__, "three_body", quick_help="few epochs and points (under a minute), for tests")
     parser.add_argument("--units", choices=sorted(UNITS), default="paper-code",
                         help="K1, K2 of the equations (default: the authors' code's)")
     parser.add_argument("--epochs", type=int, help="override the ODE/NODE epochs")
     parser.add_argument("--lstm-epochs", type=int, help="override the LSTM epochs")
     parser.add_argument("--seeds", type=int, default=1,
                         help="run seeds 0 .. N-1 and add the table over seeds (default 1)")
-    parser.add_argument("--out", default="experiments/out/three_body",
-                        help="directory for three_body.png and .json")
     args = parser.parse_args(argv)
-    out_dir = args.out
-    if not os.path.isabs(out_dir) and "BUILD_WORKING_DIRECTORY" in os.environ:
-        out_dir = os.path.join(os.environ["BUILD_WORKING_DIRECTORY"], out_dir)  # bazel run
     settings = dict(SETTINGS["quick" if args.quick else "full"])
     if args.epochs:
         settings["epochs"] = args.epochs
@@ -443,12 +438,10 @@ def main(argv=None):
         results["init_masses_per_seed"] = [r["init_masses"] for r in runs]
         results["summary"] = summarize(runs)
     results["seconds"] = time.perf_counter() - start
-    os.makedirs(out_dir, exist_ok=True)
+    out_dir = experiment_cli.output_dir(args.out)
     png = os.path.join(out_dir, "three_body.png")
     plot(results, png)
-    with open(os.path.join(out_dir, "three_body.json"), "w") as f:
-        json.dump(results, f, indent=1,
-                  default=lambda x: x.tolist() if isinstance(x, np.ndarray) else None)
+    experiment_cli.write_json(results, os.path.join(out_dir, "three_body.json"))
     print_tables(results)
     if args.seeds > 1:
         print_seed_table(results)
