@@ -16,10 +16,18 @@ lower test error than the adjoint, and sooner in wall time than naive backpropag
     python experiments/gradient_training.py      # the full training set (60,000 images):
                                                  # hours on 2 cores
     python experiments/gradient_training.py --resume --epochs 20   # extend a finished run
+    python experiments/gradient_training.py --resume --epochs 0 --tables   # Tables 1-2 only
 
-Writes DIR/gradient_training.json (every curve), DIR/gradient_training.png (the four
-panels) and DIR/weights_<method>_seed<k>.npz (the trained parameters and the optimizer's
-state). --resume continues each run from there, exactly as if it had not stopped.
+With --tables, each trained model is then tested, without retraining, with the test-time
+solvers of the paper's Tables 1-2 (experiments/image_classification.py: Euler, RK2, RK4 at
+four step sizes and HeunEuler, RK23, RK45 at three tolerances), and the change in its test
+error against the training solver is reported: the robustness of an ODE-Net trained with
+each gradient method.
+
+Writes DIR/gradient_training.json (every curve, and the tables with --tables),
+DIR/gradient_training.png (the four panels) and DIR/weights_<method>_seed<k>.npz (the
+trained parameters and the optimizer's state). --resume continues each run from there,
+exactly as if it had not stopped.
 """
 import json
 import os
@@ -48,6 +56,18 @@ def runs_of(s):
             [(g, seed) for g in ("adjoint", "naive") for seed in s["other_seeds"]])
 
 
+def weights_path(out_dir, gradient, seed):
+    return os.path.join(out_dir, f"weights_{gradient}_seed{seed}.npz")
+
+
+def load_weights(path, model, opt=None):
+    """Puts the parameters (and the optimizer's state) saved by train_run back."""
+    saved = dict(np.load(path))
+    model.load_state_dict({k[6:]: v for k, v in saved.items() if k.startswith("model.")})
+    if opt is not None:
+        opt.load_state_dict({k[4:]: v for k, v in saved.items() if k.startswith("opt.")})
+
+
 def train_run(gradient, seed, s, data, out_dir, previous=None, log=None):
     """Trains one (method, seed) for s["epochs"] more epochs; returns its curve."""
     x_train, y_train, x_test, y_test = data
@@ -55,12 +75,10 @@ def train_run(gradient, seed, s, data, out_dir, previous=None, log=None):
     model = ic.OdeNet(s["channels"])
     curve = previous or {"gradient": gradient, "seed": seed, "epoch": [], "test_error": [],
                          "train_seconds": [], "loss": []}
-    weights = os.path.join(out_dir, f"weights_{gradient}_seed{seed}.npz")
+    weights = weights_path(out_dir, gradient, seed)
     opt = acaode.optim.Adam(model.parameters(), lr=s["lr"])
     if previous is not None:
-        saved = dict(np.load(weights))
-        model.load_state_dict({k[6:]: v for k, v in saved.items() if k.startswith("model.")})
-        opt.load_state_dict({k[4:]: v for k, v in saved.items() if k.startswith("opt.")})
+        load_weights(weights, model, opt)
     sampler = dist.DistributedSampler(len(x_train), shuffle=True, seed=seed, drop_last=True,
                                       num_replicas=1, rank=0)
     seconds = curve["train_seconds"][-1] if curve["train_seconds"] else 0.0
@@ -88,6 +106,29 @@ def train_run(gradient, seed, s, data, out_dir, previous=None, log=None):
     np.savez(weights, **{f"model.{k}": np.asarray(v) for k, v in model.state_dict().items()},
              **{f"opt.{k}": np.asarray(v) for k, v in opt.state_dict().items()})
     return curve
+
+
+def solver_tables(s, data, out_dir, log=None):
+    """The Tables 1-2 protocol on every trained run: its test error with the training solver
+    and the change under each other test solver (ic.solver_table)."""
+    x_test, y_test = data[2], data[3]
+    tables = {}
+    for gradient, seed in runs_of(s):
+        model = ic.OdeNet(s["channels"])
+        load_weights(weights_path(out_dir, gradient, seed), model)
+        model.eval()
+        reference = ic.error_rate(model, ic.TRAIN_METHOD, x_test, y_test)
+        table = dict(ic.solver_table(model, x_test, y_test, reference), error=reference)
+        changes = [v for kind in ("fixed_delta", "adaptive_delta")
+                   for row in table[kind].values() for v in row.values()]
+        table["mean_abs_change"] = float(np.mean(np.abs(changes)))
+        table["max_change"] = float(np.max(changes))
+        tables[f"{gradient}_seed{seed}"] = table
+        if log:
+            print(f"  {gradient} seed {seed}: test error {reference:.2f} %, mean |change| "
+                  f"{table['mean_abs_change']:.2f} points over {len(changes)} test solvers",
+                  file=log, flush=True)
+    return tables
 
 
 def plot(results, path):
@@ -126,6 +167,22 @@ def plot(results, path):
     plt.close(fig)
 
 
+def print_solver_tables(tables, out=sys.stdout):
+    print("== robustness to the test-time solver (the paper's Tables 1-2 protocol): change in "
+          "test error (points) against the training solver", file=out)
+    print(f"{'run':>14} {'error %':>8} " + " ".join(f"{label:>8}" for _, label in ic.FIXED) +
+          " " + " ".join(f"{label:>9}" for _, label in ic.ADAPTIVE) +
+          f" {'mean |d|':>9} {'max d':>7}", file=out)
+    for name, t in tables.items():
+        # each solver's worst change over its step sizes or tolerances
+        fixed = " ".join(f"{max(t['fixed_delta'][m].values()):>+8.2f}" for m, _ in ic.FIXED)
+        adaptive = " ".join(f"{max(t['adaptive_delta'][m].values()):>+9.2f}"
+                            for m, _ in ic.ADAPTIVE)
+        print(f"{name:>14} {t['error']:>8.2f} {fixed} {adaptive} "
+              f"{t['mean_abs_change']:>9.2f} {t['max_change']:>+7.2f}", file=out)
+    print("(per solver: the largest change over its step sizes or tolerances)", file=out)
+
+
 def main(argv=None):
     parser = experiment_cli.make_parser(
         __doc__, "gradient_training",
@@ -136,6 +193,9 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, help="override the number of epochs (per call)")
     parser.add_argument("--resume", action="store_true",
                         help="continue the runs saved in --out for --epochs more epochs")
+    parser.add_argument("--tables", action="store_true",
+                        help="then test every trained model with the test-time solvers of the "
+                             "paper's Tables 1-2")
     args = parser.parse_args(argv)
     out_dir = experiment_cli.output_dir(args.out)
     json_path = os.path.join(out_dir, "gradient_training.json")
@@ -146,7 +206,9 @@ def main(argv=None):
             saved = json.load(f)
         s = dict(saved["settings"])
         previous = {(c["gradient"], c["seed"]): c for c in saved["curves"]}
-    if args.epochs:
+    if args.epochs is not None:
+        if args.epochs < 0 or (args.epochs == 0 and not args.resume):
+            parser.error(f"--epochs {args.epochs}: must be positive (0 only with --resume)")
         s["epochs"] = args.epochs
     try:
         x_train, y_train = ic.load_fashion_mnist(args.data, "train")
@@ -161,7 +223,10 @@ def main(argv=None):
     start = time.perf_counter()
     curves = [train_run(g, seed, s, data, out_dir, previous.get((g, seed)), log=sys.stderr)
               for g, seed in runs_of(s)]
-    results = {"settings": s, "curves": curves, "seconds": time.perf_counter() - start}
+    results = {"settings": s, "curves": curves}
+    if args.tables:
+        results["solver_tables"] = solver_tables(s, data, out_dir, log=sys.stderr)
+    results["seconds"] = time.perf_counter() - start
     experiment_cli.write_json(results, json_path)
     png = os.path.join(out_dir, "gradient_training.png")
     plot(results, png)
@@ -171,6 +236,8 @@ def main(argv=None):
         errors = " ".join(f"{e:6.2f}" for e in c["test_error"])
         print(f"{c['gradient']:>8} seed {c['seed']}: {errors}   "
               f"({c['train_seconds'][-1]:.1f} s of training)")
+    if "solver_tables" in results:
+        print_solver_tables(results["solver_tables"])
     print(f"wrote {png} and gradient_training.json ({results['seconds']:.1f} s)")
     return 0
 

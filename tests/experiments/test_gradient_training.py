@@ -75,5 +75,42 @@ def test_resume_extends_the_saved_runs(out):
     assert "aca seed 1" in stdout
 
 
+def test_solver_tables_of_the_trained_models(tmp_path):
+    """--resume --epochs 0 --tables: no training, the Tables 1-2 protocol on the saved
+    weights. The error with the training solver is the curve's last one (the weights come
+    back exactly), and every change is that solver's error minus it."""
+    run("--quick", "--out", str(tmp_path))
+    before = json.loads((tmp_path / "gradient_training.json").read_text())
+    stdout = run("--resume", "--epochs", "0", "--tables", "--out", str(tmp_path))
+    after = json.loads((tmp_path / "gradient_training.json").read_text())
+    assert [c["test_error"] for c in after["curves"]] == [c["test_error"] for c in before["curves"]]
+    tables = after["solver_tables"]
+    assert list(tables) == ["aca_seed0", "aca_seed1", "adjoint_seed0", "naive_seed0"]
+    for c in after["curves"]:
+        t = tables[f"{c['gradient']}_seed{c['seed']}"]
+        assert t["error"] == c["test_error"][-1]
+        changes = []
+        for kind, solvers, keys in (("fixed", ("euler", "midpoint", "rk4"), 4),
+                                    ("adaptive", ("heun_euler", "bosh3", "dopri5"), 3)):
+            assert sorted(t[kind]) == sorted(solvers)
+            for m in solvers:
+                assert len(t[kind][m]) == keys
+                for k, err in t[kind][m].items():
+                    assert 0.0 <= err <= 100.0
+                    assert t[kind + "_delta"][m][k] == pytest.approx(err - t["error"], abs=1e-9)
+                    changes.append(err - t["error"])
+        assert t["mean_abs_change"] == pytest.approx(np.mean(np.abs(changes)))
+        assert t["max_change"] == pytest.approx(max(changes))
+    assert "robustness to the test-time solver" in stdout
+
+
+def test_zero_epochs_needs_resume(tmp_path):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    proc = subprocess.run([sys.executable, SCRIPT, "--quick", "--epochs", "0", "--out",
+                           str(tmp_path)], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "--epochs 0: must be positive (0 only with --resume)" in proc.stderr
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q", "-p", "no:cacheprovider"]))
