@@ -3,6 +3,7 @@
 // branch), which keeps the number of instantiations and the compile time small.
 #include "autograd/cuda/elementwise.h"
 #include "autograd/cuda/launch.cuh"
+#include "autograd/cuda/launcher_lists.h"
 
 namespace acaode {
 namespace cuda {
@@ -264,20 +265,7 @@ void LaunchCast(int64_t n, const Src* x, Dst* y, Stream stream) {
   CheckLaunch("cuda::LaunchCast");
 }
 
-#define ACAODE_INSTANTIATE(T)                                                                      \
-  template void LaunchUnary<T>(UnaryOp, int64_t, const T*, T*, UnaryParams, Stream);               \
-  template void LaunchUnaryGrad<T>(UnaryGradOp, int64_t, const T*, const T*, T*, UnaryParams,      \
-                                   Stream);                                                        \
-  template void LaunchBinary<T>(BinaryOp, const StridedIndex&, int64_t, const T*, const T*, T*,    \
-                                Stream);                                                           \
-  template void LaunchLinearCombination<T>(int64_t, const T*, int, const double*, const T* const*, \
-                                           T*, Stream);                                            \
-  template void LaunchAxpy<T>(int64_t, double, const T*, T*, Stream);                              \
-  template void LaunchGather<T>(const StridedIndex&, int64_t, const T*, T*, Stream);               \
-  template void LaunchScatter<T>(const StridedIndex&, int64_t, const T*, T*, Stream);
-ACAODE_INSTANTIATE(float)
-ACAODE_INSTANTIATE(double)
-#undef ACAODE_INSTANTIATE
+ACAODE_CUDA_INSTANTIATE_LAUNCHERS(ACAODE_CUDA_ELEMENTWISE_LAUNCHERS)
 template void LaunchCast<float, double>(int64_t, const float*, double*, Stream);
 template void LaunchCast<double, float>(int64_t, const double*, float*, Stream);
 template void LaunchCast<float, float>(int64_t, const float*, float*, Stream);

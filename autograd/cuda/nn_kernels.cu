@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "autograd/cuda/launch.cuh"
+#include "autograd/cuda/launcher_lists.h"
 #include "autograd/cuda/nn_kernels.h"
 
 namespace acaode {
@@ -306,8 +307,6 @@ void LaunchNormApply(const NormLayout& l, const T* x, const double* mean, const 
   CheckLaunch("cuda::LaunchNormApply");
 }
 
-int64_t NormBackwardWorkspace(const NormLayout& l) { return 2 * l.n * l.c + 2 * l.num_stats(); }
-
 template <class T>
 void LaunchNormBackward(const NormLayout& l, const T* x, const T* dy, const double* mean,
                         const double* rstd, const T* w, bool batch_stats, T* dx, T* dw, T* db,
@@ -383,28 +382,7 @@ void LaunchMseBackward(int64_t n, const T* a, const T* b, const T* g, double sca
   CheckLaunch("cuda::LaunchMseBackward");
 }
 
-#define ACAODE_INSTANTIATE(T)                                                                      \
-  template void LaunchIm2Col<T>(const ConvGeom&, const T*, T*, Stream);                            \
-  template void LaunchCol2Im<T>(const ConvGeom&, const T*, T*, Stream);                            \
-  template void LaunchAvgPool2d<T>(const PoolGeom&, const T*, T*, Stream);                         \
-  template void LaunchAvgPool2dBackward<T>(const PoolGeom&, const T*, T*, Stream);                 \
-  template void LaunchNormStats<T>(const NormLayout&, const T*, double*, double*, Stream);         \
-  template void LaunchNormApply<T>(const NormLayout&, const T*, const double*, const double*,      \
-                                   const T*, const T*, T*, Stream);                                \
-  template void LaunchNormBackward<T>(const NormLayout&, const T*, const T*, const double*,        \
-                                      const double*, const T*, bool, T*, T*, T*, double*, Stream); \
-  template void LaunchRunningStats<T>(int64_t, const double*, const double*, double, int64_t, T*,  \
-                                      T*, Stream);                                                 \
-  template void LaunchLogSoftmax<T>(const OriView&, const T*, T*, Stream);                         \
-  template void LaunchLogSoftmaxBackward<T>(const OriView&, const T*, const T*, T*, Stream);       \
-  template void LaunchNllLoss<T>(int64_t, int64_t, const T*, const int64_t*, double, T*, Stream);  \
-  template void LaunchCrossEntropyBackward<T>(int64_t, int64_t, const T*, const int64_t*,          \
-                                              const T*, double, T*, Stream);                       \
-  template void LaunchMse<T>(int64_t, const T*, const T*, double, T*, Stream);                     \
-  template void LaunchMseBackward<T>(int64_t, const T*, const T*, const T*, double, T*, T*, Stream);
-ACAODE_INSTANTIATE(float)
-ACAODE_INSTANTIATE(double)
-#undef ACAODE_INSTANTIATE
+ACAODE_CUDA_INSTANTIATE_LAUNCHERS(ACAODE_CUDA_NN_LAUNCHERS)
 
 }  // namespace cuda
 }  // namespace acaode

@@ -54,7 +54,9 @@ template <class T>
 void LaunchNormApply(const NormLayout& l, const T* x, const double* mean, const double* rstd,
                      const T* w, const T* b, T* y, Stream stream);
 // Doubles of workspace LaunchNormBackward needs.
-int64_t NormBackwardWorkspace(const NormLayout& l);
+inline int64_t NormBackwardWorkspace(const NormLayout& l) {
+  return 2 * l.n * l.c + 2 * l.num_stats();
+}
 // Backward of NormApply (formulas in autograd/cpu/norm_kernels.h); dx, dw, db
 // may each be null; `workspace` holds NormBackwardWorkspace(l) doubles.
 template <class T>

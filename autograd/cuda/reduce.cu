@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "autograd/cuda/launch.cuh"
+#include "autograd/cuda/launcher_lists.h"
 #include "autograd/cuda/reduce.h"
 
 namespace acaode {
@@ -120,10 +121,7 @@ void LaunchReduce(ReduceOp op, const ReduceIndex& ix, const T* x, T* out, int64_
   CheckLaunch("cuda::LaunchReduce");
 }
 
-template void LaunchReduce<float>(ReduceOp, const ReduceIndex&, const float*, float*, int64_t*,
-                                  Stream);
-template void LaunchReduce<double>(ReduceOp, const ReduceIndex&, const double*, double*, int64_t*,
-                                   Stream);
+ACAODE_CUDA_INSTANTIATE_LAUNCHERS(ACAODE_CUDA_REDUCE_LAUNCHERS)
 
 }  // namespace cuda
 }  // namespace acaode
