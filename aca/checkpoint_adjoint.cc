@@ -191,6 +191,9 @@ absl::StatusOr<OdeintResult> OdeintAca(const solvers::DynamicsFn& f,
   if (needs_grad && store->wants_tapes()) {
     integrate_options.tape_step = [kept] { return kept->wants_tapes(); };
   }
+  if (needs_grad && options.memory_budget < 0) {  // Note [Taped last step]
+    integrate_options.tape_trials_ending_at = ts.back();
+  }
   solvers::StepObserver observer = nullptr;
   if (needs_grad) {
     observer = [kept](const solvers::AcceptedStep& s) {

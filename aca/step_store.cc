@@ -49,8 +49,9 @@ void StepStore::Thin() {
 void StepStore::Add(const Tensor& z_i, const Tensor& taped_end, const Tensor& start,
                     size_t trial_bytes) {
   const int64_t i = ++steps_;
-  if (budget_ < 0) {  // no budget: every state
+  if (budget_ < 0) {  // no budget: every state, and the last step's tape uncounted
     Hold(i, z_i);
+    if (taped_end.defined()) tapes_.emplace(i, StepTape{taped_end, start, 0});
     NotePeak();
     return;
   }

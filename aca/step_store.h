@@ -11,7 +11,10 @@
 // step and replays every step in the backward pass. One budget B (bytes) chooses how much
 // of the forward solve is kept instead; S is the bytes of one state, and the bytes held are the
 // kept states z_1..z_N plus the kept tapes (z_0 is the caller's input and not counted):
-//  * B < 0 (no budget): every state, no tape — the paper's ACA.
+//  * B < 0 (no budget): every state — the paper's ACA — and the tape of the last step only,
+//    which the backward pass would otherwise replay first (Note [Taped last step],
+//    solvers/integrate.cc). It is not counted: it is the one step's working graph that the
+//    paper's ACA holds during the backward pass.
 //  * Tape retention, while the states fit: every accepted state is kept, and an accepted
 //    step may also keep its tape — the local graph of its stages, recorded in the forward
 //    pass from the step's own leaf (Note [Taped steps from a leaf], solvers/explicit_rk.h)

@@ -184,16 +184,34 @@ absl::Status Stepper::StepWithDriver(double t_stop) {
   return driver_.Step(t_stop, *this);
 }
 
+// Note [Taped last step]: ACA's backward pass starts with the last step. Without a memory
+// budget it would replay that step from its checkpoint right after the forward pass
+// computed it; taping the trials that end at the last output time keeps the accepted
+// one's graph instead — the very graph the replay would record (its k_1 is evaluated on
+// the leaf, as the replay evaluates it), so the gradient is the same bit for bit. The
+// graph is the one step's working graph that the paper's ACA holds during its backward
+// pass anyway. A rejected taped trial is dropped like any other.
 void Stepper::RunTrial(double t_new, bool compute_error) {
-  if (!taping_) {
+  last_taped_ = !taping_ && t_new == options_.tape_trials_ending_at;
+  if (!taping_ && !last_taped_) {
     rk_.StepTo(f_, t_, t_new, z_, k1_, &step_, compute_error);
     return;
   }
   // Release the previous trial first, so that the difference counts this one only.
   step_.k.clear();
   step_.z_new = step_.error = step_.error_secondary = step_.z_new_leaf = Tensor();
+  last_leaf_ = Tensor();
   const size_t before = CpuAllocator().Stats().bytes_in_use;
-  rk_.StepTo(f_, t_, t_new, z_, k1_, &step_, compute_error);
+  if (taping_) {
+    rk_.StepTo(f_, t_, t_new, z_, k1_, &step_, compute_error);
+  } else {
+    EnableGradGuard taped;
+    last_leaf_ = z_.detach();
+    last_leaf_.set_requires_grad(true);
+    const Tensor k1 = f_(t_, last_leaf_);
+    ++stats_.f_evals;
+    rk_.StepTo(f_, t_, t_new, last_leaf_, k1, &step_, compute_error);
+  }
   const size_t after = CpuAllocator().Stats().bytes_in_use;
   trial_bytes_ = after > before ? after - before : 0;
 }
@@ -203,17 +221,21 @@ double Stepper::Trial(double /*t*/, double t_new, bool with_error) {
   stats_.f_evals += step_.f_evals;
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   if (!with_error) return AllFinite(step_.z_new) ? 0.0 : kNaN;
-  if (!k1_.defined()) k1_ = step_.k[0];  // reused by retries of this step
+  if (!k1_.defined()) {  // reused by retries of this step (untaped)
+    k1_ = last_taped_ ? step_.k[0].detach() : step_.k[0];
+  }
   const double norm = ErrorNorm(step_.error, step_.error_secondary, z_, step_.z_new, tol_);
   return std::isfinite(norm) && AllFinite(step_.z_new) ? norm : kNaN;
 }
 
 void Stepper::Accept(double t_new) {
   const StepObserver& observer = *observer_;
-  const Tensor z_old = z_;
+  const Tensor z_old = last_taped_ ? last_leaf_ : z_;
   const double t_old = t_;
   t_ = t_new;
-  if (!taping_) {
+  if (last_taped_) {
+    z_ = step_.z_new.detach();  // Note [Taped last step]
+  } else if (!taping_) {
     z_ = step_.z_new;
   } else if (step_.z_new_leaf.defined()) {
     z_ = step_.z_new_leaf;  // the FSAL stage was evaluated on it
@@ -221,11 +243,12 @@ void Stepper::Accept(double t_new) {
     z_ = step_.z_new.detach();  // Note [Taped steps from a leaf]
     z_.set_requires_grad(true);
   }
-  k1_ = rk_.tableau().fsal() ? step_.k.back() : Tensor();
+  k1_ = !rk_.tableau().fsal() ? Tensor() : last_taped_ ? step_.k.back().detach() : step_.k.back();
   const int64_t index = stats_.accepted_steps++;
   stats_.rejected_steps = driver_.rejected();
   if (observer) {
-    observer(AcceptedStep{index, t_old, t_new, z_old, z_, step_, taping_ ? trial_bytes_ : 0});
+    observer(AcceptedStep{index, t_old, t_new, z_old, z_, step_,
+                          taping_ || last_taped_ ? trial_bytes_ : 0});
   }
   if (options_.on_accepted_step) options_.on_accepted_step(t_, z_);
 }

@@ -75,6 +75,15 @@ struct IntegrateOptions : SolveOptions {
   // retention uses it (aca/step_store.h); everything else leaves it empty.
   // Under taped steps, SolveOptions::on_accepted_step sees the step's leaf as z.
   std::function<bool()> tape_step;
+  // Note [Taped last step]: when finite (and the step is not already taped by tape_step),
+  // every trial that ends exactly at this time runs with grad mode on from a leaf holding
+  // its start state, with its k_1 evaluated anew on that leaf (one f evaluation more than
+  // the k_1 an FSAL tableau carries over): AcceptedStep::z0 is then the leaf,
+  // AcceptedStep::step.z_new the taped end and trial_bytes is measured, as under
+  // tape_step, while the stepper's state and Solution::ys stay detached. ACA without a
+  // memory budget sets it to the last output time and keeps the last step's graph instead
+  // of replaying it (aca/step_store.h).
+  double tape_trials_ending_at = std::numeric_limits<double>::quiet_NaN();
 
   // OK, or InvalidArgument naming the field, its value and the violated constraint.
   // Checks everything that does not depend on z0 (the tolerance tensors' shapes are
@@ -164,8 +173,10 @@ class Stepper : private StepRule {
   Tensor k1_;
   SolveStats stats_;
   RkStep step_;
-  bool taping_ = false;     // IntegrateOptions::tape_step answered true so far
-  size_t trial_bytes_ = 0;  // of the last trial, when taping
+  bool taping_ = false;      // IntegrateOptions::tape_step answered true so far
+  bool last_taped_ = false;  // the last trial was taped by tape_trials_ending_at
+  Tensor last_leaf_;         // its start leaf
+  size_t trial_bytes_ = 0;   // of the last trial, when taping
 };
 
 struct Solution {

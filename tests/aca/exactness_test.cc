@@ -76,10 +76,13 @@ TEST_P(ExactnessTest, AcaEqualsBackpropOfTheAcceptedSteps) {
               grid.size() - 1, static_cast<long long>(r->stats->rejected_steps),
               r->stats->replay_max_abs_diff);
   EXPECT_EQ(r->stats->replay_max_abs_diff, 0.0);  // the replay is bitwise the forward
-  // One replay per accepted step; FSAL methods skip the unused last stage.
+  // One replay per accepted step but the last, whose graph the forward pass kept (Note
+  // [Taped last step]); FSAL methods skip the unused last stage.
   const solvers::ButcherTableau& tab = **solvers::FindTableau(method);
+  EXPECT_EQ(r->stats->retained_steps, 1);
+  EXPECT_EQ(r->stats->replayed_steps, r->stats->accepted_steps - 1);
   EXPECT_EQ(r->stats->backward_f_evals,
-            r->stats->accepted_steps * (tab.fsal() ? tab.stages - 1 : tab.stages));
+            (r->stats->accepted_steps - 1) * (tab.fsal() ? tab.stages - 1 : tab.stages));
 
   // Plain backprop through the same steps (from t_{i−1} to t_i, h held fixed).
   ZeroGrads(z0, params);
