@@ -208,8 +208,13 @@ void Stepper::RunTrial(double t_new, bool compute_error) {
     EnableGradGuard taped;
     last_leaf_ = z_.detach();
     last_leaf_.set_requires_grad(true);
+    // An FSAL k_1 carried over has already left its mark on f's state (SolveOptions::
+    // save_state): the state goes back after this second evaluation at the same point.
+    const std::function<void()> restore_state =
+        k1_.defined() && options_.save_state ? options_.save_state() : nullptr;
     const Tensor k1 = f_(t_, last_leaf_);
     ++stats_.f_evals;
+    if (restore_state) restore_state();
     rk_.StepTo(f_, t_, t_new, last_leaf_, k1, &step_, compute_error);
   }
   const size_t after = CpuAllocator().Stats().bytes_in_use;

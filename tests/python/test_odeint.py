@@ -446,7 +446,10 @@ def test_restore_state_undoes_rejected_trials_and_the_backward_pass(gradient):
     s = sol.stats
     assert s.rejected_steps > 0
     after_forward = f.calls.numpy()[0]
-    assert after_forward == s.forward_f_evals - 6 * s.rejected_steps
+    # ACA evaluates the last step's k1 once more, on the leaf of the graph it keeps for the
+    # backward pass; that evaluation is undone as well
+    last_step_k1 = 1 if gradient == "aca" else 0
+    assert after_forward == s.forward_f_evals - 6 * s.rejected_steps - last_step_k1
     sol.ys[1].sum().backward()
     assert f.theta.grad is not None
     assert f.calls.numpy()[0] == after_forward  # the replays / adjoint evaluations undone
