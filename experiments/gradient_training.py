@@ -22,7 +22,7 @@ With --tables, each trained model is then tested, without retraining, with the t
 solvers of the paper's Tables 1-2 (experiments/image_classification.py: Euler, RK2, RK4 at
 four step sizes and HeunEuler, RK23, RK45 at three tolerances), and the change in its test
 error against the training solver is reported: the robustness of an ODE-Net trained with
-each gradient method.
+each gradient method (on the first --table-images test images, 2,000 by default).
 
 Writes DIR/gradient_training.json (every curve, and the tables with --tables),
 DIR/gradient_training.png (the four panels) and DIR/weights_<method>_seed<k>.npz (the
@@ -108,10 +108,11 @@ def train_run(gradient, seed, s, data, out_dir, previous=None, log=None):
     return curve
 
 
-def solver_tables(s, data, out_dir, log=None):
-    """The Tables 1-2 protocol on every trained run: its test error with the training solver
-    and the change under each other test solver (ic.solver_table)."""
-    x_test, y_test = data[2], data[3]
+def solver_tables(s, data, out_dir, n_images, log=None):
+    """The Tables 1-2 protocol on every trained run, on the first n_images test images: its
+    test error with the training solver and the change under each other test solver
+    (ic.solver_table)."""
+    x_test, y_test = data[2][:n_images], data[3][:n_images]
     tables = {}
     for gradient, seed in runs_of(s):
         model = ic.OdeNet(s["channels"])
@@ -196,6 +197,9 @@ def main(argv=None):
     parser.add_argument("--tables", action="store_true",
                         help="then test every trained model with the test-time solvers of the "
                              "paper's Tables 1-2")
+    parser.add_argument("--table-images", type=int, default=2000,
+                        help="test images the solver tables use, the first N of the test set "
+                             "(default 2000: 21 solvers per model)")
     args = parser.parse_args(argv)
     out_dir = experiment_cli.output_dir(args.out)
     json_path = os.path.join(out_dir, "gradient_training.json")
@@ -206,6 +210,8 @@ def main(argv=None):
             saved = json.load(f)
         s = dict(saved["settings"])
         previous = {(c["gradient"], c["seed"]): c for c in saved["curves"]}
+    if args.table_images < 1:
+        parser.error(f"--table-images {args.table_images}: must be at least 1")
     if args.epochs is not None:
         if args.epochs < 0 or (args.epochs == 0 and not args.resume):
             parser.error(f"--epochs {args.epochs}: must be positive (0 only with --resume)")
@@ -225,7 +231,9 @@ def main(argv=None):
               for g, seed in runs_of(s)]
     results = {"settings": s, "curves": curves}
     if args.tables:
-        results["solver_tables"] = solver_tables(s, data, out_dir, log=sys.stderr)
+        results["solver_tables"] = solver_tables(s, data, out_dir, args.table_images,
+                                                 log=sys.stderr)
+        results["table_images"] = min(args.table_images, len(data[2]))
     results["seconds"] = time.perf_counter() - start
     experiment_cli.write_json(results, json_path)
     png = os.path.join(out_dir, "gradient_training.png")

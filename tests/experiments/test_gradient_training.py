@@ -4,6 +4,7 @@ records one test error and a growing training time per epoch, saves its weights,
 --resume extends the curves from the saved weights instead of starting over."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -75,16 +76,18 @@ def test_resume_extends_the_saved_runs(out):
     assert "aca seed 1" in stdout
 
 
-def test_solver_tables_of_the_trained_models(tmp_path):
+def test_solver_tables_of_the_trained_models(out, tmp_path):
     """--resume --epochs 0 --tables: no training, the Tables 1-2 protocol on the saved
     weights. The error with the training solver is the curve's last one (the weights come
     back exactly), and every change is that solver's error minus it."""
-    run("--quick", "--out", str(tmp_path))
+    tmp_path = tmp_path / "tables"
+    shutil.copytree(out, tmp_path)  # the module's trained runs, left as they are
     before = json.loads((tmp_path / "gradient_training.json").read_text())
     stdout = run("--resume", "--epochs", "0", "--tables", "--out", str(tmp_path))
     after = json.loads((tmp_path / "gradient_training.json").read_text())
     assert [c["test_error"] for c in after["curves"]] == [c["test_error"] for c in before["curves"]]
     tables = after["solver_tables"]
+    assert after["table_images"] == 300  # the quick test set, below --table-images' 2000
     assert list(tables) == ["aca_seed0", "aca_seed1", "adjoint_seed0", "naive_seed0"]
     for c in after["curves"]:
         t = tables[f"{c['gradient']}_seed{c['seed']}"]

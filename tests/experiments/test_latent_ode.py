@@ -213,9 +213,13 @@ def test_aca_and_naive_agree_to_round_off_and_adjoint_closely(run):
                                        err_msg=f"{pct} {key}")
         # the same work forward; the adjoint's backward solve is its own adaptive solve of
         # the augmented system; naive back-propagates through the tape (no f evaluations)
-        assert m["aca"]["nfe_forward"] == m["adjoint"]["nfe_forward"] == m["naive"]["nfe_forward"]
+        # (ACA evaluates the last step's k1 once more, on the leaf of the graph it keeps
+        # instead of replaying that step: one more forward, 6 fewer backward evaluations)
+        assert m["adjoint"]["nfe_forward"] == m["naive"]["nfe_forward"]
+        assert m["aca"]["nfe_forward"] == [n + 1 for n in m["naive"]["nfe_forward"]]
+        assert m["aca"]["nfe_backward"] == [6 * (length - 2)] * len(m["aca"]["nfe_backward"])
         assert m["naive"]["nfe_backward"] == [0] * len(m["naive"]["nfe_backward"])
-        assert min(m["adjoint"]["nfe_backward"]) > 0 and min(m["aca"]["nfe_backward"]) > 0
+        assert min(m["adjoint"]["nfe_backward"]) > 0
 
 
 if __name__ == "__main__":
