@@ -189,8 +189,10 @@ absl::Status Stepper::StepWithDriver(double t_stop) {
 // computed it; taping the trials that end at the last output time keeps the accepted
 // one's graph instead — the very graph the replay would record (its k_1 is evaluated on
 // the leaf, as the replay evaluates it), so the gradient is the same bit for bit. The
-// graph is the one step's working graph that the paper's ACA holds during its backward
-// pass anyway. A rejected taped trial is dropped like any other.
+// graph kept is the one step's working graph that the paper's ACA holds during its
+// backward pass anyway; while the trial runs, the graphs of its error estimate and of an
+// FSAL tableau's last stage (one more evaluation of f) come on top, and go with the trial.
+// A rejected taped trial is dropped like any other.
 void Stepper::RunTrial(double t_new, bool compute_error) {
   last_taped_ = !taping_ && t_new == options_.tape_trials_ending_at;
   if (!taping_ && !last_taped_) {
