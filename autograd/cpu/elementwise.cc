@@ -51,40 +51,9 @@ BroadcastPlan MakeBroadcastPlan(const Shape& a, const Shape& b, const Shape& out
     throw ValueError("broadcast: at most " + std::to_string(kMaxDims) +
                      " dims supported, got shape " + ShapeToString(out_shape));
   }
-  // Full (unmerged) strides, 0 where an input is stretched or missing.
   int64_t size[kMaxDims], sa[kMaxDims], sb[kMaxDims];
-  int64_t ra = 1, rb = 1;
-  const int la = static_cast<int>(a.size()), lb = static_cast<int>(b.size());
-  for (int d = nd - 1; d >= 0; --d) {
-    size[d] = out_shape[d];
-    const int da = d - (nd - la), db = d - (nd - lb);
-    const int64_t na = da >= 0 ? a[da] : 1;
-    const int64_t nb = db >= 0 ? b[db] : 1;
-    sa[d] = (na == 1 && size[d] != 1) ? 0 : ra;
-    sb[d] = (nb == 1 && size[d] != 1) ? 0 : rb;
-    ra *= na;
-    rb *= nb;
-  }
-  // Drop size-1 dims, then merge dim d into d+1 when both inputs stay
-  // contiguous across the pair.
-  BroadcastPlan p;
-  for (int d = 0; d < nd; ++d) {
-    if (size[d] == 1) continue;
-    if (p.ndim > 0) {
-      const int q = p.ndim - 1;
-      if (p.stride_a[q] == sa[d] * size[d] && p.stride_b[q] == sb[d] * size[d]) {
-        p.size[q] *= size[d];
-        p.stride_a[q] = sa[d];
-        p.stride_b[q] = sb[d];
-        continue;
-      }
-    }
-    p.size[p.ndim] = size[d];
-    p.stride_a[p.ndim] = sa[d];
-    p.stride_b[p.ndim] = sb[d];
-    ++p.ndim;
-  }
-  return p;
+  FullBroadcastStrides(a, b, out_shape, size, sa, sb);
+  return MergeContiguousDims<BroadcastPlan>(nd, size, sa, sb);
 }
 
 }  // namespace cpu

@@ -19,6 +19,7 @@
 #include <string>
 #include <type_traits>
 
+#include "autograd/broadcast_strides.h"
 #include "autograd/cpu/parallel.h"
 #include "autograd/dispatch.h"
 #include "autograd/dtype.h"
@@ -29,7 +30,7 @@ namespace acaode {
 namespace cpu {
 
 // Tensors with more dims than this are rejected by broadcasting ops.
-constexpr int kMaxDims = 16;
+constexpr int kMaxDims = kMaxBroadcastDims;
 
 // Iteration plan of a broadcasting binary op after merging dims.
 struct BroadcastPlan {

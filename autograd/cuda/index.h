@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "autograd/broadcast_strides.h"
 #include "autograd/error.h"
 
 namespace acaode {
@@ -37,7 +38,7 @@ namespace cuda {
 
 // Tensors with more dims than this are rejected by the CUDA broadcasting,
 // permuting and reducing launchers (the CPU path allows the same number).
-constexpr int kMaxDims = 16;
+constexpr int kMaxDims = kMaxBroadcastDims;
 
 // Iteration over a row-major output of `ndim` (merged) dims with up to two
 // strided operands: out element i sits at multi-index idx (row-major in size),
@@ -78,24 +79,7 @@ struct StridedIndex {
 // Drops size-1 dims and merges dim d into d+1 where both operands stay
 // contiguous across the pair. size/sa/sb hold `nd` full dims.
 inline StridedIndex MergeDims(int nd, const int64_t* size, const int64_t* sa, const int64_t* sb) {
-  StridedIndex p;
-  for (int d = 0; d < nd; ++d) {
-    if (size[d] == 1) continue;
-    if (p.ndim > 0) {
-      const int q = p.ndim - 1;
-      if (p.stride_a[q] == sa[d] * size[d] && p.stride_b[q] == sb[d] * size[d]) {
-        p.size[q] *= size[d];
-        p.stride_a[q] = sa[d];
-        p.stride_b[q] = sb[d];
-        continue;
-      }
-    }
-    p.size[p.ndim] = size[d];
-    p.stride_a[p.ndim] = sa[d];
-    p.stride_b[p.ndim] = sb[d];
-    ++p.ndim;
-  }
-  return p;
+  return MergeContiguousDims<StridedIndex>(nd, size, sa, sb);
 }
 
 inline void CheckDims(const char* op, size_t nd) {
@@ -112,18 +96,7 @@ inline StridedIndex MakeBroadcastIndex(const std::vector<int64_t>& a, const std:
   CheckDims("broadcast", out_shape.size());
   const int nd = static_cast<int>(out_shape.size());
   int64_t size[kMaxDims], sa[kMaxDims], sb[kMaxDims];
-  int64_t ra = 1, rb = 1;
-  const int la = static_cast<int>(a.size()), lb = static_cast<int>(b.size());
-  for (int d = nd - 1; d >= 0; --d) {
-    size[d] = out_shape[d];
-    const int da = d - (nd - la), db = d - (nd - lb);
-    const int64_t na = da >= 0 ? a[da] : 1;
-    const int64_t nb = db >= 0 ? b[db] : 1;
-    sa[d] = (na == 1 && size[d] != 1) ? 0 : ra;
-    sb[d] = (nb == 1 && size[d] != 1) ? 0 : rb;
-    ra *= na;
-    rb *= nb;
-  }
+  FullBroadcastStrides(a, b, out_shape, size, sa, sb);
   return MergeDims(nd, size, sa, sb);
 }
 
