@@ -55,15 +55,10 @@ std::vector<Tensor> CheckpointAdjointNode::Backward(const std::vector<Tensor>& g
   if (released()) internal::ThrowGraphFreed(name());
   const StateRestoreScope keep_state(save_state_);  // OdeintOptions::save_state
   const Tensor& g = grad_outputs.empty() ? Tensor() : grad_outputs[0];
-  const int64_t n_params = static_cast<int64_t>(params_.size());
   std::vector<Tensor> result(1 + params_.size());
   if (!g.defined()) return result;
 
-  // The parameters to differentiate (input 1 + j needs grad).
-  std::vector<int64_t> wanted;
-  for (int64_t j = 0; j < n_params; ++j) {
-    if (needs_input_grad(1 + j)) wanted.push_back(j);
-  }
+  const std::vector<int64_t> wanted = detail::WantedParams(*this, params_.size());
   std::vector<Tensor> param_grads(params_.size());
 
   solvers::ExplicitRk rk(*tableau_);

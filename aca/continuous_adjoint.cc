@@ -50,13 +50,11 @@ std::vector<Tensor> ContinuousAdjointNode::Backward(const std::vector<Tensor>& g
   // Layout of the augmented state: [z (n), a (n), g_θ_j (numel of each wanted θ_j)].
   const Shape shape = ys_[0].shape();
   const int64_t n = ys_[0].numel();
-  std::vector<int64_t> wanted;
+  const std::vector<int64_t> wanted = detail::WantedParams(*this, params_.size());
   std::vector<Tensor> wanted_params;
   std::vector<int64_t> sizes = {n, n};
   int64_t n_param_elems = 0;
-  for (size_t j = 0; j < params_.size(); ++j) {
-    if (!needs_input_grad(1 + j)) continue;
-    wanted.push_back(static_cast<int64_t>(j));
+  for (int64_t j : wanted) {
     wanted_params.push_back(params_[j]);
     sizes.push_back(params_[j].numel());
     n_param_elems += params_[j].numel();

@@ -179,14 +179,10 @@ std::vector<Tensor> ReversibleAdjointNode::Backward(const std::vector<Tensor>& g
   if (released()) internal::ThrowGraphFreed(name());
   const StateRestoreScope keep_state(save_state_);  // OdeintOptions::save_state
   const Tensor& g = grad_outputs.empty() ? Tensor() : grad_outputs[0];
-  const int64_t n_params = static_cast<int64_t>(params_.size());
   std::vector<Tensor> result(1 + params_.size());
   if (!g.defined()) return result;
 
-  std::vector<int64_t> wanted;
-  for (int64_t j = 0; j < n_params; ++j) {
-    if (needs_input_grad(1 + j)) wanted.push_back(j);
-  }
+  const std::vector<int64_t> wanted = detail::WantedParams(*this, params_.size());
   std::vector<Tensor> param_grads(params_.size());
   const int64_t n_steps = static_cast<int64_t>(times_.size()) - 1;
   int64_t k = static_cast<int64_t>(output_index_.size()) - 1;

@@ -57,6 +57,14 @@ Tensor AddOutputGrad(const Tensor& lambda, const Tensor& g_k) {
   return AddOrSet(lambda, g_k);
 }
 
+std::vector<int64_t> WantedParams(const Node& node, size_t n_params) {
+  std::vector<int64_t> wanted;
+  for (size_t j = 0; j < n_params; ++j) {
+    if (node.needs_input_grad(1 + j)) wanted.push_back(static_cast<int64_t>(j));
+  }
+  return wanted;
+}
+
 }  // namespace detail
 }  // namespace aca
 }  // namespace acaode

@@ -5,6 +5,11 @@
 #ifndef ACAODE_ACA_INTERNAL_ADJOINT_MATH_H_
 #define ACAODE_ACA_INTERNAL_ADJOINT_MATH_H_
 
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "autograd/node.h"
 #include "autograd/tensor.h"
 
 namespace acaode {
@@ -24,6 +29,10 @@ Tensor AddOrSet(const Tensor& acc, const Tensor& x);
 // undefined while the added gradients are zero (a loss on earlier outputs only), so that
 // the steps after the last output with a nonzero gradient are not replayed.
 Tensor AddOutputGrad(const Tensor& lambda, const Tensor& g_k);
+
+// The indices j of f's n_params parameters whose gradient `node` must return: every
+// gradient method's node takes z0 as input 0 and parameter j as input 1 + j.
+std::vector<int64_t> WantedParams(const Node& node, size_t n_params);
 
 }  // namespace detail
 }  // namespace aca

@@ -266,10 +266,7 @@ void LaunchCast(int64_t n, const Src* x, Dst* y, Stream stream) {
 }
 
 ACAODE_CUDA_INSTANTIATE_LAUNCHERS(ACAODE_CUDA_ELEMENTWISE_LAUNCHERS)
-template void LaunchCast<float, double>(int64_t, const float*, double*, Stream);
-template void LaunchCast<double, float>(int64_t, const double*, float*, Stream);
-template void LaunchCast<float, float>(int64_t, const float*, float*, Stream);
-template void LaunchCast<double, double>(int64_t, const double*, double*, Stream);
+ACAODE_CUDA_CAST_PAIRS(ACAODE_CUDA_INSTANTIATE_CAST)
 
 }  // namespace cuda
 }  // namespace acaode

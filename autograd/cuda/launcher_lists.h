@@ -17,7 +17,7 @@
 #include "autograd/cuda/nn_kernels.h"
 #include "autograd/cuda/reduce.h"
 
-// elementwise.h (LaunchCast, over two types, is instantiated by hand).
+// elementwise.h (LaunchCast, over two types, has its own list below).
 #define ACAODE_CUDA_ELEMENTWISE_LAUNCHERS(X, T)                                                    \
   X(LaunchUnary, (UnaryOp, int64_t, const T*, T*, UnaryParams, Stream))                            \
   X(LaunchUnaryGrad, (UnaryGradOp, int64_t, const T*, const T*, T*, UnaryParams, Stream))          \
@@ -50,6 +50,12 @@
 // reduce.h
 #define ACAODE_CUDA_REDUCE_LAUNCHERS(X, T) \
   X(LaunchReduce, (ReduceOp, const ReduceIndex&, const T*, T*, int64_t*, Stream))
+
+// LaunchCast's (source, destination) element types, and its instantiation for one pair.
+#define ACAODE_CUDA_CAST_PAIRS(X) \
+  X(float, double) X(double, float) X(float, float) X(double, double)
+#define ACAODE_CUDA_INSTANTIATE_CAST(Src, Dst) \
+  template void LaunchCast<Src, Dst>(int64_t, const Src*, Dst*, Stream);
 
 // Explicit instantiation of one list entry (the template arguments are deduced from the
 // parameter types).
