@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "autograd/cpu/elementwise.h"
@@ -299,251 +300,242 @@ Tensor Neg(const Tensor& x) {
   return y;
 }
 
-Tensor Pow(const Tensor& x, double p) {
-  CheckUnary("Pow", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kPow, x, {p, 0.0}) : cpu::Map(x, [p](auto v) {
-    using T = decltype(v);
-    return static_cast<T>(std::pow(v, static_cast<T>(p)));
-  });
-  // d x^p = p x^(p-1) dx
+namespace {
+// Note [Unary ops]: a unary op is its CUDA kernels (forward and derivative), its CPU
+// forward, its CPU derivative, and the tensor its derivative reads (x, or y saved
+// detached). RunUnary holds the device seam and the recording for all of them, so that
+// each op below is its math only and the CPU and the CUDA derivative read the same saved
+// tensor by construction. (Neg and the ops with a scalar differentiate through other ops.)
+struct UnarySpec {
+  const char* name;           // the op, for errors
+  const char* backward_name;  // its node (a string literal, as Record requires)
+  cuda::UnaryOp cuda_forward;
+  cuda::UnaryGradOp cuda_grad;
+  bool grad_reads_output;  // the derivative reads y (else x)
+};
+
+// cpu_forward(x) -> y and cpu_grad(g, saved) -> dx on CPU tensors; p: the op's scalars.
+template <class CpuForward, class CpuGrad>
+Tensor RunUnary(const UnarySpec& op, const Tensor& x, cuda::UnaryParams p, CpuForward&& cpu_forward,
+                CpuGrad&& cpu_grad) {
+  CheckUnary(op.name, x);
+  Tensor y = IsCuda(x) ? cuda::Unary(op.cuda_forward, x, p) : cpu_forward(x);
   if (NeedsGrad(x)) {
-    Record("PowBackward", {x}, {y}, [x, p](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kPow, g[0], x, {p, 0.0})
-                                : cpu::Map2(g[0], x, [p](auto gv, auto xv) {
-                                    using T = decltype(gv);
-                                    if (p == 0.0) return T(0);
-                                    return gv * static_cast<T>(p) *
-                                           static_cast<T>(std::pow(xv, static_cast<T>(p - 1)));
-                                  })};
-    });
+    Tensor saved = op.grad_reads_output ? y.detach() : x;
+    Record(op.backward_name, {x}, {y},
+           [grad_op = op.cuda_grad, p, saved = std::move(saved), cpu_grad](const Grads& g) {
+             return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(grad_op, g[0], saved, p)
+                                       : cpu_grad(g[0], saved)};
+           });
   }
   return y;
+}
+
+constexpr bool kReadsX = false, kReadsY = true;
+}  // namespace
+
+Tensor Pow(const Tensor& x, double p) {
+  // d x^p = p x^(p-1) dx
+  return RunUnary(
+      {"Pow", "PowBackward", cuda::UnaryOp::kPow, cuda::UnaryGradOp::kPow, kReadsX}, x, {p, 0.0},
+      [p](const Tensor& v) {
+        return cpu::Map(v, [p](auto e) {
+          using T = decltype(e);
+          return static_cast<T>(std::pow(e, static_cast<T>(p)));
+        });
+      },
+      [p](const Tensor& g, const Tensor& xs) {
+        return cpu::Map2(g, xs, [p](auto gv, auto xv) {
+          using T = decltype(gv);
+          if (p == 0.0) return T(0);
+          return gv * static_cast<T>(p) * static_cast<T>(std::pow(xv, static_cast<T>(p - 1)));
+        });
+      });
 }
 
 Tensor Exp(const Tensor& x) {
-  CheckUnary("Exp", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kExp, x, {})
-                       : cpu::MapArray(x, [](const auto& a) { return a.exp(); });
   // d exp(x) = exp(x) dx
-  if (NeedsGrad(x)) {
-    Record("ExpBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kExp, g[0], y, {})
-                                : cpu::Map2(g[0], y, [](auto gv, auto yv) { return gv * yv; })};
-    });
-  }
-  return y;
+  return RunUnary(
+      {"Exp", "ExpBackward", cuda::UnaryOp::kExp, cuda::UnaryGradOp::kExp, kReadsY}, x, {},
+      [](const Tensor& v) { return cpu::MapArray(v, [](const auto& a) { return a.exp(); }); },
+      [](const Tensor& g, const Tensor& y) {
+        return cpu::Map2(g, y, [](auto gv, auto yv) { return gv * yv; });
+      });
 }
 
 Tensor Log(const Tensor& x) {
-  CheckUnary("Log", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kLog, x, {})
-                       : cpu::MapArray(x, [](const auto& a) { return a.log(); });
   // d log(x) = dx / x
-  if (NeedsGrad(x)) {
-    Record("LogBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kLog, g[0], x, {})
-                                : cpu::Map2(g[0], x, [](auto gv, auto xv) { return gv / xv; })};
-    });
-  }
-  return y;
+  return RunUnary(
+      {"Log", "LogBackward", cuda::UnaryOp::kLog, cuda::UnaryGradOp::kLog, kReadsX}, x, {},
+      [](const Tensor& v) { return cpu::MapArray(v, [](const auto& a) { return a.log(); }); },
+      [](const Tensor& g, const Tensor& xs) {
+        return cpu::Map2(g, xs, [](auto gv, auto xv) { return gv / xv; });
+      });
 }
 
 Tensor Sqrt(const Tensor& x) {
-  CheckUnary("Sqrt", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSqrt, x, {})
-                       : cpu::MapArray(x, [](const auto& a) { return a.sqrt(); });
   // d sqrt(x) = dx / (2 sqrt(x))
-  if (NeedsGrad(x)) {
-    Record("SqrtBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
-      return Grads{IsCuda(g[0])
-                       ? cuda::UnaryGrad(cuda::UnaryGradOp::kSqrt, g[0], y, {})
-                       : cpu::Map2(g[0], y, [](auto gv, auto yv) { return gv / (yv + yv); })};
-    });
-  }
-  return y;
+  return RunUnary(
+      {"Sqrt", "SqrtBackward", cuda::UnaryOp::kSqrt, cuda::UnaryGradOp::kSqrt, kReadsY}, x, {},
+      [](const Tensor& v) { return cpu::MapArray(v, [](const auto& a) { return a.sqrt(); }); },
+      [](const Tensor& g, const Tensor& y) {
+        return cpu::Map2(g, y, [](auto gv, auto yv) { return gv / (yv + yv); });
+      });
 }
 
 Tensor Abs(const Tensor& x) {
-  CheckUnary("Abs", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kAbs, x, {})
-                       : cpu::Map(x, [](auto v) { return std::abs(v); });
   // d |x| = sign(x) dx
-  if (NeedsGrad(x)) {
-    Record("AbsBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kAbs, g[0], x, {})
-                                : cpu::Map2(g[0], x, [](auto gv, auto xv) {
-                                    using T = decltype(gv);
-                                    return xv > T(0) ? gv : (xv < T(0) ? -gv : T(0));
-                                  })};
-    });
-  }
-  return y;
+  return RunUnary(
+      {"Abs", "AbsBackward", cuda::UnaryOp::kAbs, cuda::UnaryGradOp::kAbs, kReadsX}, x, {},
+      [](const Tensor& v) { return cpu::Map(v, [](auto e) { return std::abs(e); }); },
+      [](const Tensor& g, const Tensor& xs) {
+        return cpu::Map2(g, xs, [](auto gv, auto xv) {
+          using T = decltype(gv);
+          return xv > T(0) ? gv : (xv < T(0) ? -gv : T(0));
+        });
+      });
 }
 
 Tensor Square(const Tensor& x) {
-  CheckUnary("Square", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSquare, x, {})
-                       : cpu::Map(x, [](auto v) { return v * v; });
   // d x^2 = 2 x dx
-  if (NeedsGrad(x)) {
-    Record("SquareBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{IsCuda(g[0])
-                       ? cuda::UnaryGrad(cuda::UnaryGradOp::kSquare, g[0], x, {})
-                       : cpu::Map2(g[0], x, [](auto gv, auto xv) { return (gv + gv) * xv; })};
-    });
-  }
-  return y;
+  return RunUnary(
+      {"Square", "SquareBackward", cuda::UnaryOp::kSquare, cuda::UnaryGradOp::kSquare, kReadsX}, x,
+      {}, [](const Tensor& v) { return cpu::Map(v, [](auto e) { return e * e; }); },
+      [](const Tensor& g, const Tensor& xs) {
+        return cpu::Map2(g, xs, [](auto gv, auto xv) { return (gv + gv) * xv; });
+      });
 }
 
 Tensor Tanh(const Tensor& x) {
-  CheckUnary("Tanh", x);
-  Tensor y;
-  if (IsCuda(x)) {
-    y = cuda::Unary(cuda::UnaryOp::kTanh, x, {});
-  } else {
-    y = Empty(x.shape(), x.dtype());
-    DispatchFloat(x.dtype(), [&](auto tag) {
-      using T = decltype(tag);
-      const T* px = x.data<T>();
-      T* py = y.mutable_data<T>();
-      cpu::ParallelFor(x.numel(), cpu::kElementwiseGrain,
-                       [&](int64_t b, int64_t e) { cpu::TanhKernel<T>(px + b, py + b, e - b); });
-    });
-  }
-  // d tanh(x) = (1 - tanh(x)^2) dx
-  if (NeedsGrad(x)) {
-    Record("TanhBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
-      if (IsCuda(g[0])) return Grads{cuda::UnaryGrad(cuda::UnaryGradOp::kTanh, g[0], y, {})};
-      Tensor dx = Empty(y.shape(), y.dtype());
-      DispatchFloat(y.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        const T* pg = g[0].data<T>();
-        const T* py = y.data<T>();
-        T* pd = dx.mutable_data<T>();
-        cpu::ParallelFor(y.numel(), cpu::kElementwiseGrain, [&](int64_t b, int64_t e) {
-          cpu::TanhGradKernel<T>(pg + b, py + b, pd + b, e - b);
+  // d tanh(x) = (1 - tanh(x)^2) dx; both through the vectorised kernels (Note [Vectorised
+  // tanh]).
+  return RunUnary(
+      {"Tanh", "TanhBackward", cuda::UnaryOp::kTanh, cuda::UnaryGradOp::kTanh, kReadsY}, x, {},
+      [](const Tensor& v) {
+        Tensor y = Empty(v.shape(), v.dtype());
+        DispatchFloat(v.dtype(), [&](auto tag) {
+          using T = decltype(tag);
+          const T* pv = v.data<T>();
+          T* py = y.mutable_data<T>();
+          cpu::ParallelFor(v.numel(), cpu::kElementwiseGrain, [&](int64_t b, int64_t e) {
+            cpu::TanhKernel<T>(pv + b, py + b, e - b);
+          });
         });
+        return y;
+      },
+      [](const Tensor& g, const Tensor& y) {
+        Tensor dx = Empty(y.shape(), y.dtype());
+        DispatchFloat(y.dtype(), [&](auto tag) {
+          using T = decltype(tag);
+          const T* pg = g.data<T>();
+          const T* py = y.data<T>();
+          T* pd = dx.mutable_data<T>();
+          cpu::ParallelFor(y.numel(), cpu::kElementwiseGrain, [&](int64_t b, int64_t e) {
+            cpu::TanhGradKernel<T>(pg + b, py + b, pd + b, e - b);
+          });
+        });
+        return dx;
       });
-      return Grads{dx};
-    });
-  }
-  return y;
 }
 
 Tensor Sigmoid(const Tensor& x) {
-  CheckUnary("Sigmoid", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSigmoid, x, {}) : cpu::Map(x, [](auto v) {
-    using T = decltype(v);
-    // Stable for both signs: never exponentiates a large positive number.
-    if (v >= T(0)) return T(1) / (T(1) + std::exp(-v));
-    const T e = std::exp(v);
-    return e / (T(1) + e);
-  });
   // d sigmoid(x) = s (1 - s) dx
-  if (NeedsGrad(x)) {
-    Record("SigmoidBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kSigmoid, g[0], y, {})
-                                : cpu::Map2(g[0], y, [](auto gv, auto yv) {
-                                    using T = decltype(gv);
-                                    return gv * yv * (T(1) - yv);
-                                  })};
-    });
-  }
-  return y;
+  return RunUnary(
+      {"Sigmoid", "SigmoidBackward", cuda::UnaryOp::kSigmoid, cuda::UnaryGradOp::kSigmoid, kReadsY},
+      x, {},
+      [](const Tensor& v) {
+        return cpu::Map(v, [](auto e) {
+          using T = decltype(e);
+          // Stable for both signs: never exponentiates a large positive number.
+          if (e >= T(0)) return T(1) / (T(1) + std::exp(-e));
+          const T ex = std::exp(e);
+          return ex / (T(1) + ex);
+        });
+      },
+      [](const Tensor& g, const Tensor& y) {
+        return cpu::Map2(g, y, [](auto gv, auto yv) {
+          using T = decltype(gv);
+          return gv * yv * (T(1) - yv);
+        });
+      });
 }
 
 Tensor Relu(const Tensor& x) {
-  CheckUnary("Relu", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kRelu, x, {}) : cpu::Map(x, [](auto v) {
-    using T = decltype(v);
-    return v > T(0) ? v : T(0);
-  });
   // d relu(x) = [x > 0] dx
-  if (NeedsGrad(x)) {
-    Record("ReluBackward", {x}, {y}, [y = y.detach()](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kRelu, g[0], y, {})
-                                : cpu::ReluGrad(g[0], y)};
-    });
-  }
-  return y;
+  return RunUnary(
+      {"Relu", "ReluBackward", cuda::UnaryOp::kRelu, cuda::UnaryGradOp::kRelu, kReadsY}, x, {},
+      [](const Tensor& v) {
+        return cpu::Map(v, [](auto e) {
+          using T = decltype(e);
+          return e > T(0) ? e : T(0);
+        });
+      },
+      [](const Tensor& g, const Tensor& y) { return cpu::ReluGrad(g, y); });
 }
 
 Tensor Softplus(const Tensor& x) {
-  CheckUnary("Softplus", x);
-  // log(1 + e^x) = max(x, 0) + log1p(e^-|x|)
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSoftplus, x, {}) : cpu::Map(x, [](auto v) {
-    using T = decltype(v);
-    return (v > T(0) ? v : T(0)) + std::log1p(std::exp(-std::abs(v)));
-  });
-  // d softplus(x) = sigmoid(x) dx
-  if (NeedsGrad(x)) {
-    Record("SoftplusBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kSoftplus, g[0], x, {})
-                                : cpu::Map2(g[0], x, [](auto gv, auto xv) {
-                                    using T = decltype(gv);
-                                    const T s = xv >= T(0) ? T(1) / (T(1) + std::exp(-xv))
-                                                           : std::exp(xv) / (T(1) + std::exp(xv));
-                                    return gv * s;
-                                  })};
-    });
-  }
-  return y;
+  // log(1 + e^x) = max(x, 0) + log1p(e^-|x|); d softplus(x) = sigmoid(x) dx
+  return RunUnary(
+      {"Softplus", "SoftplusBackward", cuda::UnaryOp::kSoftplus, cuda::UnaryGradOp::kSoftplus,
+       kReadsX},
+      x, {},
+      [](const Tensor& v) {
+        return cpu::Map(v, [](auto e) {
+          using T = decltype(e);
+          return (e > T(0) ? e : T(0)) + std::log1p(std::exp(-std::abs(e)));
+        });
+      },
+      [](const Tensor& g, const Tensor& xs) {
+        return cpu::Map2(g, xs, [](auto gv, auto xv) {
+          using T = decltype(gv);
+          const T s =
+              xv >= T(0) ? T(1) / (T(1) + std::exp(-xv)) : std::exp(xv) / (T(1) + std::exp(xv));
+          return gv * s;
+        });
+      });
 }
 
 Tensor Sin(const Tensor& x) {
-  CheckUnary("Sin", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kSin, x, {})
-                       : cpu::MapArray(x, [](const auto& a) { return a.sin(); });
   // d sin(x) = cos(x) dx
-  if (NeedsGrad(x)) {
-    Record("SinBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{IsCuda(g[0])
-                       ? cuda::UnaryGrad(cuda::UnaryGradOp::kSin, g[0], x, {})
-                       : cpu::Map2(g[0], x, [](auto gv, auto xv) { return gv * std::cos(xv); })};
-    });
-  }
-  return y;
+  return RunUnary(
+      {"Sin", "SinBackward", cuda::UnaryOp::kSin, cuda::UnaryGradOp::kSin, kReadsX}, x, {},
+      [](const Tensor& v) { return cpu::MapArray(v, [](const auto& a) { return a.sin(); }); },
+      [](const Tensor& g, const Tensor& xs) {
+        return cpu::Map2(g, xs, [](auto gv, auto xv) { return gv * std::cos(xv); });
+      });
 }
 
 Tensor Cos(const Tensor& x) {
-  CheckUnary("Cos", x);
-  Tensor y = IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kCos, x, {})
-                       : cpu::MapArray(x, [](const auto& a) { return a.cos(); });
   // d cos(x) = -sin(x) dx
-  if (NeedsGrad(x)) {
-    Record("CosBackward", {x}, {y}, [x](const Grads& g) {
-      return Grads{IsCuda(g[0])
-                       ? cuda::UnaryGrad(cuda::UnaryGradOp::kCos, g[0], x, {})
-                       : cpu::Map2(g[0], x, [](auto gv, auto xv) { return -gv * std::sin(xv); })};
-    });
-  }
-  return y;
+  return RunUnary(
+      {"Cos", "CosBackward", cuda::UnaryOp::kCos, cuda::UnaryGradOp::kCos, kReadsX}, x, {},
+      [](const Tensor& v) { return cpu::MapArray(v, [](const auto& a) { return a.cos(); }); },
+      [](const Tensor& g, const Tensor& xs) {
+        return cpu::Map2(g, xs, [](auto gv, auto xv) { return -gv * std::sin(xv); });
+      });
 }
 
 Tensor Clamp(const Tensor& x, double lo, double hi) {
-  CheckUnary("Clamp", x);
   if (lo > hi) {
     throw ValueError("Clamp: lo must be <= hi, got lo=" + std::to_string(lo) +
                      ", hi=" + std::to_string(hi));
   }
-  Tensor y =
-      IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kClamp, x, {lo, hi}) : cpu::Map(x, [lo, hi](auto v) {
-        using T = decltype(v);
-        return std::min(std::max(v, static_cast<T>(lo)), static_cast<T>(hi));
-      });
   // d clamp(x) = [lo <= x <= hi] dx
-  if (NeedsGrad(x)) {
-    Record("ClampBackward", {x}, {y}, [x, lo, hi](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kClamp, g[0], x, {lo, hi})
-                                : cpu::Map2(g[0], x, [lo, hi](auto gv, auto xv) {
-                                    using T = decltype(gv);
-                                    return (xv >= static_cast<T>(lo) && xv <= static_cast<T>(hi))
-                                               ? gv
-                                               : T(0);
-                                  })};
-    });
-  }
-  return y;
+  return RunUnary(
+      {"Clamp", "ClampBackward", cuda::UnaryOp::kClamp, cuda::UnaryGradOp::kClamp, kReadsX}, x,
+      {lo, hi},
+      [lo, hi](const Tensor& v) {
+        return cpu::Map(v, [lo, hi](auto e) {
+          using T = decltype(e);
+          return std::min(std::max(e, static_cast<T>(lo)), static_cast<T>(hi));
+        });
+      },
+      [lo, hi](const Tensor& g, const Tensor& xs) {
+        return cpu::Map2(g, xs, [lo, hi](auto gv, auto xv) {
+          using T = decltype(gv);
+          return (xv >= static_cast<T>(lo) && xv <= static_cast<T>(hi)) ? gv : T(0);
+        });
+      });
 }
 
 }  // namespace acaode
