@@ -31,8 +31,9 @@ namespace aca {
 enum class GradientMethod {
   // Adaptive checkpoint adjoint (Zhuang et al., ICML 2020; the paper's Appendix A): the
   // forward solve runs untaped and keeps every accepted (t_i, z_i); backward replays each
-  // accepted step taped and back-propagates through it. Exact for the discrete solution;
-  // memory O(N_f + N_t).
+  // accepted step taped and back-propagates through it (the last step's graph is kept from
+  // the forward pass instead: Note [Taped last step], solvers/integrate.cc). Exact for the
+  // discrete solution; memory O(N_f + N_t).
   kAca,
   // Continuous adjoint (Chen et al., NeurIPS 2018; derived in the ACA paper's Appendix C):
   // backward solve of the augmented system [z, a, g_θ] from t_N to t_0 with

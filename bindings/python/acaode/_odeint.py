@@ -212,7 +212,8 @@ def odeint(func, z0, t, *, method="dopri5", rtol=1e-6, atol=1e-8, gradient="aca"
     mali_damping: gradient="mali" only: the ALF damping d in [0, 1), d != 0.5 (0 =
         undamped; the damped inversion loses digits at every step, see aca/reversible.h).
     memory_budget: gradient="aca" only: bytes ACA may hold between the forward and the
-        backward pass. None (default): every accepted state, the paper's ACA. A larger
+        backward pass. None (default): every accepted state, the paper's ACA (and the last
+        step's graph, which the backward pass would otherwise replay first). A larger
         budget also keeps steps' tapes so the backward pass replays fewer steps
         (``float("inf")``: keep every tape, replay none: ACA at backprop speed); a budget
         below the accepted states uses binomial checkpointing (0: only z0 is kept). The
