@@ -102,16 +102,7 @@ void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* 
   GemmStridedBatched<T>(trans_a, trans_b, m, n, k, a, 0, b, 0, c, 0, 1, accumulate, stream);
 }
 
-template void Gemm<float>(bool, bool, int64_t, int64_t, int64_t, const float*, const float*, float*,
-                          bool, Stream);
-template void Gemm<double>(bool, bool, int64_t, int64_t, int64_t, const double*, const double*,
-                           double*, bool, Stream);
-template void GemmStridedBatched<float>(bool, bool, int64_t, int64_t, int64_t, const float*,
-                                        int64_t, const float*, int64_t, float*, int64_t, int64_t,
-                                        bool, Stream);
-template void GemmStridedBatched<double>(bool, bool, int64_t, int64_t, int64_t, const double*,
-                                         int64_t, const double*, int64_t, double*, int64_t, int64_t,
-                                         bool, Stream);
+ACAODE_CUDA_INSTANTIATE_LAUNCHERS(ACAODE_CUDA_GEMM_LAUNCHERS)
 
 }  // namespace cuda
 }  // namespace acaode

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 
+#include "autograd/cuda/instantiate.h"
 #include "autograd/cuda/runtime.h"
 
 namespace acaode {
@@ -33,6 +34,13 @@ template <class T>
 void GemmStridedBatched(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a,
                         int64_t stride_a, const T* b, int64_t stride_b, T* c, int64_t stride_c,
                         int64_t batch, bool accumulate, Stream stream);
+
+// The two launchers by parameter types (instantiate.h): gemm.cc instantiates them, the
+// build without the toolkit defines them as stubs (gemm_nocuda.cc).
+#define ACAODE_CUDA_GEMM_LAUNCHERS(X, T)                                                     \
+  X(Gemm, (bool, bool, int64_t, int64_t, int64_t, const T*, const T*, T*, bool, Stream))     \
+  X(GemmStridedBatched, (bool, bool, int64_t, int64_t, int64_t, const T*, int64_t, const T*, \
+                         int64_t, T*, int64_t, int64_t, bool, Stream))
 
 }  // namespace cuda
 }  // namespace acaode

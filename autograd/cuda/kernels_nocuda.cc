@@ -7,15 +7,9 @@ namespace cuda {
 
 // Every typed launcher of launcher_lists.h: a stub that throws, instantiated as the CUDA
 // build instantiates the real one.
-#define ACAODE_CUDA_DEFINE_STUB(name, params) \
-  template <class T>                          \
-  void name params {                          \
-    RequireDevice("cuda::" #name);            \
-  }
 ACAODE_CUDA_ELEMENTWISE_LAUNCHERS(ACAODE_CUDA_DEFINE_STUB, T)
 ACAODE_CUDA_NN_LAUNCHERS(ACAODE_CUDA_DEFINE_STUB, T)
 ACAODE_CUDA_REDUCE_LAUNCHERS(ACAODE_CUDA_DEFINE_STUB, T)
-#undef ACAODE_CUDA_DEFINE_STUB
 ACAODE_CUDA_INSTANTIATE_LAUNCHERS(ACAODE_CUDA_ELEMENTWISE_LAUNCHERS)
 ACAODE_CUDA_INSTANTIATE_LAUNCHERS(ACAODE_CUDA_NN_LAUNCHERS)
 ACAODE_CUDA_INSTANTIATE_LAUNCHERS(ACAODE_CUDA_REDUCE_LAUNCHERS)

@@ -14,6 +14,7 @@
 #define ACAODE_AUTOGRAD_CUDA_LAUNCHER_LISTS_H_
 
 #include "autograd/cuda/elementwise.h"
+#include "autograd/cuda/instantiate.h"
 #include "autograd/cuda/nn_kernels.h"
 #include "autograd/cuda/reduce.h"
 
@@ -56,15 +57,5 @@
   X(float, double) X(double, float) X(float, float) X(double, double)
 #define ACAODE_CUDA_INSTANTIATE_CAST(Src, Dst) \
   template void LaunchCast<Src, Dst>(int64_t, const Src*, Dst*, Stream);
-
-// Explicit instantiation of one list entry (the template arguments are deduced from the
-// parameter types).
-#define ACAODE_CUDA_INSTANTIATE_ONE(name, params) template void name params;
-
-// Instantiates every launcher of LIST (one of the three above) for float and double, inside
-// namespace acaode::cuda.
-#define ACAODE_CUDA_INSTANTIATE_LAUNCHERS(LIST) \
-  LIST(ACAODE_CUDA_INSTANTIATE_ONE, float)      \
-  LIST(ACAODE_CUDA_INSTANTIATE_ONE, double)
 
 #endif  // ACAODE_AUTOGRAD_CUDA_LAUNCHER_LISTS_H_
