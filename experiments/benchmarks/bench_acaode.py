@@ -8,7 +8,7 @@ layers in the Python-callback case). f evaluations come from ``solve(...).stats`
 import acaode
 from acaode import nn
 
-from bench_cases import NotAvailable
+from bench_cases import DIFFERENTIATED_STAGES, FSAL_METHODS, NotAvailable
 
 
 class PythonMlp(nn.Module):
@@ -83,7 +83,22 @@ class Bench:
         loss.backward()
         if self.python_case:
             self.note = f"{acaode._core._python_callback_count() - calls} Python callbacks"
-        return sol.stats.forward_f_evals, sol.stats.backward_f_evals
+        st = sol.stats
+        return st.forward_f_evals, st.backward_f_evals, self.useful_evals(st)
+
+    def useful_evals(self, st):
+        """(forward evaluations, vector-Jacobian products) that backpropagation through the
+        solver does for this solve: every trial's evaluations, and one product per
+        differentiated stage of every accepted step. ACA's own counts differ by what it
+        recomputes: the replays, and without a budget one more evaluation of the last step's
+        k1 (Note [Taped last step]), which the roofline column must not count as useful."""
+        method = self.kwargs["method"]
+        if method not in DIFFERENTIATED_STAGES:
+            return None
+        extra_k1 = (self.kwargs["gradient"] == "aca" and "memory_budget" not in self.kwargs
+                    and method in FSAL_METHODS and st.retained_steps > 0)
+        return (st.forward_f_evals - int(extra_k1),
+                st.accepted_steps * DIFFERENTIATED_STAGES[method])
 
     def grads(self):
         got = [p.grad.numpy().copy() for _, p in self.func.named_parameters()]

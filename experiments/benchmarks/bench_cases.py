@@ -127,6 +127,12 @@ def make_weights(case, seed=0):
     return {k: v.astype(dtype) for k, v in params.items()}, z0.astype(dtype)
 
 
+# Stages of one step that the backward pass differentiates (an FSAL method's last stage is
+# the next step's first and does not enter z_new), for the methods the cases use.
+DIFFERENTIATED_STAGES = {"dopri5": 6, "rk4": 4}
+FSAL_METHODS = {"dopri5"}
+
+
 def flops_per_eval(case):
     """Matrix-multiply FLOPs of one evaluation of f (from its shapes)."""
     if case.kind == "mlp":

@@ -4,7 +4,9 @@ Columns per row (one configuration of one case): median time; its ratio to acaod
 to the fastest exact peer; f evaluations forward+backward (``~`` estimated, ``?``
 unknown); peak resident-set growth (MB); the parameter gradient's relative L2 difference
 from acaode ACA's; and the share of the one-thread GEMM peak that the case's useful FLOPs,
-F_fwd x (N_fwd + 2 N_bwd) with ACA's N_fwd and N_bwd, make in the row's time.
+F_fwd x (N_fwd + 2 N_bwd), make in the row's time: N_fwd the forward evaluations and N_bwd
+the vector-Jacobian products that backpropagation through acaode ACA's steps does (ACA's
+replays and its second evaluation of the last step's k1 are recomputation, not counted).
 """
 import numpy as np
 
@@ -27,7 +29,8 @@ def derive(case, rows, grads, peak_gflops):
     best = min(peers, key=lambda r: r["time_s"]) if peers else None
     useful = None
     if ref is not None:
-        useful = flops_per_eval(case) * (ref["nfe_fwd"] + 2 * ref["nfe_bwd"])
+        n_fwd, n_bwd = ref.get("useful_evals") or (ref["nfe_fwd"], ref["nfe_bwd"])
+        useful = flops_per_eval(case) * (n_fwd + 2 * n_bwd)
     for r in ok.values():
         r["vs_aca"] = r["time_s"] / ref["time_s"] if ref else None
         r["vs_best_peer"] = r["time_s"] / best["time_s"] if best else None

@@ -81,6 +81,7 @@ def run_config(args):
     np.savez(args.grads, **bench.grads())
     return {"status": "ok", "time_s": statistics.median(times), "times_s": times,
             "nfe_fwd": nfe[0], "nfe_bwd": nfe[1],
+            "useful_evals": nfe[2] if len(nfe) > 2 else None,
             "nfe_approx": getattr(bench, "nfe_approx", False),
             "mem_mb": (peak_kb - base_kb) / 1024.0, "mem_exact_baseline": exact_peak,
             "compile_s": bench.compile_s, "note": bench.note, "version": version(),
