@@ -7,7 +7,10 @@
 namespace acaode {
 namespace cpu {
 
-Tensor ReluGrad(const Tensor& g, const Tensor& y) {
+namespace {
+// out = kernel(g, y) over chunks in parallel: an activation's gradient through its output.
+template <class Kernel>
+Tensor GradThroughOutput(const Tensor& g, const Tensor& y, Kernel kernel) {
   Tensor out = Empty(g.shape(), g.dtype());
   DispatchFloat(g.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -15,9 +18,34 @@ Tensor ReluGrad(const Tensor& g, const Tensor& y) {
     const T* py = y.data<T>();
     T* po = out.mutable_data<T>();
     ParallelFor(g.numel(), kElementwiseGrain,
-                [&](int64_t b, int64_t e) { ReluGradKernel<T>(pg + b, py + b, po + b, e - b); });
+                [&](int64_t b, int64_t e) { kernel(pg + b, py + b, po + b, e - b); });
   });
   return out;
+}
+}  // namespace
+
+Tensor ReluGrad(const Tensor& g, const Tensor& y) {
+  return GradThroughOutput(g, y, [](const auto* pg, const auto* py, auto* po, int64_t n) {
+    ReluGradKernel(pg, py, po, n);
+  });
+}
+
+Tensor Tanh(const Tensor& x) {
+  Tensor y = Empty(x.shape(), x.dtype());
+  DispatchFloat(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* px = x.data<T>();
+    T* py = y.mutable_data<T>();
+    ParallelFor(x.numel(), kElementwiseGrain,
+                [&](int64_t b, int64_t e) { TanhKernel<T>(px + b, py + b, e - b); });
+  });
+  return y;
+}
+
+Tensor TanhGrad(const Tensor& g, const Tensor& y) {
+  return GradThroughOutput(g, y, [](const auto* pg, const auto* py, auto* po, int64_t n) {
+    TanhGradKernel(pg, py, po, n);
+  });
 }
 
 Tensor Scale(const Tensor& x, double c) {

@@ -157,9 +157,12 @@ Tensor Map3(const Tensor& x, const Tensor& z, const Tensor& w, F&& f) {
   return y;
 }
 
-// [y > 0] g, ReLU's gradient through its output y (same shape and dtype as g), and c x:
+// [y > 0] g, ReLU's gradient through its output y (same shape and dtype as g); tanh(x)
+// (Note [Vectorised tanh]); (1 - y^2) g, tanh's gradient through its output y; and c x:
 // the instruction-set kernels (autograd/cpu/isa/kernels.h) over chunks in parallel.
 Tensor ReluGrad(const Tensor& g, const Tensor& y);
+Tensor Tanh(const Tensor& x);
+Tensor TanhGrad(const Tensor& g, const Tensor& y);
 Tensor Scale(const Tensor& x, double c);
 
 // Checks dtypes and devices of a binary op's arguments (ValueError naming

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "autograd/cpu/elementwise.h"
-#include "autograd/cpu/isa/kernels.h"
 #include "autograd/cuda/tensor_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
@@ -411,31 +410,8 @@ Tensor Tanh(const Tensor& x) {
   // tanh]).
   return RunUnary(
       {"Tanh", "TanhBackward", cuda::UnaryOp::kTanh, cuda::UnaryGradOp::kTanh, kReadsY}, x, {},
-      [](const Tensor& v) {
-        Tensor y = Empty(v.shape(), v.dtype());
-        DispatchFloat(v.dtype(), [&](auto tag) {
-          using T = decltype(tag);
-          const T* pv = v.data<T>();
-          T* py = y.mutable_data<T>();
-          cpu::ParallelFor(v.numel(), cpu::kElementwiseGrain, [&](int64_t b, int64_t e) {
-            cpu::TanhKernel<T>(pv + b, py + b, e - b);
-          });
-        });
-        return y;
-      },
-      [](const Tensor& g, const Tensor& y) {
-        Tensor dx = Empty(y.shape(), y.dtype());
-        DispatchFloat(y.dtype(), [&](auto tag) {
-          using T = decltype(tag);
-          const T* pg = g.data<T>();
-          const T* py = y.data<T>();
-          T* pd = dx.mutable_data<T>();
-          cpu::ParallelFor(y.numel(), cpu::kElementwiseGrain, [&](int64_t b, int64_t e) {
-            cpu::TanhGradKernel<T>(pg + b, py + b, pd + b, e - b);
-          });
-        });
-        return dx;
-      });
+      [](const Tensor& v) { return cpu::Tanh(v); },
+      [](const Tensor& g, const Tensor& y) { return cpu::TanhGrad(g, y); });
 }
 
 Tensor Sigmoid(const Tensor& x) {

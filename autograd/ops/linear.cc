@@ -85,17 +85,7 @@ Grads LinearGradsCpu(const Tensor& dp, const Tensor& x, const Tensor& w, bool ha
 // act'(y) ⊙ g, the gradient of the pre-activation from the output's.
 Tensor ActivationGradCpu(const Tensor& g, const Tensor& y, cpu::Activation act) {
   if (act == cpu::Activation::kRelu) return cpu::ReluGrad(g, y);  // [y > 0] g
-  Tensor d = Empty(y.shape(), y.dtype());
-  DispatchFloat(y.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    const T* pg = g.data<T>();
-    const T* py = y.data<T>();
-    T* pd = d.mutable_data<T>();
-    cpu::ParallelFor(y.numel(), cpu::kElementwiseGrain, [&](int64_t b, int64_t e) {
-      cpu::TanhGradKernel<T>(pg + b, py + b, pd + b, e - b);
-    });
-  });
-  return d;
+  return cpu::TanhGrad(g, y);                                     // (1 - y^2) g
 }
 
 }  // namespace
