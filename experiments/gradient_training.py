@@ -45,10 +45,16 @@ from acaode import distributed as dist  # noqa: E402
 
 SETTINGS = {
     "quick": dict(n_train=600, n_test=300, epochs=2, batch=20, lr=5e-3, channels=8,
-                  aca_seeds=[0, 1], other_seeds=[0]),
+                  aca_seeds=[0, 1], other_seeds=[0], lr_milestones=[2], lr_gamma=0.5),
     "full": dict(n_train=60000, n_test=10000, epochs=10, batch=128, lr=2e-3, channels=32,
-                 aca_seeds=[0, 1, 2], other_seeds=[0]),
+                 aca_seeds=[0, 1, 2], other_seeds=[0], lr_milestones=[10], lr_gamma=0.1),
 }
+
+
+def learning_rate(s, epoch):
+    """The step-decay schedule: epoch (0-based) trains at lr * lr_gamma^k, k the number of
+    milestones <= epoch. A function of the epoch alone, so a resumed run follows it exactly."""
+    return s["lr"] * s["lr_gamma"] ** sum(1 for m in s["lr_milestones"] if m <= epoch)
 
 
 def runs_of(s):
@@ -74,7 +80,9 @@ def train_run(gradient, seed, s, data, out_dir, previous=None, log=None):
     acaode.manual_seed(seed)
     model = ic.OdeNet(s["channels"])
     curve = previous or {"gradient": gradient, "seed": seed, "epoch": [], "test_error": [],
-                         "train_seconds": [], "loss": []}
+                         "train_seconds": [], "loss": [], "lr": []}
+    # curves saved before the schedule existed trained at the constant s["lr"]
+    curve.setdefault("lr", [s["lr"]] * len(curve["epoch"]))
     weights = weights_path(out_dir, gradient, seed)
     opt = acaode.optim.Adam(model.parameters(), lr=s["lr"])
     if previous is not None:
@@ -85,6 +93,7 @@ def train_run(gradient, seed, s, data, out_dir, previous=None, log=None):
     first = len(curve["epoch"])
     for epoch in range(first, first + s["epochs"]):
         sampler.set_epoch(epoch)
+        opt.lr = learning_rate(s, epoch)
         order = np.fromiter(sampler, dtype=np.int64)
         model.train()
         start = time.perf_counter()
@@ -100,9 +109,11 @@ def train_run(gradient, seed, s, data, out_dir, previous=None, log=None):
         curve["test_error"].append(error)
         curve["train_seconds"].append(seconds)
         curve["loss"].append(float(np.mean(losses)))
+        curve["lr"].append(opt.lr)
         if log:
-            print(f"  {gradient} seed {seed} epoch {epoch + 1}: loss {curve['loss'][-1]:.4f}, "
-                  f"test error {error:.2f} %, {seconds:.1f} s", file=log, flush=True)
+            print(f"  {gradient} seed {seed} epoch {epoch + 1} (lr {opt.lr:g}): loss "
+                  f"{curve['loss'][-1]:.4f}, test error {error:.2f} %, {seconds:.1f} s", file=log,
+                  flush=True)
     np.savez(weights, **{f"model.{k}": np.asarray(v) for k, v in model.state_dict().items()},
              **{f"opt.{k}": np.asarray(v) for k, v in opt.state_dict().items()})
     return curve
@@ -208,7 +219,8 @@ def main(argv=None):
     if args.resume:
         with open(json_path) as f:
             saved = json.load(f)
-        s = dict(saved["settings"])
+        # settings saved before a key existed take that key's full-run value
+        s = dict(SETTINGS["full"], **saved["settings"])
         previous = {(c["gradient"], c["seed"]): c for c in saved["curves"]}
     if args.table_images < 1:
         parser.error(f"--table-images {args.table_images}: must be at least 1")

@@ -43,6 +43,7 @@ def test_every_method_trains_and_learns(out):
     assert runs == [("aca", 0), ("aca", 1), ("adjoint", 0), ("naive", 0)]
     for c in results["curves"]:
         assert c["epoch"] == [1, 2]
+        assert c["lr"] == [5e-3, 5e-3], c              # the decay comes at epoch 3
         assert c["test_error"][-1] < 80.0, c            # chance: 90 %
         assert c["loss"][-1] < c["loss"][0], c
         assert np.all(np.diff(c["train_seconds"]) > 0), c
@@ -59,6 +60,8 @@ def test_resume_continues_exactly(out, tmp_path):
     resumed = json.loads((resumed_dir / "gradient_training.json").read_text())
     for a, b in zip(straight["curves"], resumed["curves"]):
         assert a["test_error"] == b["test_error"] and a["loss"] == b["loss"]
+        # the step decay at epoch 3 falls in the resumed call and is followed there
+        assert a["lr"] == b["lr"] == [5e-3, 5e-3, 2.5e-3]
     for name in ("weights_aca_seed0.npz", "weights_naive_seed0.npz"):
         a, b = np.load(tmp_path / name), np.load(resumed_dir / name)
         for key in a.files:
