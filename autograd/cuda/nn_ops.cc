@@ -8,26 +8,6 @@
 namespace acaode {
 namespace cuda {
 
-Tensor Conv2dOp(const Tensor& x, const Tensor& w, const Tensor& b, int64_t stride,
-                int64_t padding) {
-  Tensor y = Conv2d(x, w, b, stride, padding);
-  // dW = G col^T, dx = col2im(W^T G), db = sum G (G = dy as [O, N*OH*OW])
-  if (NeedsGrad(x, w, b)) {
-    auto backward = [x = x.detach(), w = w.detach(), stride, padding, need_x = x.requires_grad(),
-                     need_w = w.requires_grad(), need_b = b.defined() && b.requires_grad(),
-                     has_b = b.defined()](const Grads& g) {
-      Conv2dGrads d = Conv2dBackward(x, w, g[0], stride, padding, need_x, need_w, need_b);
-      return has_b ? Grads{d.dx, d.dw, d.db} : Grads{d.dx, d.dw};
-    };
-    if (b.defined()) {
-      Record("Conv2dBackward", {x, w, b}, {y}, std::move(backward));
-    } else {
-      Record("Conv2dBackward", {x, w}, {y}, std::move(backward));
-    }
-  }
-  return y;
-}
-
 Tensor LinearOp(const Tensor& x, const Tensor& w, const Tensor& b) {
   const int64_t in = w.shape()[1], out = w.shape()[0];
   const int64_t rows = in == 0 ? 0 : x.numel() / in;
@@ -131,73 +111,6 @@ Tensor BatchNormOp(const Tensor& x, const Tensor& running_mean, const Tensor& ru
                static_cast<double*>(s.rstd.raw_data()), CurrentStream());
   }
   return NormRecorded("BatchNormBackward", x, l, s, w, b, batch_stats);
-}
-
-Tensor AvgPool2dOp(const Tensor& x, int64_t kernel, int64_t stride, int64_t padding) {
-  Tensor y = AvgPool2d(x, kernel, stride, padding);
-  // dx = sum over the windows covering each element of dy / k^2
-  if (NeedsGrad(x)) {
-    Record("AvgPool2dBackward", {x}, {y},
-           [shape = x.shape(), kernel, stride, padding](const Grads& g) {
-             return Grads{AvgPool2dBackward(g[0], shape, kernel, stride, padding)};
-           });
-  }
-  return y;
-}
-
-Tensor AdaptiveAvgPool2d1x1Op(const Tensor& x) {
-  const Shape shape = x.shape();
-  Tensor y = Reduce(ReduceOp::kMean, x, {2, 3}).reshape({shape[0], shape[1], 1, 1});
-  // dx = dy / (H W) at every position of the plane
-  if (NeedsGrad(x)) {
-    Record("AdaptiveAvgPool2d1x1Backward", {x}, {y}, [shape](const Grads& g) {
-      const double inv = 1.0 / static_cast<double>(shape[2] * shape[3]);
-      return Grads{Unary(UnaryOp::kMulScalar, BroadcastTo(g[0], shape), {inv, 0.0})};
-    });
-  }
-  return y;
-}
-
-Tensor LogSoftmaxOp(const Tensor& x, int64_t dim) {
-  Tensor y = LogSoftmax(x, dim);
-  // dx = dy - exp(y) sum(dy) along dim
-  if (NeedsGrad(x)) {
-    Record("LogSoftmaxBackward", {x}, {y}, [y = y.detach(), dim](const Grads& g) {
-      return Grads{LogSoftmaxBackward(y, g[0], dim)};
-    });
-  }
-  return y;
-}
-
-Tensor CrossEntropyOp(const Tensor& logits, const std::vector<int64_t>& labels, bool mean) {
-  const int64_t n = logits.shape()[0];
-  const double scale = mean && n > 0 ? 1.0 / static_cast<double>(n) : 1.0;
-  Tensor logp = LogSoftmax(logits, 1);
-  NllResult r = NllLoss(logp, labels, scale);
-  // dx = (softmax(x) - onehot(y)) g scale
-  if (NeedsGrad(logits)) {
-    Record("CrossEntropyBackward", {logits}, {r.loss},
-           [logp, labels = r.labels, scale](const Grads& g) {
-             return Grads{CrossEntropyBackward(logp, labels, g[0], scale)};
-           });
-  }
-  return r.loss;
-}
-
-Tensor MseLossOp(const Tensor& a, const Tensor& b, bool mean) {
-  const double scale = mean && a.numel() > 0 ? 1.0 / static_cast<double>(a.numel()) : 1.0;
-  Tensor loss = Mse(a, b, scale);
-  // da = 2 (a - b) g scale = -db
-  if (NeedsGrad(a, b)) {
-    Record("MseLossBackward", {a, b}, {loss},
-           [a = a.detach(), b = b.detach(), scale, need_a = a.requires_grad(),
-            need_b = b.requires_grad()](const Grads& g) {
-             Tensor da = MseBackwardA(a, b, g[0], scale);
-             Tensor db = need_b ? Unary(UnaryOp::kNeg, da) : Tensor();
-             return Grads{need_a ? da : Tensor(), db};
-           });
-  }
-  return loss;
 }
 
 }  // namespace cuda

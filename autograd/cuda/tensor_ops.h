@@ -10,8 +10,10 @@
 // then branches once on the device of its tensors (OnCuda, or
 // `x.device() == Device::kCuda`) to these functions for the forward and, in
 // its recorded backward, on the device of the incoming gradient; the CPU
-// path stays as it was. Whole NN ops (conv, norms, losses) branch to
-// autograd/cuda/nn_ops.h, which records their backward itself. The core
+// path stays as it was. Linear and the norms branch to autograd/cuda/nn_ops.h,
+// which records their backward itself; Conv2d, the pools and the losses instead
+// reach these functions through their kernel tables (Note [Device dispatch],
+// autograd/cuda/nn_registration.cc), which is where every op is headed. The core
 // (engine sums and seeds, clone, Tensor::to(dtype), slices) reaches the GPU
 // through the raw DeviceKernels the backend registers (allocator.h), since
 // the core cannot depend on this library.
@@ -32,6 +34,7 @@
 #include "autograd/cuda/index.h"
 #include "autograd/cuda/nn_kernels.h"
 #include "autograd/cuda/reduce.h"
+#include "autograd/ops/nn_kernels.h"
 #include "autograd/tensor.h"
 
 namespace acaode {
@@ -94,9 +97,6 @@ void GemmInto(bool trans_a, bool trans_b, const Tensor& a, const Tensor& b, cons
               bool accumulate);
 
 // --- nn ---
-struct Conv2dGrads {
-  Tensor dx, dw, db;
-};
 // y = conv2d(x [N, C, H, W], w [O, C, K, K], b [O] or undefined).
 Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b, int64_t stride, int64_t padding);
 // Gradients of Conv2d for dy [N, O, OH, OW]; each only where asked.
@@ -126,10 +126,6 @@ Tensor LogSoftmaxBackward(const Tensor& y, const Tensor& dy, int64_t dim);
 
 // labels: validated host labels; returns the device copy (int64) for the
 // backward. loss = -scale * sum_i logp[i, labels[i]] (a 0-d tensor).
-struct NllResult {
-  Tensor loss;
-  std::shared_ptr<Storage> labels;
-};
 NllResult NllLoss(const Tensor& logp, const std::vector<int64_t>& labels, double scale);
 Tensor CrossEntropyBackward(const Tensor& logp, const std::shared_ptr<Storage>& labels,
                             const Tensor& g, double scale);

@@ -8,10 +8,10 @@
 #include "autograd/cpu/gemm.h"
 #include "autograd/cpu/im2col.h"
 #include "autograd/cpu/onednn_conv.h"
-#include "autograd/cuda/nn_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
 #include "autograd/grad_mode.h"
+#include "autograd/ops/nn_kernels.h"
 
 namespace acaode {
 namespace {
@@ -165,54 +165,74 @@ void Im2ColBackward(const cpu::ConvGeometry& g, int64_t out_c, const Tensor& w, 
   });
 }
 
-}  // namespace
-
-Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b, Conv2dParams params) {
-  const cpu::ConvGeometry g = CheckArgs(x, w, b, params);
-  if (x.device() == Device::kCuda) {
-    return cuda::Conv2dOp(x, w, b, params.stride, params.padding);
-  }
+// Float32 goes through oneDNN where it can (Note [Convolution through oneDNN] in
+// autograd/cpu/onednn_conv.h); float64, and sizes oneDNN has no kernel for, through
+// im2col + GEMM, which keeps the im2col matrix for the weight gradient.
+Tensor Conv2dCpu(const cpu::ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& b,
+                 const GradsNeeded& need, Conv2dSaved* saved) {
   const int64_t out_c = w.size(0);
   Tensor y = Empty({g.batch, out_c, g.out_h, g.out_w}, x.dtype());
-  // Float32 goes through oneDNN where it can (Note [Convolution through oneDNN] in
-  // autograd/cpu/onednn_conv.h); float64, and sizes oneDNN has no kernel for, through
-  // im2col + GEMM, which keeps the im2col matrix for the weight gradient.
   const bool onednn =
       x.dtype() == DType::kFloat32 &&
       cpu::OneDnnConvForward(g, out_c, x.data<float>(), w.data<float>(),
                              b.defined() ? b.data<float>() : nullptr, y.data<float>());
   Tensor col = onednn ? Tensor() : Im2ColForward(g, x, w, b, y);
+  // The weight gradient needs the input (oneDNN) or its im2col matrix.
+  if (need.w) {
+    saved->col = col;
+    if (onednn) saved->x = x.detach();
+  }
+  return y;
+}
+
+Conv2dGrads Conv2dBackwardCpu(const cpu::ConvGeometry& g, const Conv2dSaved& saved,
+                              const Tensor& gy, const GradsNeeded& need) {
+  const Tensor& w = saved.w;
+  const int64_t out_c = w.size(0);
+  const DType dtype = gy.dtype();
+  Conv2dGrads d;
+  if (need.x) d.dx = Empty({g.batch, g.channels, g.in_h, g.in_w}, dtype);
+  if (need.w) d.dw = Empty({out_c, g.channels, g.kernel_h, g.kernel_w}, dtype);
+  if (need.b) d.db = Empty({out_c}, dtype);
+  const bool onednn = !saved.col.defined() && dtype == DType::kFloat32;
+  const bool done_x =
+      !need.x || (onednn && cpu::OneDnnConvBackwardData(g, out_c, gy.data<float>(), w.data<float>(),
+                                                        d.dx.data<float>()));
+  const bool done_w =
+      !need.w || (onednn && cpu::OneDnnConvBackwardWeights(g, out_c, saved.x.data<float>(),
+                                                           gy.data<float>(), d.dw.data<float>(),
+                                                           need.b ? d.db.data<float>() : nullptr));
+  // oneDNN's weight pass also gives the bias gradient.
+  const bool done_b = !need.b || (need.w && done_w);
+  // What oneDNN did not do (float64, sizes it has no kernel for) goes through im2col.
+  Tensor col = saved.col;
+  if (!done_w && !col.defined()) col = Im2Col(g, saved.x);
+  Im2ColBackward(g, out_c, w, col, gy, done_x ? Tensor() : d.dx, done_w ? Tensor() : d.dw,
+                 done_b ? Tensor() : d.db);
+  return d;
+}
+
+}  // namespace
+
+DeviceDispatch<Tensor(const cpu::ConvGeometry&, const Tensor&, const Tensor&, const Tensor&,
+                      const GradsNeeded&, Conv2dSaved*)>
+    conv2d_kernel("Conv2d", Conv2dCpu);
+DeviceDispatch<Conv2dGrads(const cpu::ConvGeometry&, const Conv2dSaved&, const Tensor&,
+                           const GradsNeeded&)>
+    conv2d_backward_kernel("Conv2d backward", Conv2dBackwardCpu);
+
+Tensor Conv2d(const Tensor& x, const Tensor& w, const Tensor& b, Conv2dParams params) {
+  const cpu::ConvGeometry g = CheckArgs(x, w, b, params);
+  const bool has_b = b.defined();
+  const GradsNeeded need{NeedsGrad(x), NeedsGrad(w), has_b && NeedsGrad(b)};
+  Conv2dSaved saved;
+  Tensor y = conv2d_kernel(x.device(), g, x, w, b, need, &saved);
   if (NeedsGrad(x, w, b)) {
-    const bool need_x = x.requires_grad();
-    const bool need_w = w.requires_grad();
-    const bool need_b = b.defined() && b.requires_grad();
-    const bool has_b = b.defined();
-    // The weight gradient needs the input (oneDNN) or its im2col matrix.
-    Tensor saved_x = onednn && need_w ? x : Tensor();
-    if (!need_w) col = Tensor();
-    auto backward = [g, out_c, need_x, need_w, need_b, has_b, w, col, saved_x,
-                     dtype = x.dtype()](const Grads& grads) {
-      const Tensor& gy = grads[0];
-      Tensor dx, dw, db;
-      if (need_x) dx = Empty({g.batch, g.channels, g.in_h, g.in_w}, dtype);
-      if (need_w) dw = Empty({out_c, g.channels, g.kernel_h, g.kernel_w}, dtype);
-      if (need_b) db = Empty({out_c}, dtype);
-      const bool onednn = !col.defined() && dtype == DType::kFloat32;
-      const bool done_x =
-          !need_x || (onednn && cpu::OneDnnConvBackwardData(g, out_c, gy.data<float>(),
-                                                            w.data<float>(), dx.data<float>()));
-      const bool done_w =
-          !need_w || (onednn && cpu::OneDnnConvBackwardWeights(
-                                    g, out_c, saved_x.data<float>(), gy.data<float>(),
-                                    dw.data<float>(), need_b ? db.data<float>() : nullptr));
-      // oneDNN's weight pass also gives the bias gradient.
-      const bool done_b = !need_b || (need_w && done_w);
-      // What oneDNN did not do (float64, sizes it has no kernel for) goes through im2col.
-      Tensor col_or_new = col;
-      if (!done_w && !col_or_new.defined()) col_or_new = Im2Col(g, saved_x);
-      Im2ColBackward(g, out_c, w, col_or_new, gy, done_x ? Tensor() : dx, done_w ? Tensor() : dw,
-                     done_b ? Tensor() : db);
-      return has_b ? Grads{dx, dw, db} : Grads{dx, dw};
+    saved.w = w.detach();
+    // dL/dx = conv_transpose(dy, w), dL/dw = dy (*) x, dL/db = sum dy
+    auto backward = [g, need, saved = std::move(saved), has_b](const Grads& grads) {
+      Conv2dGrads d = conv2d_backward_kernel(grads[0].device(), g, saved, grads[0], need);
+      return has_b ? Grads{d.dx, d.dw, d.db} : Grads{d.dx, d.dw};
     };
     if (has_b) {
       Record("Conv2dBackward", {x, w, b}, {y}, std::move(backward));

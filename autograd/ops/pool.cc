@@ -4,9 +4,9 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "autograd/cuda/nn_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
+#include "autograd/ops/nn_kernels.h"
 
 namespace acaode {
 namespace {
@@ -58,67 +58,45 @@ void Check4D(const char* op, const Tensor& x) {
   }
 }
 
-}  // namespace
-
-Tensor AvgPool2d(const Tensor& x, AvgPool2dParams params) {
-  Check4D("AvgPool2d", x);
+// The window geometry of an [N, C, H, W] input (arguments validated by AvgPool2d).
+PoolGeom GeomOf(const Shape& x_shape, int64_t kernel, int64_t stride, int64_t padding) {
   PoolGeom g;
-  g.k = params.kernel;
-  g.s = params.stride == 0 ? params.kernel : params.stride;
-  g.p = params.padding;
-  if (g.k < 1) {
-    throw ValueError(absl::StrCat("AvgPool2d: kernel must be >= 1, got ", g.k));
-  }
-  if (g.s < 1) {
-    throw ValueError(
-        absl::StrCat("AvgPool2d: stride must be >= 1 (or 0 for "
-                     "stride = kernel), got ",
-                     params.stride));
-  }
-  if (g.p < 0 || 2 * g.p > g.k) {
-    throw ValueError(absl::StrCat("AvgPool2d: padding must be in [0, kernel/2] = [0, ", g.k / 2,
-                                  "], got ", g.p));
-  }
-  g.planes = x.size(0) * x.size(1);
-  g.in_h = x.size(2);
-  g.in_w = x.size(3);
-  if (g.in_h + 2 * g.p < g.k || g.in_w + 2 * g.p < g.k) {
-    throw ValueError(absl::StrCat("AvgPool2d: kernel ", g.k, " does not fit the padded input ",
-                                  ShapeToString(x.shape())));
-  }
+  g.k = kernel;
+  g.s = stride;
+  g.p = padding;
+  g.planes = x_shape[0] * x_shape[1];
+  g.in_h = x_shape[2];
+  g.in_w = x_shape[3];
   g.out_h = (g.in_h + 2 * g.p - g.k) / g.s + 1;
   g.out_w = (g.in_w + 2 * g.p - g.k) / g.s + 1;
-  if (x.device() == Device::kCuda) return cuda::AvgPool2dOp(x, g.k, g.s, g.p);
+  return g;
+}
+
+Tensor AvgPool2dCpu(const Tensor& x, int64_t kernel, int64_t stride, int64_t padding) {
+  const PoolGeom g = GeomOf(x.shape(), kernel, stride, padding);
   Tensor y = Empty({x.size(0), x.size(1), g.out_h, g.out_w}, x.dtype());
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     AvgPoolKernel<T>(g, x.data<T>(), y.data<T>(), false);
   });
-  if (NeedsGrad(x)) {
-    // dx[window] += dy / K^2
-    Record("AvgPool2dBackward", {x}, {y},
-           [g, shape = x.shape(), dtype = x.dtype()](const Grads& grads) {
-             Tensor dx = Empty(shape, dtype);
-             std::memset(dx.raw_data(), 0, dx.nbytes());
-             DispatchFloat(dtype, [&](auto tag) {
-               using T = decltype(tag);
-               AvgPoolKernel<T>(g, grads[0].data<T>(), dx.data<T>(), true);
-             });
-             return Grads{dx};
-           });
-  }
   return y;
 }
 
-Tensor AdaptiveAvgPool2d1x1(const Tensor& x) {
-  Check4D("AdaptiveAvgPool2d1x1", x);
+Tensor AvgPool2dBackwardCpu(const Tensor& dy, const Shape& x_shape, int64_t kernel, int64_t stride,
+                            int64_t padding) {
+  const PoolGeom g = GeomOf(x_shape, kernel, stride, padding);
+  Tensor dx = Empty(x_shape, dy.dtype());
+  std::memset(dx.raw_data(), 0, dx.nbytes());
+  DispatchFloat(dy.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    AvgPoolKernel<T>(g, dy.data<T>(), dx.data<T>(), true);
+  });
+  return dx;
+}
+
+Tensor PlaneMeanCpu(const Tensor& x) {
   const int64_t planes = x.size(0) * x.size(1);
   const int64_t hw = x.size(2) * x.size(3);
-  if (hw == 0) {
-    throw ValueError(
-        absl::StrCat("AdaptiveAvgPool2d1x1: empty planes in input ", ShapeToString(x.shape())));
-  }
-  if (x.device() == Device::kCuda) return cuda::AdaptiveAvgPool2d1x1Op(x);
   Tensor y = Empty({x.size(0), x.size(1), 1, 1}, x.dtype());
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -130,22 +108,77 @@ Tensor AdaptiveAvgPool2d1x1(const Tensor& x) {
       py[pl] = acc / static_cast<T>(hw);
     }
   });
+  return y;
+}
+
+Tensor PlaneMeanBackwardCpu(const Tensor& dy, const Shape& x_shape) {
+  const int64_t planes = x_shape[0] * x_shape[1];
+  const int64_t hw = x_shape[2] * x_shape[3];
+  Tensor dx = Empty(x_shape, dy.dtype());
+  DispatchFloat(dy.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* pg = dy.data<T>();
+    T* pd = dx.data<T>();
+    for (int64_t pl = 0; pl < planes; ++pl) {
+      const T v = pg[pl] / static_cast<T>(hw);
+      for (int64_t q = 0; q < hw; ++q) pd[pl * hw + q] = v;
+    }
+  });
+  return dx;
+}
+
+}  // namespace
+
+DeviceDispatch<Tensor(const Tensor&, int64_t, int64_t, int64_t)> avg_pool2d_kernel("AvgPool2d",
+                                                                                   AvgPool2dCpu);
+DeviceDispatch<Tensor(const Tensor&, const Shape&, int64_t, int64_t, int64_t)>
+    avg_pool2d_backward_kernel("AvgPool2d backward", AvgPool2dBackwardCpu);
+DeviceDispatch<Tensor(const Tensor&)> plane_mean_kernel("AdaptiveAvgPool2d1x1", PlaneMeanCpu);
+DeviceDispatch<Tensor(const Tensor&, const Shape&)> plane_mean_backward_kernel(
+    "AdaptiveAvgPool2d1x1 backward", PlaneMeanBackwardCpu);
+
+Tensor AvgPool2d(const Tensor& x, AvgPool2dParams params) {
+  Check4D("AvgPool2d", x);
+  const int64_t k = params.kernel;
+  const int64_t stride = params.stride == 0 ? params.kernel : params.stride;
+  const int64_t p = params.padding;
+  if (k < 1) {
+    throw ValueError(absl::StrCat("AvgPool2d: kernel must be >= 1, got ", k));
+  }
+  if (stride < 1) {
+    throw ValueError(absl::StrCat("AvgPool2d: stride must be >= 1 (or 0 for stride = kernel), got ",
+                                  params.stride));
+  }
+  if (p < 0 || 2 * p > k) {
+    throw ValueError(
+        absl::StrCat("AvgPool2d: padding must be in [0, kernel/2] = [0, ", k / 2, "], got ", p));
+  }
+  if (x.size(2) + 2 * p < k || x.size(3) + 2 * p < k) {
+    throw ValueError(absl::StrCat("AvgPool2d: kernel ", k, " does not fit the padded input ",
+                                  ShapeToString(x.shape())));
+  }
+  Tensor y = avg_pool2d_kernel(x.device(), x, k, stride, p);
+  if (NeedsGrad(x)) {
+    // dx[window] += dy / K^2
+    Record("AvgPool2dBackward", {x}, {y}, [shape = x.shape(), k, stride, p](const Grads& g) {
+      return Grads{avg_pool2d_backward_kernel(g[0].device(), g[0], shape, k, stride, p)};
+    });
+  }
+  return y;
+}
+
+Tensor AdaptiveAvgPool2d1x1(const Tensor& x) {
+  Check4D("AdaptiveAvgPool2d1x1", x);
+  if (x.size(2) * x.size(3) == 0) {
+    throw ValueError(
+        absl::StrCat("AdaptiveAvgPool2d1x1: empty planes in input ", ShapeToString(x.shape())));
+  }
+  Tensor y = plane_mean_kernel(x.device(), x);
   if (NeedsGrad(x)) {
     // dx[n, c, h, w] = dy[n, c] / (H W)
-    Record("AdaptiveAvgPool2d1x1Backward", {x}, {y},
-           [planes, hw, shape = x.shape(), dtype = x.dtype()](const Grads& grads) {
-             Tensor dx = Empty(shape, dtype);
-             DispatchFloat(dtype, [&](auto tag) {
-               using T = decltype(tag);
-               const T* pg = grads[0].data<T>();
-               T* pd = dx.data<T>();
-               for (int64_t pl = 0; pl < planes; ++pl) {
-                 const T v = pg[pl] / static_cast<T>(hw);
-                 for (int64_t q = 0; q < hw; ++q) pd[pl * hw + q] = v;
-               }
-             });
-             return Grads{dx};
-           });
+    Record("AdaptiveAvgPool2d1x1Backward", {x}, {y}, [shape = x.shape()](const Grads& grads) {
+      return Grads{plane_mean_backward_kernel(grads[0].device(), grads[0], shape)};
+    });
   }
   return y;
 }

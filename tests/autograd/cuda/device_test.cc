@@ -12,6 +12,7 @@
 #include "autograd/autograd.h"
 #include "autograd/cuda/runtime.h"
 #include "autograd/nn/linear.h"
+#include "autograd/ops/nn_kernels.h"
 #include "autograd/optim/adam.h"
 #include "autograd/optim/sgd.h"
 #include "gtest/gtest.h"
@@ -29,6 +30,23 @@ void ExpectNoDeviceError(const std::function<void()>& f, const std::string& what
     EXPECT_NE(std::string(e.what()).find("no CUDA device"), std::string::npos)
         << what << ": " << e.what();
   }
+}
+
+// Linking //autograd/cuda:nn_registration fills the CUDA slot of every NN op's kernel table
+// (Note [Device dispatch]); checked here with or without a GPU.
+TEST(CudaDeviceTest, NnOpKernelTablesHaveTheirCudaKernels) {
+  EXPECT_TRUE(conv2d_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(conv2d_backward_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(avg_pool2d_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(avg_pool2d_backward_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(plane_mean_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(plane_mean_backward_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(log_softmax_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(log_softmax_backward_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(nll_loss_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(cross_entropy_backward_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(mse_loss_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(mse_loss_backward_kernel.Has(Device::kCuda));
 }
 
 TEST(CudaDeviceTest, DeviceCountNeverThrowsAndExplainsZero) {
