@@ -157,19 +157,4 @@ void RegisterDeviceCopy(DeviceCopyFn copy) { registered_device_copy = copy; }
 
 DeviceCopyFn GetDeviceCopy() { return registered_device_copy; }
 
-namespace {
-const DeviceKernels* registered_device_kernels = nullptr;
-}  // namespace
-
-void RegisterDeviceKernels(const DeviceKernels* kernels) { registered_device_kernels = kernels; }
-
-const DeviceKernels& GetDeviceKernels(const char* what) {
-  if (registered_device_kernels == nullptr) {
-    throw RuntimeError(std::string(what) +
-                       ": no kernels for device cuda (this build has no CUDA "
-                       "backend)");
-  }
-  return *registered_device_kernels;
-}
-
 }  // namespace acaode

@@ -75,19 +75,8 @@ void RegisterDeviceCopy(DeviceCopyFn copy);
 // The installed copy, or null when no backend registered one.
 DeviceCopyFn GetDeviceCopy();
 
-// Raw kernels a device backend installs for the core (gradient sums and
-// seeds in the engine, Tensor::to(dtype)); pointers are that device's memory.
-struct DeviceKernels {
-  void (*fill)(DType dtype, int64_t n, double value, void* dst);
-  void (*axpy)(DType dtype, int64_t n, double alpha, const void* x, void* y);
-  void (*cast)(DType src_dtype, DType dst_dtype, int64_t n, const void* src, void* dst);
-  // dst[o * dst_stride + i] = src[o * src_stride + i], o < outer, i < count.
-  void (*copy_blocks)(DType dtype, const void* src, void* dst, int64_t outer, int64_t src_stride,
-                      int64_t dst_stride, int64_t count);
-};
-void RegisterDeviceKernels(const DeviceKernels* kernels);
-// The installed kernels; RuntimeError naming `what` when none.
-const DeviceKernels& GetDeviceKernels(const char* what);
+// The raw kernels the core runs on a device's memory (fill, axpy, cast, block copies) are
+// per-device tables in autograd/core_kernels.h (Note [Device dispatch]).
 
 }  // namespace acaode
 

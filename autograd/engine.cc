@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "autograd/core_kernels.h"
 #include "autograd/cpu/isa/kernels.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
@@ -40,15 +41,7 @@ Tensor CopyOf(const Tensor& t) {
 
 Tensor FilledLike(const Tensor& t, double value) {
   Tensor out = Empty(t.shape(), t.dtype(), t.device());
-  if (t.device() != Device::kCpu) {
-    GetDeviceKernels("backward").fill(t.dtype(), t.numel(), value, out.raw_data());
-    return out;
-  }
-  DispatchFloat(t.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    T* p = out.mutable_data<T>();
-    for (int64_t i = 0; i < out.numel(); ++i) p[i] = static_cast<T>(value);
-  });
+  fill_kernel(t.device(), t.dtype(), t.numel(), value, out.raw_data());
   return out;
 }
 
@@ -73,20 +66,7 @@ void AddInto(const Tensor& acc, const Tensor& g, double scale) {
     throw RuntimeError(std::string("backward: a gradient on ") + DeviceName(g.device()) +
                        " for a tensor on " + DeviceName(acc.device()));
   }
-  if (acc.device() != Device::kCpu) {
-    GetDeviceKernels("backward")
-        .axpy(acc.dtype(), acc.numel(), scale, g.raw_data(), acc.raw_data());
-    return;
-  }
-  DispatchFloat(acc.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    if (scale == 1.0) {
-      cpu::AddIntoKernel<T>(acc.mutable_data<T>(), g.data<T>(), acc.numel());
-    } else {
-      cpu::AddScaledIntoKernel<T>(acc.mutable_data<T>(), g.data<T>(), static_cast<T>(scale),
-                                  acc.numel());
-    }
-  });
+  axpy_kernel(acc.device(), acc.dtype(), acc.numel(), scale, g.raw_data(), acc.raw_data());
 }
 
 // scale·g: g itself for scale 1, else a new tensor.

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "autograd/core_kernels.h"
 #include "autograd/cpu/copy.h"
 #include "autograd/dispatch.h"
 #include "autograd/engine.h"
@@ -82,20 +83,10 @@ Tensor SliceScatter(const Tensor& g, const Shape& shape, int64_t dim, int64_t st
   const int64_t outer = ProductOf(shape, 0, static_cast<size_t>(dim));
   const int64_t inner = ProductOf(shape, static_cast<size_t>(dim) + 1, shape.size());
   const int64_t len = g.numel() / std::max<int64_t>(outer * inner, 1);
-  if (g.device() != Device::kCpu) {
-    const DeviceKernels& k = GetDeviceKernels("SliceBackward");
-    k.fill(g.dtype(), out.numel(), 0.0, out.raw_data());
-    k.copy_blocks(g.dtype(), g.raw_data(),
-                  static_cast<char*>(out.raw_data()) + start * inner * DTypeSize(g.dtype()), outer,
-                  len * inner, shape[dim] * inner, len * inner);
-    return out;
-  }
-  std::memset(out.raw_data(), 0, out.nbytes());
-  DispatchFloat(g.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    cpu::CopyBlocks(g.data<T>(), out.data<T>() + start * inner, outer, len * inner,
-                    shape[dim] * inner, len * inner);
-  });
+  fill_kernel(g.device(), g.dtype(), out.numel(), 0.0, out.raw_data());
+  copy_blocks_kernel(g.device(), g.dtype(), g.raw_data(),
+                     static_cast<char*>(out.raw_data()) + start * inner * DTypeSize(g.dtype()),
+                     outer, len * inner, shape[dim] * inner, len * inner);
   return out;
 }
 
@@ -198,16 +189,7 @@ Tensor Tensor::to(DType dtype) const {
   CheckDefined(*this, "Tensor::to");
   if (dtype == this->dtype()) return *this;
   Tensor out = Empty(shape(), dtype, device());
-  if (device() != Device::kCpu) {
-    GetDeviceKernels("Tensor::to").cast(this->dtype(), dtype, numel(), raw_data(), out.raw_data());
-  } else
-    DispatchFloat(this->dtype(), [&](auto src_tag) {
-      using S = decltype(src_tag);
-      DispatchFloat(dtype, [&](auto dst_tag) {
-        using D = decltype(dst_tag);
-        cpu::CastCopy(data<S>(), out.data<D>(), numel());
-      });
-    });
+  cast_kernel(device(), this->dtype(), dtype, numel(), raw_data(), out.raw_data());
   // d cast(x) = cast back(dx)
   if (NeedsGrad(*this)) {
     Record("ToBackward", {*this}, {out},
@@ -313,17 +295,9 @@ Tensor Tensor::slice(int64_t d, int64_t start, int64_t end) const {
     out = View(*this, s * inner, std::move(out_shape));
   } else {
     out = Empty(out_shape, dtype(), device());
-    if (device() != Device::kCpu) {
-      GetDeviceKernels("Slice").copy_blocks(
-          dtype(), static_cast<const char*>(raw_data()) + s * inner * DTypeSize(dtype()),
-          out.raw_data(), outer, n * inner, (e - s) * inner, (e - s) * inner);
-    } else {
-      DispatchFloat(dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        cpu::CopyBlocks(data<T>() + s * inner, out.data<T>(), outer, n * inner, (e - s) * inner,
-                        (e - s) * inner);
-      });
-    }
+    copy_blocks_kernel(device(), dtype(),
+                       static_cast<const char*>(raw_data()) + s * inner * DTypeSize(dtype()),
+                       out.raw_data(), outer, n * inner, (e - s) * inner, (e - s) * inner);
   }
   // d slice(x) = dx restricted to the block; adjoint: scatter into zeros
   if (NeedsGrad(*this)) {

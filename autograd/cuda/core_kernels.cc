@@ -1,8 +1,9 @@
-// The raw kernels autograd's core uses on cuda memory (allocator.h,
-// DeviceKernels): fills for gradient seeds, axpy for gradient sums, dtype
-// casts for Tensor::to(dtype). Registered with the allocator and the copy
-// (device.cc).
-#include "autograd/allocator.h"
+// The raw kernels autograd's core uses on cuda memory (autograd/core_kernels.h): fills for
+// gradient seeds, axpy for gradient sums, dtype casts for Tensor::to(dtype), block copies
+// for slices and Concat. Registered in the core's tables when //autograd/cuda:device loads
+// (Note [Device dispatch]).
+#include "autograd/core_kernels.h"
+
 #include "autograd/cuda/elementwise.h"
 #include "autograd/cuda/runtime.h"
 
@@ -54,12 +55,12 @@ void CopyBlocks(DType dtype, const void* src, void* dst, int64_t outer, int64_t 
                static_cast<size_t>(count) * es, static_cast<size_t>(outer));
 }
 
-}  // namespace
+ACAODE_REGISTER_KERNEL(fill_kernel, Device::kCuda, Fill);
+ACAODE_REGISTER_KERNEL(axpy_kernel, Device::kCuda, Axpy);
+ACAODE_REGISTER_KERNEL(cast_kernel, Device::kCuda, Cast);
+ACAODE_REGISTER_KERNEL(copy_blocks_kernel, Device::kCuda, CopyBlocks);
 
-const DeviceKernels* CoreKernels() {
-  static const DeviceKernels kernels{&Fill, &Axpy, &Cast, &CopyBlocks};
-  return &kernels;
-}
+}  // namespace
 
 }  // namespace cuda
 }  // namespace acaode

@@ -6,9 +6,6 @@
 namespace acaode {
 namespace cuda {
 
-// core_kernels.cc
-const DeviceKernels* CoreKernels();
-
 namespace {
 
 class CudaMallocBackend final : public DeviceMemoryBackend {
@@ -40,7 +37,6 @@ void RegisterCudaDevice() {
   (void)kRegistered;
   RegisterAllocator(Device::kCuda, &DeviceAllocator());
   RegisterDeviceCopy(&CopyBytes);
-  RegisterDeviceKernels(CoreKernels());
 }
 
 }  // namespace cuda

@@ -2,7 +2,8 @@
 //
 // Linking //autograd/cuda:device registers, at program start, the device
 // caching allocator (caching_allocator.h over cudaMalloc), the host<->device
-// copy and the core's raw kernels (fill, axpy, cast: core_kernels.cc), so that
+// copy and the core's raw kernels (fill, axpy, cast, block copies: core_kernels.cc,
+// into the tables of autograd/core_kernels.h), so that
 //
 //   Tensor g = x.to(Device::kCuda);          // differentiable copy
 //   Tensor e = Empty({2, 3}, DType::kFloat32, Device::kCuda);

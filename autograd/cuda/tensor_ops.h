@@ -10,13 +10,12 @@
 // then branches once on the device of its tensors (OnCuda, or
 // `x.device() == Device::kCuda`) to these functions for the forward and, in
 // its recorded backward, on the device of the incoming gradient; the CPU
-// path stays as it was. Linear and the norms branch to autograd/cuda/nn_ops.h,
-// which records their backward itself; Conv2d, the pools and the losses instead
-// reach these functions through their kernel tables (Note [Device dispatch],
-// autograd/cuda/nn_registration.cc), which is where every op is headed. The core
+// path stays as it was. The NN ops (Linear, Conv2d, the norms, the pools and the
+// losses) instead reach these functions through their kernel tables (Note [Device
+// dispatch], autograd/cuda/nn_registration.cc), where every op is headed. The core
 // (engine sums and seeds, clone, Tensor::to(dtype), slices) reaches the GPU
-// through the raw DeviceKernels the backend registers (allocator.h), since
-// the core cannot depend on this library.
+// through the kernel tables of autograd/core_kernels.h, which
+// autograd/cuda/core_kernels.cc fills, since the core cannot depend on this library.
 //
 // Memory: all Tensor arguments must be contiguous cuda tensors (the device
 // check is the caller's; these functions do not read host data). Results are
@@ -115,9 +114,6 @@ NormLayout MakeNormLayout(const Tensor& x, bool per_channel, int64_t groups);
 NormStats ComputeNormStats(const Tensor& x, const NormLayout& l, double eps);
 Tensor NormApply(const Tensor& x, const NormLayout& l, const NormStats& s, const Tensor& w,
                  const Tensor& b);
-struct NormGrads {
-  Tensor dx, dw, db;
-};
 NormGrads NormBackward(const Tensor& x, const Tensor& dy, const NormLayout& l, const NormStats& s,
                        const Tensor& w, bool batch_stats, bool need_dx, bool need_dw, bool need_db);
 

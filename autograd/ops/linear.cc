@@ -11,10 +11,9 @@
 #include "autograd/cpu/isa/kernels.h"
 #include "autograd/cpu/onednn_runtime.h"
 #include "autograd/cpu/parallel.h"
-#include "autograd/cuda/nn_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
-#include "autograd/ops/elementwise.h"
+#include "autograd/ops/nn_kernels.h"
 #include "autograd/ops/record_list.h"
 
 namespace acaode {
@@ -56,54 +55,37 @@ void CheckArgs(const Tensor& x, const Tensor& w, const Tensor& b) {
 
 // dx = dp W; dW = dp^T x; db = sum_rows dp, for dp the gradient of the pre-activation
 // x W^T + b (rows = x's leading dims flattened).
-Grads LinearGradsCpu(const Tensor& dp, const Tensor& x, const Tensor& w, bool has_b, bool need_x,
-                     bool need_w, bool need_b) {
+LinearGrads LinearBackwardCpu(const Tensor& dp, const Tensor& x, const Tensor& w,
+                              const GradsNeeded& need) {
   const int64_t in = w.size(1), out = w.size(0);
   const int64_t rows = in == 0 ? 0 : x.numel() / in;
-  Tensor dx, dw, db;
+  LinearGrads d;
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* pg = dp.data<T>();
-    if (need_x) {
-      dx = Empty(x.shape(), x.dtype());
-      cpu::Gemm<T>(false, false, rows, in, out, pg, w.data<T>(), dx.data<T>(), false);
+    if (need.x) {
+      d.dx = Empty(x.shape(), x.dtype());
+      cpu::Gemm<T>(false, false, rows, in, out, pg, w.data<T>(), d.dx.data<T>(), false);
     }
-    if (need_w) {
-      dw = Empty(w.shape(), w.dtype());
-      cpu::Gemm<T>(true, false, out, in, rows, pg, x.data<T>(), dw.data<T>(), false);
+    if (need.w) {
+      d.dw = Empty(w.shape(), w.dtype());
+      cpu::Gemm<T>(true, false, out, in, rows, pg, x.data<T>(), d.dw.data<T>(), false);
     }
-    if (need_b) {
-      db = Empty({out}, x.dtype());
-      cpu::ColumnSumKernel<T>(pg, rows, out, db.data<T>());
+    if (need.b) {
+      d.db = Empty({out}, x.dtype());
+      cpu::ColumnSumKernel<T>(pg, rows, out, d.db.data<T>());
     }
   });
-  Grads res = {dx, dw};
-  if (has_b) res.push_back(db);
-  return res;
+  return d;
 }
 
 // act'(y) ⊙ g, the gradient of the pre-activation from the output's.
-Tensor ActivationGradCpu(const Tensor& g, const Tensor& y, cpu::Activation act) {
+Tensor ActivationBackwardCpu(const Tensor& g, const Tensor& y, cpu::Activation act) {
   if (act == cpu::Activation::kRelu) return cpu::ReluGrad(g, y);  // [y > 0] g
   return cpu::TanhGrad(g, y);                                     // (1 - y^2) g
 }
 
-}  // namespace
-
-Tensor LinearActivation(const Tensor& x, const Tensor& w, const Tensor& b, cpu::Activation act) {
-  CheckArgs(x, w, b);
-  if (x.device() == Device::kCuda) {
-    const Tensor pre = cuda::LinearOp(x, w, b);
-    switch (act) {
-      case cpu::Activation::kTanh:
-        return Tanh(pre);
-      case cpu::Activation::kRelu:
-        return Relu(pre);
-      case cpu::Activation::kNone:
-        break;
-    }
-    return pre;
-  }
+Tensor LinearCpu(const Tensor& x, const Tensor& w, const Tensor& b, cpu::Activation act) {
   const int64_t in = w.size(1), out = w.size(0);
   const int64_t rows = in == 0 ? 0 : x.numel() / in;
   Shape out_shape = x.shape();
@@ -130,32 +112,44 @@ Tensor LinearActivation(const Tensor& x, const Tensor& w, const Tensor& b, cpu::
                        });
     }
   });
+  return y;
+}
+
+}  // namespace
+
+DeviceDispatch<Tensor(const Tensor&, const Tensor&, const Tensor&, cpu::Activation)> linear_kernel(
+    "Linear", LinearCpu);
+DeviceDispatch<Tensor(const Tensor&, const Tensor&, cpu::Activation)> activation_backward_kernel(
+    "Linear activation backward", ActivationBackwardCpu);
+DeviceDispatch<LinearGrads(const Tensor&, const Tensor&, const Tensor&, const GradsNeeded&)>
+    linear_backward_kernel("Linear backward", LinearBackwardCpu);
+
+Tensor LinearActivation(const Tensor& x, const Tensor& w, const Tensor& b, cpu::Activation act) {
+  CheckArgs(x, w, b);
+  Tensor y = linear_kernel(x.device(), x, w, b, act);
   if (NeedsGrad(x, w, b)) {
     std::vector<Tensor> inputs = {x, w};
     if (b.defined()) inputs.push_back(b);
-    const bool need_x = x.requires_grad(), need_w = w.requires_grad();
-    const bool need_b = b.defined() && b.requires_grad();
+    const GradsNeeded need{x.requires_grad(), w.requires_grad(), b.defined() && b.requires_grad()};
     const char* name = act == cpu::Activation::kTanh   ? "LinearTanhBackward"
                        : act == cpu::Activation::kRelu ? "LinearReluBackward"
                                                        : "LinearBackward";
     // Saves the output for the activation's derivative (undefined for kNone).
     const Tensor saved_y = act == cpu::Activation::kNone ? Tensor() : y.detach();
     internal::RecordList(
-        name, inputs, y,
-        [x, w, saved_y, act, has_b = b.defined(), need_x, need_w, need_b](const Grads& g) {
-          const Tensor dp =
-              act == cpu::Activation::kNone ? g[0] : ActivationGradCpu(g[0], saved_y, act);
-          return LinearGradsCpu(dp, x, w, has_b, need_x, need_w, need_b);
+        name, inputs, y, [x, w, saved_y, act, has_b = b.defined(), need](const Grads& g) {
+          const Device device = g[0].device();
+          const Tensor dp = act == cpu::Activation::kNone
+                                ? g[0]
+                                : activation_backward_kernel(device, g[0], saved_y, act);
+          LinearGrads d = linear_backward_kernel(device, dp, x, w, need);
+          return has_b ? Grads{d.dx, d.dw, d.db} : Grads{d.dx, d.dw};
         });
   }
   return y;
 }
 
 Tensor Linear(const Tensor& x, const Tensor& w, const Tensor& b) {
-  if (x.defined() && x.device() == Device::kCuda) {
-    CheckArgs(x, w, b);
-    return cuda::LinearOp(x, w, b);
-  }
   return LinearActivation(x, w, b, cpu::Activation::kNone);
 }
 

@@ -1,8 +1,8 @@
-// The kernels of the NN ops (convolution, pooling, losses), one table per kernel with an
-// entry per device (Note [Device dispatch], autograd/device_dispatch.h). The ops in
-// autograd/ops/{conv,pool,loss}.cc validate their arguments, call these and record the
+// The kernels of the NN ops (Linear, convolution, normalisation, pooling, losses), one table per
+// kernel with an entry per device (Note [Device dispatch], autograd/device_dispatch.h). The ops in
+// autograd/ops/{linear,conv,norm,pool,loss}.cc validate their arguments, call these and record the
 // backward once for every device; the CPU kernels are defined beside the ops, the CUDA
-// kernels are registered by autograd/cuda/nn_ops.cc.
+// kernels are registered by autograd/cuda/nn_registration.cc.
 //
 // Contract of every kernel: its arguments were validated by the op, and every tensor lives
 // on the device whose kernel runs; outputs are new contiguous tensors on that device. A
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "autograd/cpu/im2col.h"
+#include "autograd/cpu/isa/kernels.h"
 #include "autograd/device_dispatch.h"
 #include "autograd/storage.h"
 #include "autograd/tensor.h"
@@ -25,6 +26,24 @@ namespace acaode {
 struct GradsNeeded {
   bool x = false, w = false, b = false;
 };
+
+// ---- Linear: y = act(x W^T + b) over the last dim of x [..., in], W [out, in], b [out] or
+// undefined, act one of cpu::Activation.
+
+extern DeviceDispatch<Tensor(const Tensor& x, const Tensor& w, const Tensor& b,
+                             cpu::Activation act)>
+    linear_kernel;
+// The pre-activation's gradient from the output's: tanh (1 - y^2) dy, relu [y > 0] dy.
+extern DeviceDispatch<Tensor(const Tensor& dy, const Tensor& y, cpu::Activation act)>
+    activation_backward_kernel;
+struct LinearGrads {
+  Tensor dx, dw, db;
+};
+// dx = dp W, dW = dp^T x, db = sum_rows dp for dp the pre-activation's gradient (rows = x's
+// leading dims flattened).
+extern DeviceDispatch<LinearGrads(const Tensor& dp, const Tensor& x, const Tensor& w,
+                                  const GradsNeeded& need)>
+    linear_backward_kernel;
 
 // ---- Conv2d: y = conv2d(x [N, C, H, W], w [O, C, KH, KW]) + b [O] (b may be undefined).
 
@@ -44,6 +63,34 @@ extern DeviceDispatch<Tensor(const cpu::ConvGeometry& g, const Tensor& x, const 
 extern DeviceDispatch<Conv2dGrads(const cpu::ConvGeometry& g, const Conv2dSaved& saved,
                                   const Tensor& dy, const GradsNeeded& need)>
     conv2d_backward_kernel;
+
+// ---- GroupNorm and BatchNorm over x [N, C, ...]: statistics per (sample, group) or per
+// channel, then y = (x - mean) rstd w + b with w, b per channel (each may be undefined).
+
+// What the backward reads: mean and rstd = 1 / sqrt(var + eps) as float64 tensors on the
+// device, one per (sample, group) or per channel.
+struct NormSaved {
+  Tensor mean, rstd;
+};
+struct NormGrads {
+  Tensor dx, dw, db;
+};
+extern DeviceDispatch<Tensor(const Tensor& x, int64_t groups, const Tensor& w, const Tensor& b,
+                             double eps, NormSaved* saved)>
+    group_norm_kernel;
+// With the batch's statistics when training or without running statistics (then, when
+// training with them, also running = (1 - momentum) running + momentum stat in place, the
+// variance unbiased); otherwise with the running statistics.
+extern DeviceDispatch<Tensor(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
+                             const Tensor& w, const Tensor& b, bool training, double momentum,
+                             double eps, NormSaved* saved)>
+    batch_norm_kernel;
+// groups = 0 for BatchNorm's per-channel statistics; batch_stats: the statistics came from
+// x (so the gradient flows through them), else they were constants.
+extern DeviceDispatch<NormGrads(const Tensor& x, const Tensor& dy, int64_t groups,
+                                const NormSaved& saved, const Tensor& w, bool batch_stats,
+                                const GradsNeeded& need)>
+    norm_backward_kernel;
 
 // ---- AvgPool2d with a square window (count_include_pad: every window divides by k^2).
 

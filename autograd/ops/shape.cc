@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "autograd/core_kernels.h"
 #include "autograd/cpu/copy.h"
 #include "autograd/cuda/tensor_ops.h"
 #include "autograd/dispatch.h"
@@ -173,30 +174,16 @@ Tensor Concat(const std::vector<Tensor>& tensors, int64_t dim) {
   const int64_t total = out_shape[d];
   Tensor out = Empty(out_shape, first.dtype(), first.device());
   std::vector<int64_t> sizes;
-  if (first.device() != Device::kCpu) {
-    const DeviceKernels& k = GetDeviceKernels("Concat");
-    const size_t es = DTypeSize(first.dtype());
-    int64_t at = 0;
-    for (const Tensor& t : tensors) {
-      const int64_t len = t.shape()[d];
-      sizes.push_back(len);
-      k.copy_blocks(first.dtype(), t.raw_data(),
-                    static_cast<char*>(out.raw_data()) + at * inner * es, outer, len * inner,
-                    total * inner, len * inner);
-      at += len;
-    }
-  } else
-    DispatchFloat(first.dtype(), [&](auto tag) {
-      using T = decltype(tag);
-      int64_t at = 0;
-      for (const Tensor& t : tensors) {
-        const int64_t len = t.shape()[d];
-        sizes.push_back(len);
-        cpu::CopyBlocks(t.data<T>(), out.mutable_data<T>() + at * inner, outer, len * inner,
-                        total * inner, len * inner);
-        at += len;
-      }
-    });
+  const size_t es = DTypeSize(first.dtype());
+  int64_t at = 0;
+  for (const Tensor& t : tensors) {
+    const int64_t len = t.shape()[d];
+    sizes.push_back(len);
+    copy_blocks_kernel(first.device(), first.dtype(), t.raw_data(),
+                       static_cast<char*>(out.raw_data()) + at * inner * es, outer, len * inner,
+                       total * inner, len * inner);
+    at += len;
+  }
   // d concat(x_i) = the matching block of dy for each x_i
   if (NeedsGrad(tensors)) {
     std::vector<bool> needs;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "autograd/autograd.h"
+#include "autograd/core_kernels.h"
 #include "autograd/cuda/runtime.h"
 #include "autograd/nn/linear.h"
 #include "autograd/ops/nn_kernels.h"
@@ -32,9 +33,19 @@ void ExpectNoDeviceError(const std::function<void()>& f, const std::string& what
   }
 }
 
-// Linking //autograd/cuda:nn_registration fills the CUDA slot of every NN op's kernel table
-// (Note [Device dispatch]); checked here with or without a GPU.
+// Linking //autograd/cuda:device and :nn_registration fills the CUDA slot of the core's and
+// every NN op's kernel table (Note [Device dispatch]); checked here with or without a GPU.
 TEST(CudaDeviceTest, NnOpKernelTablesHaveTheirCudaKernels) {
+  EXPECT_TRUE(fill_kernel.Has(Device::kCuda));  // the core's (autograd/core_kernels.h)
+  EXPECT_TRUE(axpy_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(cast_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(copy_blocks_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(linear_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(activation_backward_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(linear_backward_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(group_norm_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(batch_norm_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(norm_backward_kernel.Has(Device::kCuda));
   EXPECT_TRUE(conv2d_kernel.Has(Device::kCuda));
   EXPECT_TRUE(conv2d_backward_kernel.Has(Device::kCuda));
   EXPECT_TRUE(avg_pool2d_kernel.Has(Device::kCuda));
