@@ -27,6 +27,15 @@ void AxpyCpu(DType dtype, int64_t n, double alpha, const void* x, void* y) {
   });
 }
 
+void ScaleCpu(DType dtype, int64_t n, double alpha, void* y) {
+  DispatchFloat(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* p = static_cast<T*>(y);
+    const T a = static_cast<T>(alpha);
+    for (int64_t i = 0; i < n; ++i) p[i] *= a;
+  });
+}
+
 void CastCpu(DType src_dtype, DType dst_dtype, int64_t n, const void* src, void* dst) {
   DispatchFloat(src_dtype, [&](auto src_tag) {
     using S = decltype(src_tag);
@@ -51,6 +60,7 @@ void CopyBlocksCpu(DType dtype, const void* src, void* dst, int64_t outer, int64
 DeviceDispatch<void(DType, int64_t, double, void*)> fill_kernel("fill", FillCpu);
 DeviceDispatch<void(DType, int64_t, double, const void*, void*)> axpy_kernel("gradient sum",
                                                                              AxpyCpu);
+DeviceDispatch<void(DType, int64_t, double, void*)> scale_kernel("scale", ScaleCpu);
 DeviceDispatch<void(DType, DType, int64_t, const void*, void*)> cast_kernel("dtype cast", CastCpu);
 DeviceDispatch<void(DType, const void*, void*, int64_t, int64_t, int64_t, int64_t)>
     copy_blocks_kernel("block copy", CopyBlocksCpu);

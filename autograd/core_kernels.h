@@ -1,8 +1,8 @@
 // The raw kernels autograd's core runs on a tensor's memory, whatever its device: fills for
-// gradient seeds, axpy for gradient sums (the engine), dtype casts (Tensor::to), and block
-// copies (slices, their backward, Concat). One table each (Note [Device dispatch],
-// autograd/device_dispatch.h): the CPU kernels are defined in core_kernels.cc, a device
-// backend registers its own (autograd/cuda/core_kernels.cc).
+// gradient seeds, axpy for gradient sums (the engine), dtype casts (Tensor::to), block
+// copies (slices, their backward, Concat), and the in-place updates of autograd/ops/inplace.h. One
+// table each (Note [Device dispatch], autograd/device_dispatch.h): the CPU kernels are defined in
+// core_kernels.cc, a device backend registers its own (autograd/cuda/core_kernels.cc).
 //
 // Pointers are the device's memory; n and the block sizes count elements of the dtype.
 #ifndef ACAODE_AUTOGRAD_CORE_KERNELS_H_
@@ -21,6 +21,8 @@ extern DeviceDispatch<void(DType dtype, int64_t n, double value, void* dst)> fil
 // (Node::input_grad_scale), and alpha = 1 is a plain sum.
 extern DeviceDispatch<void(DType dtype, int64_t n, double alpha, const void* x, void* y)>
     axpy_kernel;
+// y[i] *= alpha, i < n.
+extern DeviceDispatch<void(DType dtype, int64_t n, double alpha, void* y)> scale_kernel;
 // dst[i] = src[i] converted to dst_dtype, i < n.
 extern DeviceDispatch<void(DType src_dtype, DType dst_dtype, int64_t n, const void* src, void* dst)>
     cast_kernel;

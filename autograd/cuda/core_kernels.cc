@@ -1,6 +1,6 @@
 // The raw kernels autograd's core uses on cuda memory (autograd/core_kernels.h): fills for
-// gradient seeds, axpy for gradient sums, dtype casts for Tensor::to(dtype), block copies
-// for slices and Concat. Registered in the core's tables when //autograd/cuda:device loads
+// gradient seeds, axpy for gradient sums, scaling, dtype casts for Tensor::to(dtype), block
+// copies for slices and Concat. Registered in the core's tables when //autograd/cuda:device loads
 // (Note [Device dispatch]).
 #include "autograd/core_kernels.h"
 
@@ -31,6 +31,16 @@ void Axpy(DType dtype, int64_t n, double alpha, const void* x, void* y) {
   }
 }
 
+void Scale(DType dtype, int64_t n, double alpha, void* y) {
+  if (dtype == DType::kFloat32) {
+    LaunchUnary<float>(UnaryOp::kMulScalar, n, static_cast<const float*>(y), static_cast<float*>(y),
+                       {alpha, 0.0}, CurrentStream());
+  } else {
+    LaunchUnary<double>(UnaryOp::kMulScalar, n, static_cast<const double*>(y),
+                        static_cast<double*>(y), {alpha, 0.0}, CurrentStream());
+  }
+}
+
 void Cast(DType src_dtype, DType dst_dtype, int64_t n, const void* src, void* dst) {
   if (src_dtype == DType::kFloat32 && dst_dtype == DType::kFloat64) {
     LaunchCast<float, double>(n, static_cast<const float*>(src), static_cast<double*>(dst),
@@ -57,6 +67,7 @@ void CopyBlocks(DType dtype, const void* src, void* dst, int64_t outer, int64_t 
 
 ACAODE_REGISTER_KERNEL(fill_kernel, Device::kCuda, Fill);
 ACAODE_REGISTER_KERNEL(axpy_kernel, Device::kCuda, Axpy);
+ACAODE_REGISTER_KERNEL(scale_kernel, Device::kCuda, Scale);
 ACAODE_REGISTER_KERNEL(cast_kernel, Device::kCuda, Cast);
 ACAODE_REGISTER_KERNEL(copy_blocks_kernel, Device::kCuda, CopyBlocks);
 

@@ -117,25 +117,10 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
   return out;
 }
 
-void AxpyInPlace(const Tensor& y, double alpha, const Tensor& x) {
-  ForDType(y.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    LaunchAxpy<T>(y.numel(), alpha, In<T>(x), Out<T>(y), CurrentStream());
-  });
-}
-
 void FillInPlace(const Tensor& y, double value) {
   ForDType(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
     LaunchUnary<T>(UnaryOp::kFill, y.numel(), nullptr, Out<T>(y), {value, 0}, CurrentStream());
-  });
-}
-
-void ScaleInPlace(const Tensor& y, double alpha) {
-  ForDType(y.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    LaunchUnary<T>(UnaryOp::kMulScalar, y.numel(), In<T>(y), Out<T>(y), {alpha, 0},
-                   CurrentStream());
   });
 }
 

@@ -61,11 +61,10 @@ Tensor UnaryGrad(UnaryGradOp op, const Tensor& dy, const Tensor& saved, UnaryPar
 Tensor Binary(BinaryOp op, const Tensor& a, const Tensor& b, const Shape& out_shape);
 Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
                          const std::vector<Tensor>& terms);
-// In place: y += alpha x; y = value; y *= alpha; dst = src (same numel/dtype;
-// src may be on the host or the device).
-void AxpyInPlace(const Tensor& y, double alpha, const Tensor& x);
+// In place (used inside this backend; the public in-place ops of autograd/ops/inplace.h
+// go through the core's kernel tables): y = value; dst = src (same numel/dtype; src may
+// be on the host or the device).
 void FillInPlace(const Tensor& y, double value);
-void ScaleInPlace(const Tensor& y, double alpha);
 void CopyInPlace(const Tensor& dst, const Tensor& src);
 Tensor Cast(const Tensor& x, DType dtype);
 

@@ -3,7 +3,8 @@
 #include <cstring>
 #include <string>
 
-#include "autograd/cuda/tensor_ops.h"
+#include "autograd/allocator.h"
+#include "autograd/core_kernels.h"
 #include "autograd/dispatch.h"
 #include "autograd/grad_mode.h"
 
@@ -38,47 +39,31 @@ void CheckSrc(const char* op, const Tensor& dst, const Tensor& src) {
 void CopyInPlace(const Tensor& dst, const Tensor& src) {
   CheckDst("CopyInPlace", dst);
   CheckSrc("CopyInPlace", dst, src);
-  if (dst.device() != Device::kCpu || src.device() != Device::kCpu) {
-    if (dst.raw_data() != src.raw_data() && dst.nbytes() > 0) cuda::CopyInPlace(dst, src);
+  if (dst.raw_data() == src.raw_data() || dst.nbytes() == 0) return;
+  if (dst.device() == Device::kCpu && src.device() == Device::kCpu) {
+    std::memmove(dst.raw_data(), src.raw_data(), dst.nbytes());
     return;
   }
-  if (dst.raw_data() != src.raw_data() && dst.nbytes() > 0) {
-    std::memmove(dst.raw_data(), src.raw_data(), dst.nbytes());
-  }
+  // A tensor off the CPU exists only once its backend registered the copy, which treats
+  // overlapping ranges as memmove does.
+  GetDeviceCopy()(dst.raw_data(), dst.device(), src.raw_data(), src.device(), dst.nbytes());
 }
 
 void FillInPlace(const Tensor& dst, double value) {
   CheckDst("FillInPlace", dst);
-  if (dst.device() == Device::kCuda) return cuda::FillInPlace(dst, value);
-  DispatchFloat(dst.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    T* p = dst.mutable_data<T>();
-    for (int64_t i = 0; i < dst.numel(); ++i) p[i] = static_cast<T>(value);
-  });
+  fill_kernel(dst.device(), dst.dtype(), dst.numel(), value, dst.raw_data());
 }
 
 void ScaleInPlace(const Tensor& dst, double alpha) {
   CheckDst("ScaleInPlace", dst);
-  if (dst.device() == Device::kCuda) return cuda::ScaleInPlace(dst, alpha);
-  DispatchFloat(dst.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    T* p = dst.mutable_data<T>();
-    const T a = static_cast<T>(alpha);
-    for (int64_t i = 0; i < dst.numel(); ++i) p[i] *= a;
-  });
+  scale_kernel(dst.device(), dst.dtype(), dst.numel(), alpha, dst.raw_data());
 }
 
+// The product rounded on its own, then added (axpy_kernel), as p[i] += a x[i] without FMA.
 void AxpyInPlace(const Tensor& dst, double alpha, const Tensor& x) {
   CheckDst("AxpyInPlace", dst);
   CheckSrc("AxpyInPlace", dst, x);
-  if (dst.device() == Device::kCuda) return cuda::AxpyInPlace(dst, alpha, x);
-  DispatchFloat(dst.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    T* p = dst.mutable_data<T>();
-    const T* px = x.data<T>();
-    const T a = static_cast<T>(alpha);
-    for (int64_t i = 0; i < dst.numel(); ++i) p[i] += a * px[i];
-  });
+  axpy_kernel(dst.device(), dst.dtype(), dst.numel(), alpha, x.raw_data(), dst.raw_data());
 }
 
 }  // namespace acaode

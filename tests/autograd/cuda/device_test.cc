@@ -38,6 +38,7 @@ void ExpectNoDeviceError(const std::function<void()>& f, const std::string& what
 TEST(CudaDeviceTest, NnOpKernelTablesHaveTheirCudaKernels) {
   EXPECT_TRUE(fill_kernel.Has(Device::kCuda));  // the core's (autograd/core_kernels.h)
   EXPECT_TRUE(axpy_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(scale_kernel.Has(Device::kCuda));
   EXPECT_TRUE(cast_kernel.Has(Device::kCuda));
   EXPECT_TRUE(copy_blocks_kernel.Has(Device::kCuda));
   EXPECT_TRUE(linear_kernel.Has(Device::kCuda));
