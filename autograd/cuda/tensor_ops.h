@@ -12,7 +12,7 @@
 // its recorded backward, on the device of the incoming gradient; the CPU
 // path stays as it was. The NN ops (Linear, Conv2d, the norms, the pools and the
 // losses) instead reach these functions through their kernel tables (Note [Device
-// dispatch], autograd/cuda/nn_registration.cc), where every op is headed. The core
+// dispatch], autograd/cuda/kernel_registration.cc), where every op is headed. The core
 // (engine sums and seeds, clone, Tensor::to(dtype), slices) reaches the GPU
 // through the kernel tables of autograd/core_kernels.h, which
 // autograd/cuda/core_kernels.cc fills, since the core cannot depend on this library.

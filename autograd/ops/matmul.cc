@@ -9,9 +9,9 @@
 
 #include "autograd/cpu/elementwise.h"
 #include "autograd/cpu/gemm.h"
-#include "autograd/cuda/tensor_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
+#include "autograd/ops/kernels.h"
 
 namespace acaode {
 namespace {
@@ -35,71 +35,91 @@ void BatchedGemm(const T* a, const T* b, T* out, int64_t batch, int64_t m, int64
   }
 }
 
+// The sizes of a product of a [..., m, k] and b [k, n] (shared) or [..., k, n].
+struct MatMulSizes {
+  int64_t batch = 1, m = 0, k = 0, n = 0;
+  bool b_shared = false;
+};
+
+MatMulSizes SizesOf(const Tensor& a, const Tensor& b) {
+  const Shape& sa = a.shape();
+  MatMulSizes z;
+  z.m = sa[sa.size() - 2];
+  z.k = sa[sa.size() - 1];
+  z.n = b.shape().back();
+  z.b_shared = b.dim() == 2;
+  for (size_t i = 0; i + 2 < sa.size(); ++i) z.batch *= sa[i];
+  return z;
+}
+
+Tensor MatMulCpu(const Tensor& a, const Tensor& b) {
+  const MatMulSizes z = SizesOf(a, b);
+  Shape out_shape(a.shape().begin(), a.shape().end() - 1);
+  out_shape.push_back(z.n);
+  Tensor out = Empty(out_shape, a.dtype());
+  DispatchFloat(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    BatchedGemm<T>(a.data<T>(), b.data<T>(), out.mutable_data<T>(), z.batch, z.m, z.k, z.n,
+                   z.b_shared);
+  });
+  return out;
+}
+
+MatMulGrads MatMulBackwardCpu(const Tensor& a, const Tensor& b, const Tensor& dc, bool need_a,
+                              bool need_b) {
+  const MatMulSizes z = SizesOf(a, b);
+  const int64_t m = z.m, k = z.k, n = z.n;
+  MatMulGrads d;
+  DispatchFloat(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* pg = dc.data<T>();
+    if (need_a) {
+      d.da = Empty(a.shape(), a.dtype());
+      if (z.b_shared) {
+        cpu::Gemm<T>(false, true, z.batch * m, k, n, pg, b.data<T>(), d.da.mutable_data<T>(),
+                     false);
+      } else {
+        for (int64_t i = 0; i < z.batch; ++i) {
+          cpu::Gemm<T>(false, true, m, k, n, pg + i * m * n, b.data<T>() + i * k * n,
+                       d.da.mutable_data<T>() + i * m * k, false);
+        }
+      }
+    }
+    if (need_b) {
+      d.db = Empty(b.shape(), b.dtype());
+      if (z.b_shared) {
+        cpu::Gemm<T>(true, false, k, n, z.batch * m, a.data<T>(), pg, d.db.mutable_data<T>(),
+                     false);
+      } else {
+        for (int64_t i = 0; i < z.batch; ++i) {
+          cpu::Gemm<T>(true, false, k, n, m, a.data<T>() + i * m * k, pg + i * m * n,
+                       d.db.mutable_data<T>() + i * k * n, false);
+        }
+      }
+    }
+  });
+  return d;
+}
+
 // The core for a.dim() >= 2 and b.dim() >= 2 (1-D cases are reshaped by
 // MatMul): leading dims of a are the batch; b is either [k, n] (shared) or
 // has a's leading dims.
 Tensor MatMulCore(const Tensor& a, const Tensor& b) {
   const Shape& sa = a.shape();
   const Shape& sb = b.shape();
-  const int64_t m = sa[sa.size() - 2], k = sa[sa.size() - 1];
-  const int64_t kb = sb[sb.size() - 2], n = sb[sb.size() - 1];
-  if (k != kb) ThrowShapes(a, b, "inner sizes differ");
-  const bool b_shared = b.dim() == 2;
-  if (!b_shared) {
+  if (sa.back() != sb[sb.size() - 2]) ThrowShapes(a, b, "inner sizes differ");
+  if (b.dim() != 2) {
     if (a.dim() != b.dim() || !std::equal(sa.begin(), sa.end() - 2, sb.begin())) {
       ThrowShapes(a, b, "batch dims differ");
     }
   }
-  int64_t batch_count = 1;
-  for (size_t i = 0; i + 2 < sa.size(); ++i) batch_count *= sa[i];
-  Shape out_shape(sa.begin(), sa.end() - 1);
-  out_shape.push_back(n);
-  const bool on_cuda = a.device() == Device::kCuda;
-  Tensor out = on_cuda ? cuda::MatMul(a, b) : Empty(out_shape, a.dtype());
-  if (!on_cuda)
-    DispatchFloat(a.dtype(), [&](auto tag) {
-      using T = decltype(tag);
-      BatchedGemm<T>(a.data<T>(), b.data<T>(), out.mutable_data<T>(), batch_count, m, k, n,
-                     b_shared);
-    });
+  Tensor out = matmul_kernel(a.device(), a, b);
   // dA = dC B^T, dB = A^T dC
   if (NeedsGrad(a, b)) {
-    Record("MatMulBackward", {a, b}, {out}, [a, b, m, k, n, batch_count, b_shared](const Grads& g) {
-      const Tensor& gc = g[0];
-      Tensor ga, gb;
-      if (gc.device() == Device::kCuda) {
-        auto grads = cuda::MatMulGrads(a, b, gc, a.requires_grad(), b.requires_grad());
-        return Grads{grads.first, grads.second};
-      }
-      DispatchFloat(a.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        const T* pg = gc.data<T>();
-        if (a.requires_grad()) {
-          ga = Empty(a.shape(), a.dtype());
-          if (b_shared) {
-            cpu::Gemm<T>(false, true, batch_count * m, k, n, pg, b.data<T>(), ga.mutable_data<T>(),
-                         false);
-          } else {
-            for (int64_t i = 0; i < batch_count; ++i) {
-              cpu::Gemm<T>(false, true, m, k, n, pg + i * m * n, b.data<T>() + i * k * n,
-                           ga.mutable_data<T>() + i * m * k, false);
-            }
-          }
-        }
-        if (b.requires_grad()) {
-          gb = Empty(b.shape(), b.dtype());
-          if (b_shared) {
-            cpu::Gemm<T>(true, false, k, n, batch_count * m, a.data<T>(), pg, gb.mutable_data<T>(),
-                         false);
-          } else {
-            for (int64_t i = 0; i < batch_count; ++i) {
-              cpu::Gemm<T>(true, false, k, n, m, a.data<T>() + i * m * k, pg + i * m * n,
-                           gb.mutable_data<T>() + i * k * n, false);
-            }
-          }
-        }
-      });
-      return Grads{ga, gb};
+    Record("MatMulBackward", {a, b}, {out}, [a, b](const Grads& g) {
+      MatMulGrads d =
+          matmul_backward_kernel(g[0].device(), a, b, g[0], a.requires_grad(), b.requires_grad());
+      return Grads{d.da, d.db};
     });
   }
   return out;
@@ -107,8 +127,12 @@ Tensor MatMulCore(const Tensor& a, const Tensor& b) {
 
 }  // namespace
 
+DeviceDispatch<Tensor(const Tensor&, const Tensor&)> matmul_kernel("MatMul", MatMulCpu);
+DeviceDispatch<MatMulGrads(const Tensor&, const Tensor&, const Tensor&, bool, bool)>
+    matmul_backward_kernel("MatMul backward", MatMulBackwardCpu);
+
 Tensor MatMul(const Tensor& a, const Tensor& b) {
-  if (a.defined() && b.defined() && cuda::OnCuda("MatMul", a, b)) {
+  if (a.defined() && b.defined() && (a.device() != Device::kCpu || b.device() != Device::kCpu)) {
     if (a.device() != b.device()) {
       throw ValueError("MatMul: operands on different devices (cpu and cuda)");
     }

@@ -2,7 +2,7 @@
 // kernel with an entry per device (Note [Device dispatch], autograd/device_dispatch.h). The ops in
 // autograd/ops/{linear,conv,norm,pool,loss}.cc validate their arguments, call these and record the
 // backward once for every device; the CPU kernels are defined beside the ops, the CUDA
-// kernels are registered by autograd/cuda/nn_registration.cc.
+// kernels are registered by autograd/cuda/kernel_registration.cc.
 //
 // Contract of every kernel: its arguments were validated by the op, and every tensor lives
 // on the device whose kernel runs; outputs are new contiguous tensors on that device. A

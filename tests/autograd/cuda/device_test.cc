@@ -13,6 +13,7 @@
 #include "autograd/core_kernels.h"
 #include "autograd/cuda/runtime.h"
 #include "autograd/nn/linear.h"
+#include "autograd/ops/kernels.h"
 #include "autograd/ops/nn_kernels.h"
 #include "autograd/optim/adam.h"
 #include "autograd/optim/sgd.h"
@@ -33,14 +34,16 @@ void ExpectNoDeviceError(const std::function<void()>& f, const std::string& what
   }
 }
 
-// Linking //autograd/cuda:device and :nn_registration fills the CUDA slot of the core's and
-// every NN op's kernel table (Note [Device dispatch]); checked here with or without a GPU.
+// Linking //autograd/cuda:device and :kernel_registration fills the CUDA slot of the core's and
+// every op's kernel table (Note [Device dispatch]); checked here with or without a GPU.
 TEST(CudaDeviceTest, NnOpKernelTablesHaveTheirCudaKernels) {
   EXPECT_TRUE(fill_kernel.Has(Device::kCuda));  // the core's (autograd/core_kernels.h)
   EXPECT_TRUE(axpy_kernel.Has(Device::kCuda));
   EXPECT_TRUE(scale_kernel.Has(Device::kCuda));
   EXPECT_TRUE(cast_kernel.Has(Device::kCuda));
   EXPECT_TRUE(copy_blocks_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(matmul_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(matmul_backward_kernel.Has(Device::kCuda));
   EXPECT_TRUE(linear_kernel.Has(Device::kCuda));
   EXPECT_TRUE(activation_backward_kernel.Has(Device::kCuda));
   EXPECT_TRUE(linear_backward_kernel.Has(Device::kCuda));

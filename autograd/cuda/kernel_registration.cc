@@ -1,15 +1,22 @@
-// The CUDA kernels of the NN ops in autograd/ops/nn_kernels.h, registered in their device
-// tables when this library loads (Note [Device dispatch], autograd/device_dispatch.h). Each
+// The CUDA kernels of the ops' device tables (autograd/ops/kernels.h, autograd/ops/nn_kernels.h),
+// registered when this library loads (Note [Device dispatch], autograd/device_dispatch.h). Each
 // entry is a tensor-level function of autograd/cuda/tensor_ops.h, or a few lines adapting
 // one to the table's contract. Linked (alwayslink) wherever the CUDA backend is.
 #include "autograd/cuda/nn_kernels.h"
 #include "autograd/cuda/runtime.h"
 #include "autograd/cuda/tensor_ops.h"
 #include "autograd/device_dispatch.h"
+#include "autograd/ops/kernels.h"
 #include "autograd/ops/nn_kernels.h"
 
 namespace acaode {
 namespace {
+
+MatMulGrads MatMulBackwardCuda(const Tensor& a, const Tensor& b, const Tensor& dc, bool need_a,
+                               bool need_b) {
+  auto grads = cuda::MatMulGrads(a, b, dc, need_a, need_b);
+  return {grads.first, grads.second};
+}
 
 Tensor LinearCuda(const Tensor& x, const Tensor& w, const Tensor& b, cpu::Activation act) {
   const int64_t in = w.shape()[1], out = w.shape()[0];
@@ -136,6 +143,8 @@ MseGrads MseLossBackwardCuda(const Tensor& a, const Tensor& b, const Tensor& g, 
   return d;
 }
 
+ACAODE_REGISTER_KERNEL(matmul_kernel, Device::kCuda, cuda::MatMul);
+ACAODE_REGISTER_KERNEL(matmul_backward_kernel, Device::kCuda, MatMulBackwardCuda);
 ACAODE_REGISTER_KERNEL(linear_kernel, Device::kCuda, LinearCuda);
 ACAODE_REGISTER_KERNEL(activation_backward_kernel, Device::kCuda, ActivationBackwardCuda);
 ACAODE_REGISTER_KERNEL(linear_backward_kernel, Device::kCuda, LinearBackwardCuda);

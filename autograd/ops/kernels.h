@@ -1,0 +1,32 @@
+// The kernels of the tensor ops of autograd/ops.h that run through device tables (Note
+// [Device dispatch], autograd/device_dispatch.h): the ops validate, call these and record
+// the backward once for every device. The CPU kernels are defined beside the ops, the CUDA
+// kernels are registered by autograd/cuda/kernel_registration.cc. The NN ops' tables are
+// in autograd/ops/nn_kernels.h.
+//
+// Contract: the arguments were validated by the op, every tensor lives on the device whose
+// kernel runs, outputs are new contiguous tensors there, and a gradient not asked for is
+// returned undefined.
+#ifndef ACAODE_AUTOGRAD_OPS_KERNELS_H_
+#define ACAODE_AUTOGRAD_OPS_KERNELS_H_
+
+#include "autograd/device_dispatch.h"
+#include "autograd/tensor.h"
+
+namespace acaode {
+
+// ---- MatMul of a [..., m, k] and b [k, n] (shared by a's batch) or [..., k, n] (the same
+// leading dims): c [..., m, n].
+
+extern DeviceDispatch<Tensor(const Tensor& a, const Tensor& b)> matmul_kernel;
+struct MatMulGrads {
+  Tensor da, db;
+};
+// da = dc b^T, db = a^T dc (for a shared b, summed over the batch).
+extern DeviceDispatch<MatMulGrads(const Tensor& a, const Tensor& b, const Tensor& dc, bool need_a,
+                                  bool need_b)>
+    matmul_backward_kernel;
+
+}  // namespace acaode
+
+#endif  // ACAODE_AUTOGRAD_OPS_KERNELS_H_
