@@ -4,9 +4,9 @@
 // recorded backward with its formula) and calls its kernels through the table; each table
 // is declared with its contract in a header beside the op (e.g. autograd/ops/nn_kernels.h)
 // and defined in the op's .cc with the CPU kernel. A device backend registers its kernels
-// when it is linked (autograd/cuda/kernel_registration.cc, an alwayslink library), so the ops do not
-// depend on the backend, and a build without the toolkit simply has no CUDA entry: calling
-// it raises RuntimeError naming the kernel and the device, with no stub written for it.
+// when it is linked (autograd/cuda/kernel_registration.cc, an alwayslink library), so the ops do
+// not depend on the backend, and a build without the toolkit simply has no CUDA entry: calling it
+// raises RuntimeError naming the kernel and the device, with no stub written for it.
 //
 //   // in the op's header of kernels:
 //   extern DeviceDispatch<Tensor(const Tensor& x, int64_t dim)> log_softmax_kernel;
