@@ -166,9 +166,14 @@ __global__ void LinearCombinationKernel(int64_t n, const T* base, LinCombArgs<T>
   }
 }
 
+// alpha x rounded on its own, then added, as on the CPU (autograd/core_kernels.h): the
+// explicit round-to-nearest product keeps nvcc from contracting it into an FMA.
+__device__ inline float RoundedProduct(float a, float b) { return __fmul_rn(a, b); }
+__device__ inline double RoundedProduct(double a, double b) { return __dmul_rn(a, b); }
+
 template <class T>
 __global__ void AxpyKernel(int64_t n, T alpha, const T* x, T* y) {
-  ACAODE_GRID_LOOP(i, n) { y[i] += alpha * x[i]; }
+  ACAODE_GRID_LOOP(i, n) { y[i] = y[i] + RoundedProduct(alpha, x[i]); }
 }
 
 template <class T>

@@ -2,6 +2,9 @@
 // registered when this library loads (Note [Device dispatch], autograd/device_dispatch.h). Each
 // entry is a tensor-level function of autograd/cuda/tensor_ops.h, or a few lines adapting
 // one to the table's contract. Linked (alwayslink) wherever the CUDA backend is.
+#include <cstdint>
+#include <vector>
+
 #include "autograd/cuda/nn_kernels.h"
 #include "autograd/cuda/runtime.h"
 #include "autograd/cuda/tensor_ops.h"
@@ -11,6 +14,14 @@
 
 namespace acaode {
 namespace {
+
+Tensor LinearCombinationCuda(const Tensor& base, const double* coeffs, const Tensor* const* terms,
+                             int64_t count) {
+  std::vector<Tensor> ts;
+  ts.reserve(count);
+  for (int64_t i = 0; i < count; ++i) ts.push_back(*terms[i]);
+  return cuda::LinearCombination(base, std::vector<double>(coeffs, coeffs + count), ts);
+}
 
 MatMulGrads MatMulBackwardCuda(const Tensor& a, const Tensor& b, const Tensor& dc, bool need_a,
                                bool need_b) {
@@ -143,6 +154,7 @@ MseGrads MseLossBackwardCuda(const Tensor& a, const Tensor& b, const Tensor& g, 
   return d;
 }
 
+ACAODE_REGISTER_KERNEL(linear_combination_kernel, Device::kCuda, LinearCombinationCuda);
 ACAODE_REGISTER_KERNEL(matmul_kernel, Device::kCuda, cuda::MatMul);
 ACAODE_REGISTER_KERNEL(matmul_backward_kernel, Device::kCuda, MatMulBackwardCuda);
 ACAODE_REGISTER_KERNEL(linear_kernel, Device::kCuda, LinearCuda);

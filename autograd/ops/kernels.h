@@ -10,10 +10,20 @@
 #ifndef ACAODE_AUTOGRAD_OPS_KERNELS_H_
 #define ACAODE_AUTOGRAD_OPS_KERNELS_H_
 
+#include <cstdint>
+
 #include "autograd/device_dispatch.h"
 #include "autograd/tensor.h"
 
 namespace acaode {
+
+// ---- LinearCombination: out = base + sum_i coeffs[i] terms[i], i < count (every term of
+// base's shape and dtype; no term undefined). Arrays, not vectors, so that the untaped hot
+// path of an RK step allocates nothing but the output.
+
+extern DeviceDispatch<Tensor(const Tensor& base, const double* coeffs, const Tensor* const* terms,
+                             int64_t count)>
+    linear_combination_kernel;
 
 // ---- MatMul of a [..., m, k] and b [k, n] (shared by a's batch) or [..., k, n] (the same
 // leading dims): c [..., m, n].

@@ -9,9 +9,9 @@
 
 #include "autograd/cpu/isa/kernels.h"
 #include "autograd/cpu/parallel.h"
-#include "autograd/cuda/tensor_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
+#include "autograd/ops/kernels.h"
 
 namespace acaode {
 namespace {
@@ -20,7 +20,40 @@ namespace {
 // each term is added, so every term is read once and out written once.
 constexpr int64_t kChunk = 2048;
 
+// Terms of an RK tableau fit on the stack.
+constexpr int64_t kMaxInline = 32;
+
+Tensor LinearCombinationCpu(const Tensor& base, const double* coeffs, const Tensor* const* terms,
+                            int64_t count) {
+  Tensor out = Empty(base.shape(), base.dtype());
+  DispatchFloat(base.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    // The term pointers, on the stack for up to kMaxInline terms.
+    const T* ts_inline[kMaxInline];
+    std::vector<const T*> ts_heap;
+    const T** ts = ts_inline;
+    if (count > kMaxInline) {
+      ts_heap.resize(count);
+      ts = ts_heap.data();
+    }
+    for (int64_t u = 0; u < count; ++u) ts[u] = terms[u]->data<T>();
+    const T* pb = base.data<T>();
+    T* po = out.mutable_data<T>();
+    const int64_t n = base.numel();
+    const int64_t num_chunks = (n + kChunk - 1) / kChunk;
+    // The loop of the active instruction set (autograd/cpu/isa/kernels.h).
+    cpu::ParallelFor(num_chunks, cpu::kElementwiseGrain / kChunk, [&](int64_t c0, int64_t c1) {
+      cpu::LinearCombinationKernel<T>(pb, coeffs, ts, count, c0 * kChunk, std::min(n, c1 * kChunk),
+                                      po);
+    });
+  });
+  return out;
+}
+
 }  // namespace
+
+DeviceDispatch<Tensor(const Tensor&, const double*, const Tensor* const*, int64_t)>
+    linear_combination_kernel("LinearCombination", LinearCombinationCpu);
 
 Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
                          const std::vector<Tensor>& terms) {
@@ -29,16 +62,25 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
     throw ValueError("LinearCombination: " + std::to_string(coeffs.size()) + " coeffs but " +
                      std::to_string(terms.size()) + " terms");
   }
-  // Indices of the terms with a nonzero coefficient; on the stack for up to
-  // kMaxInline terms (every RK tableau), so the untaped hot path allocates
-  // nothing but the output.
-  constexpr size_t kMaxInline = 32;
+  // The terms with a nonzero coefficient and their coefficients; on the stack for up to
+  // kMaxInline terms (every RK tableau), so the untaped hot path allocates nothing but the
+  // output.
   size_t used_inline[kMaxInline];
+  double cs_inline[kMaxInline];
+  const Tensor* ts_inline[kMaxInline];
   std::vector<size_t> used_heap;
+  std::vector<double> cs_heap;
+  std::vector<const Tensor*> ts_heap;
   size_t* used = used_inline;
-  if (terms.size() > kMaxInline) {
+  double* used_coeffs = cs_inline;
+  const Tensor** used_terms = ts_inline;
+  if (terms.size() > static_cast<size_t>(kMaxInline)) {
     used_heap.resize(terms.size());
+    cs_heap.resize(terms.size());
+    ts_heap.resize(terms.size());
     used = used_heap.data();
+    used_coeffs = cs_heap.data();
+    used_terms = ts_heap.data();
   }
   size_t num_used = 0;
   for (size_t i = 0; i < terms.size(); ++i) {
@@ -57,49 +99,12 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
                        ") does not match base (" + DTypeName(base.dtype()) + " " +
                        ShapeToString(base.shape()) + ")");
     }
+    used_coeffs[num_used] = coeffs[i];
+    used_terms[num_used] = &t;
     used[num_used++] = i;
   }
-  Tensor out;
-  if (base.device() == Device::kCuda) {
-    std::vector<double> cs;
-    std::vector<Tensor> ts;
-    for (size_t u = 0; u < num_used; ++u) {
-      cs.push_back(coeffs[used[u]]);
-      ts.push_back(terms[used[u]]);
-    }
-    out = cuda::LinearCombination(base, cs, ts);
-  } else {
-    out = Empty(base.shape(), base.dtype());
-    DispatchFloat(base.dtype(), [&](auto tag) {
-      using T = decltype(tag);
-      // The used coefficients and term pointers, on the stack like `used`.
-      double cs_inline[kMaxInline];
-      const T* ts_inline[kMaxInline];
-      std::vector<double> cs_heap;
-      std::vector<const T*> ts_heap;
-      double* cs = cs_inline;
-      const T** ts = ts_inline;
-      if (num_used > kMaxInline) {
-        cs_heap.resize(num_used);
-        ts_heap.resize(num_used);
-        cs = cs_heap.data();
-        ts = ts_heap.data();
-      }
-      for (size_t u = 0; u < num_used; ++u) {
-        cs[u] = coeffs[used[u]];
-        ts[u] = terms[used[u]].data<T>();
-      }
-      const T* pb = base.data<T>();
-      T* po = out.mutable_data<T>();
-      const int64_t n = base.numel();
-      const int64_t num_chunks = (n + kChunk - 1) / kChunk;
-      // The loop of the active instruction set (autograd/cpu/isa/kernels.h).
-      cpu::ParallelFor(num_chunks, cpu::kElementwiseGrain / kChunk, [&](int64_t c0, int64_t c1) {
-        cpu::LinearCombinationKernel<T>(pb, cs, ts, static_cast<int64_t>(num_used), c0 * kChunk,
-                                        std::min(n, c1 * kChunk), po);
-      });
-    });
-  }
+  Tensor out = linear_combination_kernel(base.device(), base, used_coeffs, used_terms,
+                                         static_cast<int64_t>(num_used));
   // d out = d base + sum_i c_i d terms_i
   bool needs = NeedsGrad(base);
   for (size_t u = 0; u < num_used; ++u) needs = needs || NeedsGrad(terms[used[u]]);
@@ -113,27 +118,19 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
     }
     std::vector<bool> req;
     for (const Tensor& t : inputs) req.push_back(t.requires_grad());
-    // On the CPU each term's gradient c_i·g reaches the engine as g with the scale c_i
+    // Each term's gradient c_i·g reaches the engine as g with the scale c_i
     // (Node::input_grad_scale), which sums it in one pass without a scaled copy; the
     // gradients of an RK step's stages are sums of many such terms.
-    const bool on_cpu = base.device() == Device::kCpu;
     auto node = std::make_shared<LambdaNode<std::function<Grads(const Grads&)>>>(
-        "LinearCombinationBackward", [cs, req, on_cpu](const Grads& g) {
+        "LinearCombinationBackward", [req](const Grads& g) {
           Grads out;
           out.reserve(req.size());
-          out.push_back(req[0] ? g[0] : Tensor());
-          for (size_t i = 0; i < cs.size(); ++i) {
-            out.push_back(!req[i + 1] ? Tensor()
-                          : on_cpu    ? g[0]
-                                      : cuda::Unary(cuda::UnaryOp::kMulScalar, g[0], {cs[i], 0.0}));
-          }
+          for (const bool wanted : req) out.push_back(wanted ? g[0] : Tensor());
           return out;
         });
-    if (on_cpu) {
-      std::vector<double> scales = {1.0};
-      scales.insert(scales.end(), cs.begin(), cs.end());
-      node->set_input_grad_scales(std::move(scales));
-    }
+    std::vector<double> scales = {1.0};
+    scales.insert(scales.end(), cs.begin(), cs.end());
+    node->set_input_grad_scales(std::move(scales));
     out = ApplyFunction(node, inputs, {out})[0];
   }
   return out;

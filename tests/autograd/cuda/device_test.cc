@@ -42,6 +42,7 @@ TEST(CudaDeviceTest, NnOpKernelTablesHaveTheirCudaKernels) {
   EXPECT_TRUE(scale_kernel.Has(Device::kCuda));
   EXPECT_TRUE(cast_kernel.Has(Device::kCuda));
   EXPECT_TRUE(copy_blocks_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(linear_combination_kernel.Has(Device::kCuda));
   EXPECT_TRUE(matmul_kernel.Has(Device::kCuda));
   EXPECT_TRUE(matmul_backward_kernel.Has(Device::kCuda));
   EXPECT_TRUE(linear_kernel.Has(Device::kCuda));
