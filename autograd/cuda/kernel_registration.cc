@@ -23,6 +23,41 @@ Tensor LinearCombinationCuda(const Tensor& base, const double* coeffs, const Ten
   return cuda::LinearCombination(base, std::vector<double>(coeffs, coeffs + count), ts);
 }
 
+Tensor SumCuda(const Tensor& x, const std::vector<int64_t>& dims) {
+  Shape keep = x.shape();
+  for (const int64_t d : dims) keep[d] = 1;
+  return cuda::Reduce(cuda::ReduceOp::kSum, x, dims).reshape(keep);
+}
+
+// The positions come back through the host (the backward scatters there too).
+Tensor ExtremumCuda(const Tensor& x, int64_t dim, bool is_max, std::vector<int64_t>* arg) {
+  Tensor positions;
+  const Tensor v =
+      cuda::Reduce(is_max ? cuda::ReduceOp::kMax : cuda::ReduceOp::kMin, x, {dim}, &positions);
+  const Tensor host = positions.to(Device::kCpu).to(DType::kFloat64);
+  arg->resize(static_cast<size_t>(host.numel()));
+  for (int64_t i = 0; i < host.numel(); ++i) {
+    (*arg)[i] = static_cast<int64_t>(host.data<double>()[i]);
+  }
+  Shape keep = x.shape();
+  keep[dim] = 1;
+  return v.reshape(keep);
+}
+
+Tensor ScatterAtArgCuda(const Tensor& dy, const Shape& in_shape, int64_t dim,
+                        const std::vector<int64_t>& arg) {
+  return scatter_at_arg_kernel(Device::kCpu, dy.to(Device::kCpu), in_shape, dim, arg)
+      .to(Device::kCuda);
+}
+
+Tensor ArgMaxCuda(const Tensor& x, int64_t dim) {
+  Tensor positions;
+  cuda::Reduce(cuda::ReduceOp::kMax, x, {dim}, &positions);
+  Shape keep = x.shape();
+  keep[dim] = 1;
+  return positions.reshape(keep);
+}
+
 MatMulGrads MatMulBackwardCuda(const Tensor& a, const Tensor& b, const Tensor& dc, bool need_a,
                                bool need_b) {
   auto grads = cuda::MatMulGrads(a, b, dc, need_a, need_b);
@@ -155,6 +190,10 @@ MseGrads MseLossBackwardCuda(const Tensor& a, const Tensor& b, const Tensor& g, 
 }
 
 ACAODE_REGISTER_KERNEL(linear_combination_kernel, Device::kCuda, LinearCombinationCuda);
+ACAODE_REGISTER_KERNEL(sum_kernel, Device::kCuda, SumCuda);
+ACAODE_REGISTER_KERNEL(extremum_kernel, Device::kCuda, ExtremumCuda);
+ACAODE_REGISTER_KERNEL(scatter_at_arg_kernel, Device::kCuda, ScatterAtArgCuda);
+ACAODE_REGISTER_KERNEL(argmax_kernel, Device::kCuda, ArgMaxCuda);
 ACAODE_REGISTER_KERNEL(matmul_kernel, Device::kCuda, cuda::MatMul);
 ACAODE_REGISTER_KERNEL(matmul_backward_kernel, Device::kCuda, MatMulBackwardCuda);
 ACAODE_REGISTER_KERNEL(linear_kernel, Device::kCuda, LinearCuda);

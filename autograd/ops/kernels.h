@@ -11,6 +11,7 @@
 #define ACAODE_AUTOGRAD_OPS_KERNELS_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "autograd/device_dispatch.h"
 #include "autograd/tensor.h"
@@ -24,6 +25,21 @@ namespace acaode {
 extern DeviceDispatch<Tensor(const Tensor& base, const double* coeffs, const Tensor* const* terms,
                              int64_t count)>
     linear_combination_kernel;
+
+// ---- Reductions (dims sorted, distinct and in range; results keep the reduced dims as 1).
+
+// The sum over dims (a copy, never an alias, when dims is empty).
+extern DeviceDispatch<Tensor(const Tensor& x, const std::vector<int64_t>& dims)> sum_kernel;
+// The max (is_max) or min along a non-empty dim, and in *arg (host memory, outer-major) the
+// first position along dim attaining each (NaN as in autograd/cpu/reduce.h).
+extern DeviceDispatch<Tensor(const Tensor& x, int64_t dim, bool is_max, std::vector<int64_t>* arg)>
+    extremum_kernel;
+// Its backward: zeros of in_shape with dy (keepdim shape) placed at the positions arg.
+extern DeviceDispatch<Tensor(const Tensor& dy, const Shape& in_shape, int64_t dim,
+                             const std::vector<int64_t>& arg)>
+    scatter_at_arg_kernel;
+// The positions of the max along a non-empty dim, as values of x's dtype.
+extern DeviceDispatch<Tensor(const Tensor& x, int64_t dim)> argmax_kernel;
 
 // ---- MatMul of a [..., m, k] and b [k, n] (shared by a's batch) or [..., k, n] (the same
 // leading dims): c [..., m, n].

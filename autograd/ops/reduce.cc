@@ -10,10 +10,10 @@
 
 #include "autograd/cpu/elementwise.h"
 #include "autograd/cpu/reduce.h"
-#include "autograd/cuda/tensor_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
 #include "autograd/ops/elementwise.h"
+#include "autograd/ops/kernels.h"
 
 namespace acaode {
 namespace {
@@ -51,11 +51,7 @@ Shape DropDimShape(const Shape& s, const std::vector<int64_t>& dims) {
   return k;
 }
 
-// Sum over sorted dims, keepdim shape, no autograd.
-Tensor SumKernel(const Tensor& x, const std::vector<int64_t>& dims) {
-  if (x.device() == Device::kCuda) {
-    return cuda::Reduce(cuda::ReduceOp::kSum, x, dims).reshape(KeepDimShape(x.shape(), dims));
-  }
+Tensor SumCpu(const Tensor& x, const std::vector<int64_t>& dims) {
   Tensor cur = x;
   Shape shape = x.shape();
   // Blocks of adjacent dims, innermost first.
@@ -84,28 +80,13 @@ Tensor SumKernel(const Tensor& x, const std::vector<int64_t>& dims) {
   return cur;
 }
 
-// Max or min along one dim (value + arg), keepdim shape.
-Tensor ExtremumKernel(const Tensor& x, int64_t dim, bool is_max, std::vector<int64_t>* arg,
-                      const char* op) {
+Tensor ExtremumCpu(const Tensor& x, int64_t dim, bool is_max, std::vector<int64_t>* arg) {
   const Shape& s = x.shape();
-  if (s[dim] == 0) {
-    throw ValueError(std::string(op) + ": reduction over an empty dim " + std::to_string(dim) +
-                     " of shape " + ShapeToString(s));
-  }
   const int64_t outer = Prod(s, 0, dim);
   const int64_t r = s[dim];
   const int64_t inner = Prod(s, dim + 1, s.size());
   Shape ks = s;
   ks[dim] = 1;
-  if (x.device() == Device::kCuda) {
-    Tensor argt;
-    Tensor v = cuda::Reduce(is_max ? cuda::ReduceOp::kMax : cuda::ReduceOp::kMin, x, {dim}, &argt);
-    const Tensor host = argt.to(Device::kCpu).to(DType::kFloat64);
-    arg->assign(static_cast<size_t>(outer * inner), 0);
-    for (int64_t i = 0; i < outer * inner; ++i)
-      (*arg)[i] = static_cast<int64_t>(host.data<double>()[i]);
-    return v.reshape(ks);
-  }
   Tensor out = Empty(ks, x.dtype());
   arg->resize(static_cast<size_t>(outer * inner));
   DispatchFloat(x.dtype(), [&](auto tag) {
@@ -115,12 +96,8 @@ Tensor ExtremumKernel(const Tensor& x, int64_t dim, bool is_max, std::vector<int
   return out;
 }
 
-// Gradient of max/min along dim: g (keepdim shape) placed at the arg.
-Tensor ScatterAtArg(const Tensor& g, const Shape& in_shape, int64_t dim,
-                    const std::vector<int64_t>& arg) {
-  if (g.device() == Device::kCuda) {
-    return ScatterAtArg(g.to(Device::kCpu), in_shape, dim, arg).to(Device::kCuda);
-  }
+Tensor ScatterAtArgCpu(const Tensor& g, const Shape& in_shape, int64_t dim,
+                       const std::vector<int64_t>& arg) {
   Tensor out = Empty(in_shape, g.dtype());
   std::memset(out.raw_data(), 0, out.nbytes());
   const int64_t outer = Prod(in_shape, 0, dim);
@@ -140,6 +117,17 @@ Tensor ScatterAtArg(const Tensor& g, const Shape& in_shape, int64_t dim,
   return out;
 }
 
+Tensor ArgMaxCpu(const Tensor& x, int64_t dim) {
+  std::vector<int64_t> arg;
+  Tensor v = ExtremumCpu(x, dim, /*is_max=*/true, &arg);
+  DispatchFloat(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    T* p = v.mutable_data<T>();
+    for (size_t i = 0; i < arg.size(); ++i) p[i] = static_cast<T>(arg[i]);
+  });
+  return v;
+}
+
 std::vector<int64_t> AllDims(int64_t n) {
   std::vector<int64_t> d(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) d[i] = i;
@@ -150,8 +138,12 @@ Tensor Extremum(const Tensor& t, int64_t dim, bool keepdim, bool is_max) {
   const char* op = is_max ? "Max" : "Min";
   if (!t.defined()) internal::ThrowUndefinedArg(op, "tensor");
   const int64_t d = NormalizeDim(dim, t.dim(), op);
+  if (t.shape()[d] == 0) {
+    throw ValueError(std::string(op) + ": reduction over an empty dim " + std::to_string(d) +
+                     " of shape " + ShapeToString(t.shape()));
+  }
   std::vector<int64_t> arg;
-  Tensor y = ExtremumKernel(t, d, is_max, &arg, op);
+  Tensor y = extremum_kernel(t.device(), t, d, is_max, &arg);
   if (!keepdim) y = y.reshape(DropDimShape(t.shape(), {d}));
   // d max_r x = dx at the arg-max
   if (NeedsGrad(t)) {
@@ -159,7 +151,7 @@ Tensor Extremum(const Tensor& t, int64_t dim, bool keepdim, bool is_max) {
            [in_shape = t.shape(), d, arg = std::move(arg)](const Grads& g) {
              Shape ks = in_shape;
              ks[d] = 1;
-             return Grads{ScatterAtArg(g[0].reshape(ks), in_shape, d, arg)};
+             return Grads{scatter_at_arg_kernel(g[0].device(), g[0].reshape(ks), in_shape, d, arg)};
            });
   }
   return y;
@@ -177,10 +169,17 @@ Tensor ExtremumAll(const Tensor& t, bool is_max) {
 
 }  // namespace
 
+DeviceDispatch<Tensor(const Tensor&, const std::vector<int64_t>&)> sum_kernel("Sum", SumCpu);
+DeviceDispatch<Tensor(const Tensor&, int64_t, bool, std::vector<int64_t>*)> extremum_kernel(
+    "Max/Min", ExtremumCpu);
+DeviceDispatch<Tensor(const Tensor&, const Shape&, int64_t, const std::vector<int64_t>&)>
+    scatter_at_arg_kernel("Max/Min backward", ScatterAtArgCpu);
+DeviceDispatch<Tensor(const Tensor&, int64_t)> argmax_kernel("ArgMax", ArgMaxCpu);
+
 Tensor Sum(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim) {
   if (!t.defined()) internal::ThrowUndefinedArg("Sum", "tensor");
   const std::vector<int64_t> nd = NormDims(dims, t.dim(), "Sum");
-  Tensor y = SumKernel(t, nd);
+  Tensor y = sum_kernel(t.device(), t, nd);
   if (!keepdim) y = y.reshape(DropDimShape(t.shape(), nd));
   // d sum(x) = broadcast(dy) over the reduced dims
   if (NeedsGrad(t)) {
@@ -222,18 +221,11 @@ Tensor Min(const Tensor& t, int64_t dim, bool keepdim) { return Extremum(t, dim,
 Tensor ArgMax(const Tensor& t, int64_t dim, bool keepdim) {
   if (!t.defined()) internal::ThrowUndefinedArg("ArgMax", "tensor");
   const int64_t d = NormalizeDim(dim, t.dim(), "ArgMax");
-  if (t.device() == Device::kCuda) {
-    Tensor argt;
-    cuda::Reduce(cuda::ReduceOp::kMax, t, {d}, &argt);
-    return keepdim ? argt.reshape(KeepDimShape(t.shape(), {d})) : argt;
+  if (t.shape()[d] == 0) {
+    throw ValueError("ArgMax: reduction over an empty dim " + std::to_string(d) + " of shape " +
+                     ShapeToString(t.shape()));
   }
-  std::vector<int64_t> arg;
-  Tensor v = ExtremumKernel(t, d, true, &arg, "ArgMax");
-  DispatchFloat(t.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    T* p = v.mutable_data<T>();
-    for (size_t i = 0; i < arg.size(); ++i) p[i] = static_cast<T>(arg[i]);
-  });
+  Tensor v = argmax_kernel(t.device(), t, d);
   return keepdim ? v : v.reshape(DropDimShape(t.shape(), {d}));
 }
 
