@@ -190,6 +190,7 @@ MseGrads MseLossBackwardCuda(const Tensor& a, const Tensor& b, const Tensor& g, 
 }
 
 ACAODE_REGISTER_KERNEL(linear_combination_kernel, Device::kCuda, LinearCombinationCuda);
+ACAODE_REGISTER_KERNEL(permute_kernel, Device::kCuda, cuda::Permute);
 ACAODE_REGISTER_KERNEL(sum_kernel, Device::kCuda, SumCuda);
 ACAODE_REGISTER_KERNEL(extremum_kernel, Device::kCuda, ExtremumCuda);
 ACAODE_REGISTER_KERNEL(scatter_at_arg_kernel, Device::kCuda, ScatterAtArgCuda);

@@ -26,6 +26,9 @@ extern DeviceDispatch<Tensor(const Tensor& base, const double* coeffs, const Ten
                              int64_t count)>
     linear_combination_kernel;
 
+// ---- Permute: x's dims reordered, out's dim d being x's dim perm[d] (perm a permutation).
+extern DeviceDispatch<Tensor(const Tensor& x, const std::vector<int64_t>& perm)> permute_kernel;
+
 // ---- Reductions (dims sorted, distinct and in range; results keep the reduced dims as 1).
 
 // The sum over dims (a copy, never an alias, when dims is empty).

@@ -10,9 +10,9 @@
 
 #include "autograd/core_kernels.h"
 #include "autograd/cpu/copy.h"
-#include "autograd/cuda/tensor_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
+#include "autograd/ops/kernels.h"
 
 namespace acaode {
 namespace {
@@ -25,7 +25,23 @@ int64_t Prod(const Shape& s, size_t b, size_t e) {
   return p;
 }
 
+Tensor PermuteCpu(const Tensor& t, const std::vector<int64_t>& perm) {
+  Shape out_shape(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i) out_shape[i] = t.shape()[perm[i]];
+  Tensor out = Empty(out_shape, t.dtype());
+  if (out.numel() > 0) {
+    DispatchFloat(t.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      cpu::PermuteCopy(t.data<T>(), out.mutable_data<T>(), t.shape(), perm);
+    });
+  }
+  return out;
+}
+
 }  // namespace
+
+DeviceDispatch<Tensor(const Tensor&, const std::vector<int64_t>&)> permute_kernel("Permute",
+                                                                                  PermuteCpu);
 
 Tensor Reshape(const Tensor& t, const Shape& shape) {
   if (!t.defined()) internal::ThrowUndefinedArg("Reshape", "tensor");
@@ -54,16 +70,7 @@ Tensor Permute(const Tensor& t, const std::vector<int64_t>& dims) {
     }
     seen[perm[i]] = true;
   }
-  Shape out_shape(dims.size());
-  for (size_t i = 0; i < dims.size(); ++i) out_shape[i] = t.shape()[perm[i]];
-  const bool on_cuda = t.device() == Device::kCuda;
-  Tensor out = on_cuda ? cuda::Permute(t, perm) : Empty(out_shape, t.dtype());
-  if (!on_cuda && out.numel() > 0) {
-    DispatchFloat(t.dtype(), [&](auto tag) {
-      using T = decltype(tag);
-      cpu::PermuteCopy(t.data<T>(), out.mutable_data<T>(), t.shape(), perm);
-    });
-  }
+  Tensor out = permute_kernel(t.device(), t, perm);
   // d permute(x, p) = permute(dy, p^-1)
   if (NeedsGrad(t)) {
     std::vector<int64_t> inverse(perm.size());

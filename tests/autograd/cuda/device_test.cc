@@ -43,6 +43,7 @@ TEST(CudaDeviceTest, NnOpKernelTablesHaveTheirCudaKernels) {
   EXPECT_TRUE(cast_kernel.Has(Device::kCuda));
   EXPECT_TRUE(copy_blocks_kernel.Has(Device::kCuda));
   EXPECT_TRUE(linear_combination_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(permute_kernel.Has(Device::kCuda));
   EXPECT_TRUE(sum_kernel.Has(Device::kCuda));
   EXPECT_TRUE(extremum_kernel.Has(Device::kCuda));
   EXPECT_TRUE(scatter_at_arg_kernel.Has(Device::kCuda));
