@@ -22,74 +22,26 @@
 
 #include "autograd/cuda/index.h"
 #include "autograd/cuda/runtime.h"
+#include "autograd/elementwise_op.h"
 
 namespace acaode {
 namespace cuda {
 
-// y = f(x); p0, p1 are the op's scalars where it has any.
-enum class UnaryOp : int {
-  kNeg,
-  kExp,
-  kLog,
-  kSqrt,
-  kAbs,
-  kSquare,
-  kTanh,
-  kSigmoid,
-  kRelu,
-  kSoftplus,
-  kSin,
-  kCos,
-  kPow,         // x^p0
-  kClamp,       // min(max(x, p0), p1)
-  kAddScalar,   // x + p0
-  kMulScalar,   // x * p0
-  kDivScalar,   // x / p0
-  kRSubScalar,  // p0 - x
-  kRDivScalar,  // p0 / x
-  kFill,        // p0 (x is not read and may be null)
-};
+// The elementwise ops' kinds and scalars (UnaryOp, UnaryParams, UnaryGradOp, BinaryOp) are
+// autograd's, shared with the CPU kernels (autograd/elementwise_op.h).
+using ::acaode::BinaryOp;
+using ::acaode::UnaryGradOp;
+using ::acaode::UnaryOp;
+using ::acaode::UnaryParams;
 
-struct UnaryParams {
-  double p0 = 0.0;
-  double p1 = 0.0;
-};
-
+// y = f(x) for the op's f (UnaryOp).
 template <class T>
 void LaunchUnary(UnaryOp op, int64_t n, const T* x, T* y, UnaryParams p, Stream stream);
 
-// dx = dy * f'(.), reading `saved` = x or y as the CPU backward does:
-enum class UnaryGradOp : int {
-  kPow,         // saved x: dy * p0 * x^(p0-1)  (0 for p0 == 0)
-  kExp,         // saved y: dy * y
-  kLog,         // saved x: dy / x
-  kSqrt,        // saved y: dy / (2 y)
-  kAbs,         // saved x: dy * sign(x)
-  kSquare,      // saved x: 2 dy x
-  kTanh,        // saved y: dy (1 - y^2)
-  kSigmoid,     // saved y: dy y (1 - y)
-  kRelu,        // saved y: dy [y > 0]
-  kSoftplus,    // saved x: dy sigmoid(x)
-  kSin,         // saved x: dy cos(x)
-  kCos,         // saved x: -dy sin(x)
-  kClamp,       // saved x: dy [p0 <= x <= p1]
-  kRDivScalar,  // saved x: -p0 dy / x^2
-};
-
+// dx = dy f'(.), reading `saved` (x or y, as UnaryGradOp says).
 template <class T>
 void LaunchUnaryGrad(UnaryGradOp op, int64_t n, const T* dy, const T* saved, T* dx, UnaryParams p,
                      Stream stream);
-
-enum class BinaryOp : int {
-  kAdd,
-  kSub,
-  kMul,
-  kDiv,
-  kMaximum,
-  kMinimum,
-  kMaxMask,  // 1 where a > b, 0 where a < b, 1/2 on ties (Maximum's backward)
-  kMinMask,  // 1 where a < b, 0 where a > b, 1/2 on ties
-};
 
 // out[i] = f(a[oa], b[ob]) with (oa, ob) = ix.Offsets(i), i < n_out.
 template <class T>

@@ -189,6 +189,10 @@ MseGrads MseLossBackwardCuda(const Tensor& a, const Tensor& b, const Tensor& g, 
   return d;
 }
 
+ACAODE_REGISTER_KERNEL(unary_kernel, Device::kCuda, cuda::Unary);
+ACAODE_REGISTER_KERNEL(unary_grad_kernel, Device::kCuda, cuda::UnaryGrad);
+ACAODE_REGISTER_KERNEL(binary_kernel, Device::kCuda, cuda::Binary);
+ACAODE_REGISTER_KERNEL(broadcast_to_kernel, Device::kCuda, cuda::BroadcastTo);
 ACAODE_REGISTER_KERNEL(linear_combination_kernel, Device::kCuda, LinearCombinationCuda);
 ACAODE_REGISTER_KERNEL(permute_kernel, Device::kCuda, cuda::Permute);
 ACAODE_REGISTER_KERNEL(sum_kernel, Device::kCuda, SumCuda);

@@ -45,29 +45,6 @@ Shape Strip(const Shape& shape, const std::vector<int64_t>& dims) {
 
 }  // namespace
 
-bool OnCuda(const char* op, std::initializer_list<const Tensor*> tensors) {
-  bool any_cuda = false, any_cpu_big = false;
-  for (const Tensor* t : tensors) {
-    if (!t->defined()) continue;
-    if (t->device() == Device::kCuda) {
-      any_cuda = true;
-    } else if (t->numel() != 1) {
-      any_cpu_big = true;
-    }
-  }
-  if (any_cuda && any_cpu_big) {
-    throw ValueError(std::string(op) +
-                     ": tensors on different devices (cpu and cuda); move them with "
-                     ".to(device) first");
-  }
-  return any_cuda;
-}
-
-Tensor ToCuda(const Tensor& t) {
-  if (!t.defined() || t.device() == Device::kCuda) return t;
-  return t.to(Device::kCuda);
-}
-
 Tensor Unary(UnaryOp op, const Tensor& x, UnaryParams p) {
   Tensor y = EmptyLike(x.shape(), x.dtype());
   ForDType(x.dtype(), [&](auto tag) {

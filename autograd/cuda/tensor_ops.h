@@ -1,21 +1,11 @@
-// Tensor-level forward kernels on cuda tensors: the functions autograd's ops
-// call when their arguments live on the GPU (autograd/dispatch.h). Each takes
-// validated arguments (the op checked shapes and dtypes before branching),
-// allocates its outputs on the cuda device through the caching allocator and
-// launches on CurrentStream(); none records autograd nodes (the op does).
-//
-//   if (x.device() == Device::kCuda) return cuda::Unary(cuda::UnaryOp::kTanh, x);
-//
-// Note [CUDA dispatch]: an op validates its arguments exactly as on the CPU,
-// then branches once on the device of its tensors (OnCuda, or
-// `x.device() == Device::kCuda`) to these functions for the forward and, in
-// its recorded backward, on the device of the incoming gradient; the CPU
-// path stays as it was. The NN ops (Linear, Conv2d, the norms, the pools and the
-// losses) instead reach these functions through their kernel tables (Note [Device
-// dispatch], autograd/cuda/kernel_registration.cc), where every op is headed. The core
-// (engine sums and seeds, clone, Tensor::to(dtype), slices) reaches the GPU
-// through the kernel tables of autograd/core_kernels.h, which
-// autograd/cuda/core_kernels.cc fills, since the core cannot depend on this library.
+// Tensor-level functions on cuda tensors: the CUDA kernels behind the ops' device tables
+// (Note [Device dispatch], autograd/device_dispatch.h), registered as they are, or through a
+// few lines of adaptation, by autograd/cuda/kernel_registration.cc. Each takes validated
+// arguments (the op checked shapes, dtypes and devices before dispatching), allocates its
+// outputs on the cuda device through the caching allocator and launches on CurrentStream();
+// none records autograd nodes (the op does, once for every device). The core (engine sums
+// and seeds, clone, Tensor::to(dtype), slices) reaches the GPU through the tables of
+// autograd/core_kernels.h, which autograd/cuda/core_kernels.cc fills.
 //
 // Memory: all Tensor arguments must be contiguous cuda tensors (the device
 // check is the caller's; these functions do not read host data). Results are
@@ -24,7 +14,6 @@
 #define ACAODE_AUTOGRAD_CUDA_TENSOR_OPS_H_
 
 #include <cstdint>
-#include <initializer_list>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -38,20 +27,6 @@
 
 namespace acaode {
 namespace cuda {
-
-// The dispatch test of the ops: true when the op's tensor arguments are on
-// the cuda device, false when all are on the CPU (undefined tensors are
-// ignored: optional arguments). Tensors on different devices are a
-// ValueError naming the op, except one-element CPU tensors next to cuda
-// ones (scalars such as a step size h), which the op moves with ToCuda.
-bool OnCuda(const char* op, std::initializer_list<const Tensor*> tensors);
-inline bool OnCuda(const char* op, const Tensor& a) { return OnCuda(op, {&a}); }
-inline bool OnCuda(const char* op, const Tensor& a, const Tensor& b) {
-  return OnCuda(op, {&a, &b});
-}
-// t on the cuda device (a differentiable copy of a CPU tensor; t itself when
-// already there).
-Tensor ToCuda(const Tensor& t);
 
 // --- elementwise ---
 Tensor Unary(UnaryOp op, const Tensor& x, UnaryParams p = {});

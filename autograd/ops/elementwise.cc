@@ -10,26 +10,222 @@
 #include <vector>
 
 #include "autograd/cpu/elementwise.h"
-#include "autograd/cuda/tensor_ops.h"
 #include "autograd/dispatch.h"
 #include "autograd/function.h"
+#include "autograd/ops/kernels.h"
 #include "autograd/ops/reduce.h"
 
 namespace acaode {
 
+// ---------------------------------------------------------------------------
+// The CPU kernels of the elementwise tables (autograd/ops/kernels.h; Note [Device dispatch]).
+
 namespace {
-bool IsCuda(const Tensor& t) { return t.device() == Device::kCuda; }
-// Broadcasting binary op: the CUDA kernel for cuda tensors, else the CPU loop.
-template <class F>
-Tensor BinaryOnDevice(const char* op, cuda::BinaryOp cop, const Tensor& a, const Tensor& b, F&& f) {
-  if (a.defined() && b.defined() && cuda::OnCuda(op, a, b)) {
-    if (a.dtype() != b.dtype()) cpu::CheckBinaryArgs(op, a.to(Device::kCpu), b.to(Device::kCpu));
-    return cuda::Binary(cop, cuda::ToCuda(a), cuda::ToCuda(b),
-                        BroadcastShapes(a.shape(), b.shape(), op));
+
+// y = f(x) for each kind of unary op (autograd/elementwise_op.h).
+Tensor UnaryCpu(UnaryOp op, const Tensor& x, UnaryParams p) {
+  switch (op) {
+    case UnaryOp::kNeg:
+      return cpu::Map(x, [](auto v) { return -v; });
+    case UnaryOp::kExp:
+      return cpu::MapArray(x, [](const auto& a) { return a.exp(); });
+    case UnaryOp::kLog:
+      return cpu::MapArray(x, [](const auto& a) { return a.log(); });
+    case UnaryOp::kSqrt:
+      return cpu::MapArray(x, [](const auto& a) { return a.sqrt(); });
+    case UnaryOp::kAbs:
+      return cpu::Map(x, [](auto e) { return std::abs(e); });
+    case UnaryOp::kSquare:
+      return cpu::Map(x, [](auto e) { return e * e; });
+    case UnaryOp::kTanh:
+      return cpu::Tanh(x);  // the vectorised kernels (Note [Vectorised tanh])
+    case UnaryOp::kSigmoid:
+      return cpu::Map(x, [](auto e) {
+        using T = decltype(e);
+        // Stable for both signs: never exponentiates a large positive number.
+        if (e >= T(0)) return T(1) / (T(1) + std::exp(-e));
+        const T ex = std::exp(e);
+        return ex / (T(1) + ex);
+      });
+    case UnaryOp::kRelu:
+      return cpu::Map(x, [](auto e) {
+        using T = decltype(e);
+        return e > T(0) ? e : T(0);
+      });
+    case UnaryOp::kSoftplus:
+      // log(1 + e^x) = max(x, 0) + log1p(e^-|x|)
+      return cpu::Map(x, [](auto e) {
+        using T = decltype(e);
+        return (e > T(0) ? e : T(0)) + std::log1p(std::exp(-std::abs(e)));
+      });
+    case UnaryOp::kSin:
+      return cpu::MapArray(x, [](const auto& a) { return a.sin(); });
+    case UnaryOp::kCos:
+      return cpu::MapArray(x, [](const auto& a) { return a.cos(); });
+    case UnaryOp::kPow:
+      return cpu::Map(x, [q = p.p0](auto e) {
+        using T = decltype(e);
+        return static_cast<T>(std::pow(e, static_cast<T>(q)));
+      });
+    case UnaryOp::kClamp:
+      return cpu::Map(x, [lo = p.p0, hi = p.p1](auto e) {
+        using T = decltype(e);
+        return std::min(std::max(e, static_cast<T>(lo)), static_cast<T>(hi));
+      });
+    case UnaryOp::kAddScalar:
+      return cpu::Map(x, [s = p.p0](auto v) { return v + static_cast<decltype(v)>(s); });
+    case UnaryOp::kMulScalar:
+      return cpu::Map(x, [s = p.p0](auto v) { return v * static_cast<decltype(v)>(s); });
+    case UnaryOp::kDivScalar:
+      return cpu::Map(x, [s = p.p0](auto v) { return v / static_cast<decltype(v)>(s); });
+    case UnaryOp::kRSubScalar:
+      return cpu::Map(x, [s = p.p0](auto v) { return static_cast<decltype(v)>(s) - v; });
+    case UnaryOp::kRDivScalar:
+      return cpu::Map(x, [s = p.p0](auto v) { return static_cast<decltype(v)>(s) / v; });
+    case UnaryOp::kFill:
+      break;
   }
-  return cpu::Broadcast(op, a, b, std::forward<F>(f));
+  throw RuntimeError("unary op " + std::to_string(static_cast<int>(op)) + " has no CPU kernel");
 }
+
+// dx = dy f'(saved), saved being x or y as UnaryGradOp says.
+Tensor UnaryGradCpu(UnaryGradOp op, const Tensor& g, const Tensor& saved, UnaryParams p) {
+  switch (op) {
+    case UnaryGradOp::kPow:
+      return cpu::Map2(g, saved, [q = p.p0](auto gv, auto xv) {
+        using T = decltype(gv);
+        if (q == 0.0) return T(0);
+        return gv * static_cast<T>(q) * static_cast<T>(std::pow(xv, static_cast<T>(q - 1)));
+      });
+    case UnaryGradOp::kExp:
+      return cpu::Map2(g, saved, [](auto gv, auto yv) { return gv * yv; });
+    case UnaryGradOp::kLog:
+      return cpu::Map2(g, saved, [](auto gv, auto xv) { return gv / xv; });
+    case UnaryGradOp::kSqrt:
+      return cpu::Map2(g, saved, [](auto gv, auto yv) { return gv / (yv + yv); });
+    case UnaryGradOp::kAbs:
+      return cpu::Map2(g, saved, [](auto gv, auto xv) {
+        using T = decltype(gv);
+        return xv > T(0) ? gv : (xv < T(0) ? -gv : T(0));
+      });
+    case UnaryGradOp::kSquare:
+      return cpu::Map2(g, saved, [](auto gv, auto xv) { return (gv + gv) * xv; });
+    case UnaryGradOp::kTanh:
+      return cpu::TanhGrad(g, saved);
+    case UnaryGradOp::kSigmoid:
+      return cpu::Map2(g, saved, [](auto gv, auto yv) {
+        using T = decltype(gv);
+        return gv * yv * (T(1) - yv);
+      });
+    case UnaryGradOp::kRelu:
+      return cpu::ReluGrad(g, saved);
+    case UnaryGradOp::kSoftplus:
+      return cpu::Map2(g, saved, [](auto gv, auto xv) {
+        using T = decltype(gv);
+        const T s =
+            xv >= T(0) ? T(1) / (T(1) + std::exp(-xv)) : std::exp(xv) / (T(1) + std::exp(xv));
+        return gv * s;
+      });
+    case UnaryGradOp::kSin:
+      return cpu::Map2(g, saved, [](auto gv, auto xv) { return gv * std::cos(xv); });
+    case UnaryGradOp::kCos:
+      return cpu::Map2(g, saved, [](auto gv, auto xv) { return -gv * std::sin(xv); });
+    case UnaryGradOp::kClamp:
+      return cpu::Map2(g, saved, [lo = p.p0, hi = p.p1](auto gv, auto xv) {
+        using T = decltype(gv);
+        return (xv >= static_cast<T>(lo) && xv <= static_cast<T>(hi)) ? gv : T(0);
+      });
+    case UnaryGradOp::kRDivScalar:
+      return cpu::Map2(g, saved, [s = p.p0](auto gv, auto bv) {
+        return -static_cast<decltype(gv)>(s) * gv / (bv * bv);
+      });
+  }
+  throw RuntimeError("unary derivative " + std::to_string(static_cast<int>(op)) +
+                     " has no CPU kernel");
+}
+
+// out = f(a, b) with NumPy broadcasting (out_shape: the broadcast shape, as cpu::Broadcast
+// computes it again).
+Tensor BinaryCpu(BinaryOp op, const Tensor& a, const Tensor& b, const Shape& /*out_shape*/) {
+  switch (op) {
+    case BinaryOp::kAdd:
+      return cpu::Broadcast("Add", a, b, [](auto p, auto q) { return p + q; });
+    case BinaryOp::kSub:
+      return cpu::Broadcast("Sub", a, b, [](auto p, auto q) { return p - q; });
+    case BinaryOp::kMul:
+      return cpu::Broadcast("Mul", a, b, [](auto p, auto q) { return p * q; });
+    case BinaryOp::kDiv:
+      return cpu::Broadcast("Div", a, b, [](auto p, auto q) { return p / q; });
+    case BinaryOp::kMaximum:
+      return cpu::Broadcast("Maximum", a, b, [](auto p, auto q) { return p > q ? p : q; });
+    case BinaryOp::kMinimum:
+      return cpu::Broadcast("Minimum", a, b, [](auto p, auto q) { return p < q ? p : q; });
+    case BinaryOp::kMaxMask:
+    case BinaryOp::kMinMask:
+      // 1 where a wins, 0 where b wins, 1/2 on ties
+      return cpu::Broadcast("MaximumBackward", a, b,
+                            [is_max = op == BinaryOp::kMaxMask](auto p, auto q) {
+                              using T = decltype(p);
+                              if (p == q) return T(0.5);
+                              return ((p > q) == is_max) ? T(1) : T(0);
+                            });
+  }
+  throw RuntimeError("binary op " + std::to_string(static_cast<int>(op)) + " has no CPU kernel");
+}
+
+Tensor BroadcastToCpu(const Tensor& t, const Shape& shape) {
+  Tensor out = Empty(shape, t.dtype());
+  if (out.numel() > 0) {
+    const cpu::BroadcastPlan plan = cpu::MakeBroadcastPlan(t.shape(), shape, shape);
+    DispatchFloat(t.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      T* po = out.mutable_data<T>();
+      // The second operand is the output itself, read but ignored.
+      cpu::BroadcastLoop(t.data<T>(), static_cast<const T*>(po), po, plan,
+                         [](T x, T) { return x; });
+    });
+  }
+  return out;
+}
+
+// The device a binary op of a and b runs on: theirs, where a one-element CPU operand may
+// join an operand on another device (it is moved there). ValueError for any other mix, an
+// undefined operand or a dtype mismatch.
+Device BinaryDevice(const char* op, const Tensor& a, const Tensor& b) {
+  if (!a.defined()) internal::ThrowUndefinedArg(op, "first argument");
+  if (!b.defined()) internal::ThrowUndefinedArg(op, "second argument");
+  const Device device = a.device() != Device::kCpu ? a.device() : b.device();
+  for (const Tensor* t : {&a, &b}) {
+    if (t->device() != device && t->numel() != 1) {
+      throw ValueError(std::string(op) +
+                       ": tensors on different devices (cpu and cuda); move them with "
+                       ".to(device) first");
+    }
+  }
+  if (a.dtype() != b.dtype()) {
+    throw ValueError(std::string(op) + ": dtype mismatch, " + DTypeName(a.dtype()) + " " +
+                     ShapeToString(a.shape()) + " and " + DTypeName(b.dtype()) + " " +
+                     ShapeToString(b.shape()) + " (convert with .to(dtype))");
+  }
+  return device;
+}
+
+// A broadcasting binary op on the device of its operands.
+Tensor BinaryOnDevice(const char* op, BinaryOp kind, const Tensor& a, const Tensor& b) {
+  const Device device = BinaryDevice(op, a, b);
+  const Shape out_shape = BroadcastShapes(a.shape(), b.shape(), op);
+  return binary_kernel(device, kind, a.to(device), b.to(device), out_shape);
+}
+
 }  // namespace
+
+DeviceDispatch<Tensor(UnaryOp, const Tensor&, UnaryParams)> unary_kernel("unary op", UnaryCpu);
+DeviceDispatch<Tensor(UnaryGradOp, const Tensor&, const Tensor&, UnaryParams)> unary_grad_kernel(
+    "unary op backward", UnaryGradCpu);
+DeviceDispatch<Tensor(BinaryOp, const Tensor&, const Tensor&, const Shape&)> binary_kernel(
+    "binary op", BinaryCpu);
+DeviceDispatch<Tensor(const Tensor&, const Shape&)> broadcast_to_kernel("BroadcastTo",
+                                                                        BroadcastToCpu);
 
 // ---------------------------------------------------------------------------
 // Broadcasting helpers.
@@ -80,17 +276,7 @@ Tensor BroadcastTo(const Tensor& t, const Shape& shape) {
     throw ValueError("BroadcastTo: cannot broadcast shape " + ShapeToString(t.shape()) + " to " +
                      ShapeToString(shape));
   }
-  Tensor out = IsCuda(t) ? cuda::BroadcastTo(t, shape) : Empty(shape, t.dtype());
-  if (!IsCuda(t) && out.numel() > 0) {
-    const cpu::BroadcastPlan plan = cpu::MakeBroadcastPlan(t.shape(), shape, shape);
-    DispatchFloat(t.dtype(), [&](auto tag) {
-      using T = decltype(tag);
-      T* po = out.mutable_data<T>();
-      // The second operand is the output itself, read but ignored.
-      cpu::BroadcastLoop(t.data<T>(), static_cast<const T*>(po), po, plan,
-                         [](T x, T) { return x; });
-    });
-  }
+  Tensor out = broadcast_to_kernel(t.device(), t, shape);
   // d broadcast(x) = sum over the stretched dims of dy
   if (NeedsGrad(t)) {
     Record("BroadcastToBackward", {t}, {out},
@@ -103,8 +289,7 @@ Tensor BroadcastTo(const Tensor& t, const Shape& shape) {
 // Binary ops with broadcasting.
 
 Tensor Add(const Tensor& a, const Tensor& b) {
-  Tensor y =
-      BinaryOnDevice("Add", cuda::BinaryOp::kAdd, a, b, [](auto p, auto q) { return p + q; });
+  Tensor y = BinaryOnDevice("Add", BinaryOp::kAdd, a, b);
   // d(a + b) = da + db
   if (NeedsGrad(a, b)) {
     Record("AddBackward", {a, b}, {y}, [sa = a.shape(), sb = b.shape()](const Grads& g) {
@@ -115,8 +300,7 @@ Tensor Add(const Tensor& a, const Tensor& b) {
 }
 
 Tensor Sub(const Tensor& a, const Tensor& b) {
-  Tensor y =
-      BinaryOnDevice("Sub", cuda::BinaryOp::kSub, a, b, [](auto p, auto q) { return p - q; });
+  Tensor y = BinaryOnDevice("Sub", BinaryOp::kSub, a, b);
   // d(a - b) = da - db
   if (NeedsGrad(a, b)) {
     Record("SubBackward", {a, b}, {y},
@@ -128,8 +312,7 @@ Tensor Sub(const Tensor& a, const Tensor& b) {
 }
 
 Tensor Mul(const Tensor& a, const Tensor& b) {
-  Tensor y =
-      BinaryOnDevice("Mul", cuda::BinaryOp::kMul, a, b, [](auto p, auto q) { return p * q; });
+  Tensor y = BinaryOnDevice("Mul", BinaryOp::kMul, a, b);
   // d(a b) = b da + a db
   if (NeedsGrad(a, b)) {
     Record("MulBackward", {a, b}, {y}, [a, b](const Grads& g) {
@@ -141,8 +324,7 @@ Tensor Mul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor Div(const Tensor& a, const Tensor& b) {
-  Tensor y =
-      BinaryOnDevice("Div", cuda::BinaryOp::kDiv, a, b, [](auto p, auto q) { return p / q; });
+  Tensor y = BinaryOnDevice("Div", BinaryOp::kDiv, a, b);
   // d(a / b) = da / b - (a / b^2) db = da / b - y db / b
   if (NeedsGrad(a, b)) {
     Record("DivBackward", {a, b}, {y}, [a, b, y = y.detach()](const Grads& g) {
@@ -159,23 +341,13 @@ Tensor Div(const Tensor& a, const Tensor& b) {
 
 namespace {
 
-// Shared by Maximum and Minimum: `pick_a` is 1 where a wins, 0 where b
-// wins, 1/2 on ties.
+// Shared by Maximum and Minimum: 1 where a wins, 0 where b wins, 1/2 on ties.
 Tensor MaxMinBackwardMask(const Tensor& a, const Tensor& b, bool is_max) {
-  return BinaryOnDevice("MaximumBackward",
-                        is_max ? cuda::BinaryOp::kMaxMask : cuda::BinaryOp::kMinMask, a, b,
-                        [is_max](auto p, auto q) {
-                          using T = decltype(p);
-                          if (p == q) return T(0.5);
-                          return ((p > q) == is_max) ? T(1) : T(0);
-                        });
+  return BinaryOnDevice("MaximumBackward", is_max ? BinaryOp::kMaxMask : BinaryOp::kMinMask, a, b);
 }
 
 Tensor MaxMin(const char* name, const Tensor& a, const Tensor& b, bool is_max) {
-  Tensor y = is_max ? BinaryOnDevice(name, cuda::BinaryOp::kMaximum, a, b,
-                                     [](auto p, auto q) { return p > q ? p : q; })
-                    : BinaryOnDevice(name, cuda::BinaryOp::kMinimum, a, b,
-                                     [](auto p, auto q) { return p < q ? p : q; });
+  Tensor y = BinaryOnDevice(name, is_max ? BinaryOp::kMaximum : BinaryOp::kMinimum, a, b);
   // d max(a, b) = [a > b] da + [b > a] db (halves on ties)
   if (NeedsGrad(a, b)) {
     Record(is_max ? "MaximumBackward" : "MinimumBackward", {a, b}, {y},
@@ -208,8 +380,7 @@ void CheckUnary(const char* op, const Tensor& x) {
 
 Tensor Add(const Tensor& a, double s) {
   CheckUnary("Add", a);
-  Tensor y = IsCuda(a) ? cuda::Unary(cuda::UnaryOp::kAddScalar, a, {s, 0.0})
-                       : cpu::Map(a, [s](auto v) { return v + static_cast<decltype(v)>(s); });
+  Tensor y = unary_kernel(a.device(), UnaryOp::kAddScalar, a, {s, 0.0});
   // d(a + s) = da
   if (NeedsGrad(a)) {
     Record("AddScalarBackward", {a}, {y}, [](const Grads& g) { return Grads{g[0]}; });
@@ -222,8 +393,7 @@ Tensor Sub(const Tensor& a, double s) { return Add(a, -s); }
 
 Tensor Sub(double s, const Tensor& b) {
   CheckUnary("Sub", b);
-  Tensor y = IsCuda(b) ? cuda::Unary(cuda::UnaryOp::kRSubScalar, b, {s, 0.0})
-                       : cpu::Map(b, [s](auto v) { return static_cast<decltype(v)>(s) - v; });
+  Tensor y = unary_kernel(b.device(), UnaryOp::kRSubScalar, b, {s, 0.0});
   // d(s - b) = -db
   if (NeedsGrad(b)) {
     Record("RSubScalarBackward", {b}, {y}, [](const Grads& g) { return Grads{Neg(g[0])}; });
@@ -233,8 +403,7 @@ Tensor Sub(double s, const Tensor& b) {
 
 Tensor Mul(const Tensor& a, double s) {
   CheckUnary("Mul", a);
-  Tensor y = IsCuda(a) ? cuda::Unary(cuda::UnaryOp::kMulScalar, a, {s, 0.0})
-                       : cpu::Map(a, [s](auto v) { return v * static_cast<decltype(v)>(s); });
+  Tensor y = unary_kernel(a.device(), UnaryOp::kMulScalar, a, {s, 0.0});
   // d(s a) = s da
   if (NeedsGrad(a)) {
     Record("MulScalarBackward", {a}, {y}, [s](const Grads& g) { return Grads{Mul(g[0], s)}; });
@@ -245,8 +414,7 @@ Tensor Mul(double s, const Tensor& b) { return Mul(b, s); }
 
 Tensor Div(const Tensor& a, double s) {
   CheckUnary("Div", a);
-  Tensor y = IsCuda(a) ? cuda::Unary(cuda::UnaryOp::kDivScalar, a, {s, 0.0})
-                       : cpu::Map(a, [s](auto v) { return v / static_cast<decltype(v)>(s); });
+  Tensor y = unary_kernel(a.device(), UnaryOp::kDivScalar, a, {s, 0.0});
   // d(a / s) = da / s
   if (NeedsGrad(a)) {
     Record("DivScalarBackward", {a}, {y}, [s](const Grads& g) { return Grads{Div(g[0], s)}; });
@@ -256,15 +424,11 @@ Tensor Div(const Tensor& a, double s) {
 
 Tensor Div(double s, const Tensor& b) {
   CheckUnary("Div", b);
-  Tensor y = IsCuda(b) ? cuda::Unary(cuda::UnaryOp::kRDivScalar, b, {s, 0.0})
-                       : cpu::Map(b, [s](auto v) { return static_cast<decltype(v)>(s) / v; });
+  Tensor y = unary_kernel(b.device(), UnaryOp::kRDivScalar, b, {s, 0.0});
   // d(s / b) = -s / b^2 db
   if (NeedsGrad(b)) {
     Record("RDivScalarBackward", {b}, {y}, [b, s](const Grads& g) {
-      return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(cuda::UnaryGradOp::kRDivScalar, g[0], b, {s, 0.0})
-                                : cpu::Map2(g[0], b, [s](auto gv, auto bv) {
-                                    return -static_cast<decltype(gv)>(s) * gv / (bv * bv);
-                                  })};
+      return Grads{unary_grad_kernel(g[0].device(), UnaryGradOp::kRDivScalar, g[0], b, {s, 0.0})};
     });
   }
   return y;
@@ -290,8 +454,7 @@ Tensor operator-(const Tensor& a) { return Neg(a); }
 
 Tensor Neg(const Tensor& x) {
   CheckUnary("Neg", x);
-  Tensor y =
-      IsCuda(x) ? cuda::Unary(cuda::UnaryOp::kNeg, x, {}) : cpu::Map(x, [](auto v) { return -v; });
+  Tensor y = unary_kernel(x.device(), UnaryOp::kNeg, x, {});
   // d(-x) = -dx
   if (NeedsGrad(x)) {
     Record("NegBackward", {x}, {y}, [](const Grads& g) { return Grads{Neg(g[0])}; });
@@ -300,31 +463,29 @@ Tensor Neg(const Tensor& x) {
 }
 
 namespace {
-// Note [Unary ops]: a unary op is its CUDA kernels (forward and derivative), its CPU
-// forward, its CPU derivative, and the tensor its derivative reads (x, or y saved
-// detached). RunUnary holds the device seam and the recording for all of them, so that
-// each op below is its math only and the CPU and the CUDA derivative read the same saved
-// tensor by construction. (Neg and the ops with a scalar differentiate through other ops.)
+// Note [Unary ops]: a unary op is the kind of its kernel and of its derivative's
+// (autograd/elementwise_op.h; each device's kernels compute them) and the tensor its
+// derivative reads (x, or y saved detached). RunUnary validates, runs the kernel of x's
+// device and records the backward for all of them, so that each op below is one line and
+// every device's derivative reads the same saved tensor by construction. (Neg and the ops
+// with a scalar differentiate through other ops.)
 struct UnarySpec {
   const char* name;           // the op, for errors
   const char* backward_name;  // its node (a string literal, as Record requires)
-  cuda::UnaryOp cuda_forward;
-  cuda::UnaryGradOp cuda_grad;
+  UnaryOp forward;
+  UnaryGradOp grad;
   bool grad_reads_output;  // the derivative reads y (else x)
 };
 
-// cpu_forward(x) -> y and cpu_grad(g, saved) -> dx on CPU tensors; p: the op's scalars.
-template <class CpuForward, class CpuGrad>
-Tensor RunUnary(const UnarySpec& op, const Tensor& x, cuda::UnaryParams p, CpuForward&& cpu_forward,
-                CpuGrad&& cpu_grad) {
+// p: the op's scalars.
+Tensor RunUnary(const UnarySpec& op, const Tensor& x, UnaryParams p) {
   CheckUnary(op.name, x);
-  Tensor y = IsCuda(x) ? cuda::Unary(op.cuda_forward, x, p) : cpu_forward(x);
+  Tensor y = unary_kernel(x.device(), op.forward, x, p);
   if (NeedsGrad(x)) {
     Tensor saved = op.grad_reads_output ? y.detach() : x;
     Record(op.backward_name, {x}, {y},
-           [grad_op = op.cuda_grad, p, saved = std::move(saved), cpu_grad](const Grads& g) {
-             return Grads{IsCuda(g[0]) ? cuda::UnaryGrad(grad_op, g[0], saved, p)
-                                       : cpu_grad(g[0], saved)};
+           [grad_op = op.grad, p, saved = std::move(saved)](const Grads& g) {
+             return Grads{unary_grad_kernel(g[0].device(), grad_op, g[0], saved, p)};
            });
   }
   return y;
@@ -333,185 +494,78 @@ Tensor RunUnary(const UnarySpec& op, const Tensor& x, cuda::UnaryParams p, CpuFo
 constexpr bool kReadsX = false, kReadsY = true;
 }  // namespace
 
+// d x^p = p x^(p-1) dx
 Tensor Pow(const Tensor& x, double p) {
-  // d x^p = p x^(p-1) dx
-  return RunUnary(
-      {"Pow", "PowBackward", cuda::UnaryOp::kPow, cuda::UnaryGradOp::kPow, kReadsX}, x, {p, 0.0},
-      [p](const Tensor& v) {
-        return cpu::Map(v, [p](auto e) {
-          using T = decltype(e);
-          return static_cast<T>(std::pow(e, static_cast<T>(p)));
-        });
-      },
-      [p](const Tensor& g, const Tensor& xs) {
-        return cpu::Map2(g, xs, [p](auto gv, auto xv) {
-          using T = decltype(gv);
-          if (p == 0.0) return T(0);
-          return gv * static_cast<T>(p) * static_cast<T>(std::pow(xv, static_cast<T>(p - 1)));
-        });
-      });
+  return RunUnary({"Pow", "PowBackward", UnaryOp::kPow, UnaryGradOp::kPow, kReadsX}, x, {p, 0.0});
 }
 
+// d exp(x) = exp(x) dx
 Tensor Exp(const Tensor& x) {
-  // d exp(x) = exp(x) dx
-  return RunUnary(
-      {"Exp", "ExpBackward", cuda::UnaryOp::kExp, cuda::UnaryGradOp::kExp, kReadsY}, x, {},
-      [](const Tensor& v) { return cpu::MapArray(v, [](const auto& a) { return a.exp(); }); },
-      [](const Tensor& g, const Tensor& y) {
-        return cpu::Map2(g, y, [](auto gv, auto yv) { return gv * yv; });
-      });
+  return RunUnary({"Exp", "ExpBackward", UnaryOp::kExp, UnaryGradOp::kExp, kReadsY}, x, {});
 }
 
+// d log(x) = dx / x
 Tensor Log(const Tensor& x) {
-  // d log(x) = dx / x
-  return RunUnary(
-      {"Log", "LogBackward", cuda::UnaryOp::kLog, cuda::UnaryGradOp::kLog, kReadsX}, x, {},
-      [](const Tensor& v) { return cpu::MapArray(v, [](const auto& a) { return a.log(); }); },
-      [](const Tensor& g, const Tensor& xs) {
-        return cpu::Map2(g, xs, [](auto gv, auto xv) { return gv / xv; });
-      });
+  return RunUnary({"Log", "LogBackward", UnaryOp::kLog, UnaryGradOp::kLog, kReadsX}, x, {});
 }
 
+// d sqrt(x) = dx / (2 sqrt(x))
 Tensor Sqrt(const Tensor& x) {
-  // d sqrt(x) = dx / (2 sqrt(x))
-  return RunUnary(
-      {"Sqrt", "SqrtBackward", cuda::UnaryOp::kSqrt, cuda::UnaryGradOp::kSqrt, kReadsY}, x, {},
-      [](const Tensor& v) { return cpu::MapArray(v, [](const auto& a) { return a.sqrt(); }); },
-      [](const Tensor& g, const Tensor& y) {
-        return cpu::Map2(g, y, [](auto gv, auto yv) { return gv / (yv + yv); });
-      });
+  return RunUnary({"Sqrt", "SqrtBackward", UnaryOp::kSqrt, UnaryGradOp::kSqrt, kReadsY}, x, {});
 }
 
+// d |x| = sign(x) dx
 Tensor Abs(const Tensor& x) {
-  // d |x| = sign(x) dx
-  return RunUnary(
-      {"Abs", "AbsBackward", cuda::UnaryOp::kAbs, cuda::UnaryGradOp::kAbs, kReadsX}, x, {},
-      [](const Tensor& v) { return cpu::Map(v, [](auto e) { return std::abs(e); }); },
-      [](const Tensor& g, const Tensor& xs) {
-        return cpu::Map2(g, xs, [](auto gv, auto xv) {
-          using T = decltype(gv);
-          return xv > T(0) ? gv : (xv < T(0) ? -gv : T(0));
-        });
-      });
+  return RunUnary({"Abs", "AbsBackward", UnaryOp::kAbs, UnaryGradOp::kAbs, kReadsX}, x, {});
 }
 
+// d x^2 = 2 x dx
 Tensor Square(const Tensor& x) {
-  // d x^2 = 2 x dx
-  return RunUnary(
-      {"Square", "SquareBackward", cuda::UnaryOp::kSquare, cuda::UnaryGradOp::kSquare, kReadsX}, x,
-      {}, [](const Tensor& v) { return cpu::Map(v, [](auto e) { return e * e; }); },
-      [](const Tensor& g, const Tensor& xs) {
-        return cpu::Map2(g, xs, [](auto gv, auto xv) { return (gv + gv) * xv; });
-      });
+  return RunUnary({"Square", "SquareBackward", UnaryOp::kSquare, UnaryGradOp::kSquare, kReadsX}, x,
+                  {});
 }
 
+// d tanh(x) = (1 - tanh(x)^2) dx; on the CPU both through the vectorised kernels (Note
+// [Vectorised tanh]).
 Tensor Tanh(const Tensor& x) {
-  // d tanh(x) = (1 - tanh(x)^2) dx; both through the vectorised kernels (Note [Vectorised
-  // tanh]).
-  return RunUnary(
-      {"Tanh", "TanhBackward", cuda::UnaryOp::kTanh, cuda::UnaryGradOp::kTanh, kReadsY}, x, {},
-      [](const Tensor& v) { return cpu::Tanh(v); },
-      [](const Tensor& g, const Tensor& y) { return cpu::TanhGrad(g, y); });
+  return RunUnary({"Tanh", "TanhBackward", UnaryOp::kTanh, UnaryGradOp::kTanh, kReadsY}, x, {});
 }
 
+// d sigmoid(x) = s (1 - s) dx
 Tensor Sigmoid(const Tensor& x) {
-  // d sigmoid(x) = s (1 - s) dx
-  return RunUnary(
-      {"Sigmoid", "SigmoidBackward", cuda::UnaryOp::kSigmoid, cuda::UnaryGradOp::kSigmoid, kReadsY},
-      x, {},
-      [](const Tensor& v) {
-        return cpu::Map(v, [](auto e) {
-          using T = decltype(e);
-          // Stable for both signs: never exponentiates a large positive number.
-          if (e >= T(0)) return T(1) / (T(1) + std::exp(-e));
-          const T ex = std::exp(e);
-          return ex / (T(1) + ex);
-        });
-      },
-      [](const Tensor& g, const Tensor& y) {
-        return cpu::Map2(g, y, [](auto gv, auto yv) {
-          using T = decltype(gv);
-          return gv * yv * (T(1) - yv);
-        });
-      });
+  return RunUnary({"Sigmoid", "SigmoidBackward", UnaryOp::kSigmoid, UnaryGradOp::kSigmoid, kReadsY},
+                  x, {});
 }
 
+// d relu(x) = [x > 0] dx
 Tensor Relu(const Tensor& x) {
-  // d relu(x) = [x > 0] dx
-  return RunUnary(
-      {"Relu", "ReluBackward", cuda::UnaryOp::kRelu, cuda::UnaryGradOp::kRelu, kReadsY}, x, {},
-      [](const Tensor& v) {
-        return cpu::Map(v, [](auto e) {
-          using T = decltype(e);
-          return e > T(0) ? e : T(0);
-        });
-      },
-      [](const Tensor& g, const Tensor& y) { return cpu::ReluGrad(g, y); });
+  return RunUnary({"Relu", "ReluBackward", UnaryOp::kRelu, UnaryGradOp::kRelu, kReadsY}, x, {});
 }
 
+// softplus(x) = log(1 + e^x); d softplus(x) = sigmoid(x) dx
 Tensor Softplus(const Tensor& x) {
-  // log(1 + e^x) = max(x, 0) + log1p(e^-|x|); d softplus(x) = sigmoid(x) dx
   return RunUnary(
-      {"Softplus", "SoftplusBackward", cuda::UnaryOp::kSoftplus, cuda::UnaryGradOp::kSoftplus,
-       kReadsX},
-      x, {},
-      [](const Tensor& v) {
-        return cpu::Map(v, [](auto e) {
-          using T = decltype(e);
-          return (e > T(0) ? e : T(0)) + std::log1p(std::exp(-std::abs(e)));
-        });
-      },
-      [](const Tensor& g, const Tensor& xs) {
-        return cpu::Map2(g, xs, [](auto gv, auto xv) {
-          using T = decltype(gv);
-          const T s =
-              xv >= T(0) ? T(1) / (T(1) + std::exp(-xv)) : std::exp(xv) / (T(1) + std::exp(xv));
-          return gv * s;
-        });
-      });
+      {"Softplus", "SoftplusBackward", UnaryOp::kSoftplus, UnaryGradOp::kSoftplus, kReadsX}, x, {});
 }
 
+// d sin(x) = cos(x) dx
 Tensor Sin(const Tensor& x) {
-  // d sin(x) = cos(x) dx
-  return RunUnary(
-      {"Sin", "SinBackward", cuda::UnaryOp::kSin, cuda::UnaryGradOp::kSin, kReadsX}, x, {},
-      [](const Tensor& v) { return cpu::MapArray(v, [](const auto& a) { return a.sin(); }); },
-      [](const Tensor& g, const Tensor& xs) {
-        return cpu::Map2(g, xs, [](auto gv, auto xv) { return gv * std::cos(xv); });
-      });
+  return RunUnary({"Sin", "SinBackward", UnaryOp::kSin, UnaryGradOp::kSin, kReadsX}, x, {});
 }
 
+// d cos(x) = -sin(x) dx
 Tensor Cos(const Tensor& x) {
-  // d cos(x) = -sin(x) dx
-  return RunUnary(
-      {"Cos", "CosBackward", cuda::UnaryOp::kCos, cuda::UnaryGradOp::kCos, kReadsX}, x, {},
-      [](const Tensor& v) { return cpu::MapArray(v, [](const auto& a) { return a.cos(); }); },
-      [](const Tensor& g, const Tensor& xs) {
-        return cpu::Map2(g, xs, [](auto gv, auto xv) { return -gv * std::sin(xv); });
-      });
+  return RunUnary({"Cos", "CosBackward", UnaryOp::kCos, UnaryGradOp::kCos, kReadsX}, x, {});
 }
 
+// d clamp(x) = [lo <= x <= hi] dx
 Tensor Clamp(const Tensor& x, double lo, double hi) {
   if (lo > hi) {
     throw ValueError("Clamp: lo must be <= hi, got lo=" + std::to_string(lo) +
                      ", hi=" + std::to_string(hi));
   }
-  // d clamp(x) = [lo <= x <= hi] dx
-  return RunUnary(
-      {"Clamp", "ClampBackward", cuda::UnaryOp::kClamp, cuda::UnaryGradOp::kClamp, kReadsX}, x,
-      {lo, hi},
-      [lo, hi](const Tensor& v) {
-        return cpu::Map(v, [lo, hi](auto e) {
-          using T = decltype(e);
-          return std::min(std::max(e, static_cast<T>(lo)), static_cast<T>(hi));
-        });
-      },
-      [lo, hi](const Tensor& g, const Tensor& xs) {
-        return cpu::Map2(g, xs, [lo, hi](auto gv, auto xv) {
-          using T = decltype(gv);
-          return (xv >= static_cast<T>(lo) && xv <= static_cast<T>(hi)) ? gv : T(0);
-        });
-      });
+  return RunUnary({"Clamp", "ClampBackward", UnaryOp::kClamp, UnaryGradOp::kClamp, kReadsX}, x,
+                  {lo, hi});
 }
 
 }  // namespace acaode

@@ -1,4 +1,4 @@
-// The kernels of the tensor ops of autograd/ops.h that run through device tables (Note
+// The kernels of the tensor ops of autograd/ops.h, run through device tables (Note
 // [Device dispatch], autograd/device_dispatch.h): the ops validate, call these and record
 // the backward once for every device. The CPU kernels are defined beside the ops, the CUDA
 // kernels are registered by autograd/cuda/kernel_registration.cc. The NN ops' tables are
@@ -14,9 +14,24 @@
 #include <vector>
 
 #include "autograd/device_dispatch.h"
+#include "autograd/elementwise_op.h"
 #include "autograd/tensor.h"
 
 namespace acaode {
+
+// ---- Elementwise ops: the kind of each (and its scalars) is named in
+// autograd/elementwise_op.h.
+
+// y = f(x).
+extern DeviceDispatch<Tensor(UnaryOp op, const Tensor& x, UnaryParams p)> unary_kernel;
+// dx = dy f'(saved), saved being x or y as UnaryGradOp says.
+extern DeviceDispatch<Tensor(UnaryGradOp op, const Tensor& dy, const Tensor& saved, UnaryParams p)>
+    unary_grad_kernel;
+// out = f(a, b) with NumPy broadcasting to out_shape (a and b of one dtype).
+extern DeviceDispatch<Tensor(BinaryOp op, const Tensor& a, const Tensor& b, const Shape& out_shape)>
+    binary_kernel;
+// x stretched to shape (shape is a broadcast of x's).
+extern DeviceDispatch<Tensor(const Tensor& x, const Shape& shape)> broadcast_to_kernel;
 
 // ---- LinearCombination: out = base + sum_i coeffs[i] terms[i], i < count (every term of
 // base's shape and dtype; no term undefined). Arrays, not vectors, so that the untaped hot

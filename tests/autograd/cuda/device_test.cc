@@ -42,6 +42,10 @@ TEST(CudaDeviceTest, NnOpKernelTablesHaveTheirCudaKernels) {
   EXPECT_TRUE(scale_kernel.Has(Device::kCuda));
   EXPECT_TRUE(cast_kernel.Has(Device::kCuda));
   EXPECT_TRUE(copy_blocks_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(unary_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(unary_grad_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(binary_kernel.Has(Device::kCuda));
+  EXPECT_TRUE(broadcast_to_kernel.Has(Device::kCuda));
   EXPECT_TRUE(linear_combination_kernel.Has(Device::kCuda));
   EXPECT_TRUE(permute_kernel.Has(Device::kCuda));
   EXPECT_TRUE(sum_kernel.Has(Device::kCuda));
