@@ -46,8 +46,8 @@ from acaode import distributed as dist  # noqa: E402
 SETTINGS = {
     "quick": dict(n_train=600, n_test=300, epochs=2, batch=20, lr=5e-3, channels=8,
                   aca_seeds=[0, 1], other_seeds=[0], lr_milestones=[2], lr_gamma=0.5),
-    "full": dict(n_train=60000, n_test=10000, epochs=10, batch=128, lr=2e-3, channels=32,
-                 aca_seeds=[0, 1, 2], other_seeds=[0], lr_milestones=[10], lr_gamma=0.1),
+    "full": dict(n_train=60000, n_test=10000, epochs=19, batch=128, lr=2e-3, channels=32,
+                 aca_seeds=[0, 1, 2], other_seeds=[0], lr_milestones=[10, 16], lr_gamma=0.1),
 }
 
 
