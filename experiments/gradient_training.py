@@ -74,8 +74,9 @@ def load_weights(path, model, opt=None):
         opt.load_state_dict({k[4:]: v for k, v in saved.items() if k.startswith("opt.")})
 
 
-def train_run(gradient, seed, s, data, out_dir, previous=None, log=None):
-    """Trains one (method, seed) for s["epochs"] more epochs; returns its curve."""
+def train_run(gradient, seed, s, data, out_dir, previous=None, log=None, until=None):
+    """Trains one (method, seed) until its curve has `until` epochs (default: s["epochs"]
+    more than it has); returns its curve."""
     x_train, y_train, x_test, y_test = data
     acaode.manual_seed(seed)
     model = ic.OdeNet(s["channels"])
@@ -91,7 +92,7 @@ def train_run(gradient, seed, s, data, out_dir, previous=None, log=None):
                                       num_replicas=1, rank=0)
     seconds = curve["train_seconds"][-1] if curve["train_seconds"] else 0.0
     first = len(curve["epoch"])
-    for epoch in range(first, first + s["epochs"]):
+    for epoch in range(first, first + s["epochs"] if until is None else until):
         sampler.set_epoch(epoch)
         opt.lr = learning_rate(s, epoch)
         order = np.fromiter(sampler, dtype=np.int64)
@@ -202,7 +203,9 @@ def main(argv=None):
         out_help="directory for the curves, the figure and the weights (--resume reads it)")
     parser.add_argument("--data", default=os.environ.get("FASHION_MNIST_DIR", ic.DEFAULT_DATA),
                         help=f"directory with the idx files (package {ic.DATA_PACKAGE})")
-    parser.add_argument("--epochs", type=int, help="override the number of epochs (per call)")
+    parser.add_argument("--epochs", type=int,
+                        help="override the number of epochs of this call (with --resume: "
+                             "beyond the longest saved curve; runs behind it catch up)")
     parser.add_argument("--resume", action="store_true",
                         help="continue the runs saved in --out for --epochs more epochs")
     parser.add_argument("--tables", action="store_true",
@@ -239,8 +242,16 @@ def main(argv=None):
     te = rng.choice(len(x_test), s["n_test"], replace=False)
     data = (x_train[tr], y_train[tr], x_test[te], y_test[te])
     start = time.perf_counter()
-    curves = [train_run(g, seed, s, data, out_dir, previous.get((g, seed)), log=sys.stderr)
-              for g, seed in runs_of(s)]
+    # Every run ends this call with the same number of epochs: s["epochs"] more than the
+    # longest saved curve (a call stopped midway leaves the runs it did not reach behind;
+    # they catch up here). The JSON is rewritten after each run, so that a call stopped
+    # midway keeps the runs it finished, each consistent with its saved weights.
+    until = max([len(c["epoch"]) for c in previous.values()] + [0]) + s["epochs"]
+    curves = [previous.get(run) for run in runs_of(s)]
+    for i, (g, seed) in enumerate(runs_of(s)):
+        curves[i] = train_run(g, seed, s, data, out_dir, previous.get((g, seed)),
+                              log=sys.stderr, until=until)
+        experiment_cli.write_json({"settings": s, "curves": [c for c in curves if c]}, json_path)
     results = {"settings": s, "curves": curves}
     if args.tables:
         results["solver_tables"] = solver_tables(s, data, out_dir, args.table_images,

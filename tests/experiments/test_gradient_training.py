@@ -110,6 +110,27 @@ def test_solver_tables_of_the_trained_models(out, tmp_path):
     assert "robustness to the test-time solver" in stdout
 
 
+def test_a_call_stopped_midway_keeps_its_finished_runs_and_catches_up(out, tmp_path):
+    """The JSON is rewritten after each run. A call stopped before its last run finished
+    leaves that run's saved curve and weights as they were (here: naive never trained);
+    the next --resume trains it up to the others, and then all go on together."""
+    tmp_path = tmp_path / "stopped"
+    shutil.copytree(out, tmp_path)
+    saved = json.loads((tmp_path / "gradient_training.json").read_text())
+    saved["curves"] = [c for c in saved["curves"] if c["gradient"] != "naive"]
+    (tmp_path / "gradient_training.json").write_text(json.dumps(saved))
+    (tmp_path / "weights_naive_seed0.npz").unlink()
+    before = {(c["gradient"], c["seed"]): c for c in saved["curves"]}
+    run("--resume", "--epochs", "1", "--out", str(tmp_path))
+    after = json.loads((tmp_path / "gradient_training.json").read_text())
+    n = len(next(iter(before.values()))["epoch"])
+    for c in after["curves"]:
+        assert c["epoch"] == list(range(1, n + 2)), c
+        if (c["gradient"], c["seed"]) in before:
+            assert c["test_error"][:n] == before[(c["gradient"], c["seed"])]["test_error"]
+    assert [c["gradient"] for c in after["curves"]] == ["aca", "aca", "adjoint", "naive"]
+
+
 def test_zero_epochs_needs_resume(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     proc = subprocess.run([sys.executable, SCRIPT, "--quick", "--epochs", "0", "--out",
