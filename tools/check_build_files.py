@@ -89,12 +89,13 @@ def check_file(path, fix):
                                     f"{wanted}")
                     edits.append((block, wanted))
     if fix and edits:
-        # Each element is one string literal; rewrite it in place, element by element.
-        for block, wanted in edits:
-            for e, value in zip(block, wanted):
-                line = lines[e.lineno - 1]
-                lines[e.lineno - 1] = (line[:e.col_offset] + '"' + value + '"' +
-                                       line[e.end_col_offset:])
+        # Each element is one string literal, rewritten in place; from the end of the file
+        # back, so that a longer or shorter label leaves the columns still to edit as they were.
+        replacements = [(e, value) for block, wanted in edits for e, value in zip(block, wanted)]
+        for e, value in sorted(replacements, key=lambda r: (r[0].lineno, r[0].col_offset),
+                               reverse=True):
+            line = lines[e.lineno - 1]
+            lines[e.lineno - 1] = line[:e.col_offset] + '"' + value + '"' + line[e.end_col_offset:]
         path.write_text("\n".join(lines) + ("\n" if text.endswith("\n") else ""))
     return problems
 

@@ -61,16 +61,20 @@ Tensor Scale(const Tensor& x, double c) {
   return out;
 }
 
-void CheckBinaryArgs(const char* op, const Tensor& a, const Tensor& b) {
-  if (!a.defined()) internal::ThrowUndefinedArg(op, "first argument");
-  if (!b.defined()) internal::ThrowUndefinedArg(op, "second argument");
-  CheckCpu(op, a);
-  CheckCpu(op, b);
+void CheckSameDType(const char* op, const Tensor& a, const Tensor& b) {
   if (a.dtype() != b.dtype()) {
     throw ValueError(std::string(op) + ": dtype mismatch, " + DTypeName(a.dtype()) + " " +
                      ShapeToString(a.shape()) + " and " + DTypeName(b.dtype()) + " " +
                      ShapeToString(b.shape()) + " (convert with .to(dtype))");
   }
+}
+
+void CheckBinaryArgs(const char* op, const Tensor& a, const Tensor& b) {
+  if (!a.defined()) internal::ThrowUndefinedArg(op, "first argument");
+  if (!b.defined()) internal::ThrowUndefinedArg(op, "second argument");
+  CheckCpu(op, a);
+  CheckCpu(op, b);
+  CheckSameDType(op, a, b);
 }
 
 BroadcastPlan MakeBroadcastPlan(const Shape& a, const Shape& b, const Shape& out_shape) {

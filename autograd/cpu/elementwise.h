@@ -165,27 +165,24 @@ Tensor Tanh(const Tensor& x);
 Tensor TanhGrad(const Tensor& g, const Tensor& y);
 Tensor Scale(const Tensor& x, double c);
 
-// Checks dtypes and devices of a binary op's arguments (ValueError naming
-// the op and both dtypes).
+// ValueError naming the op and both dtypes and shapes unless a and b share their dtype.
+void CheckSameDType(const char* op, const Tensor& a, const Tensor& b);
+
+// Checks that a binary op's arguments are defined CPU tensors of one dtype (ValueError
+// naming the op).
 void CheckBinaryArgs(const char* op, const Tensor& a, const Tensor& b);
 
-// out = f(a, b) with NumPy broadcasting; validates the arguments.
+// out = f(a, b) broadcast to out_shape, the broadcast of a's and b's shapes; the arguments
+// were validated by the caller (CheckBinaryArgs, BroadcastShapes).
 template <class F>
-Tensor Broadcast(const char* op, const Tensor& a, const Tensor& b, F&& f);
-
-}  // namespace cpu
-
-// Declared in autograd/ops/elementwise.h; repeated for the template below.
-Shape BroadcastShapes(const Shape& a, const Shape& b, const char* op);
-
-namespace cpu {
+Tensor Broadcast(const Tensor& a, const Tensor& b, const Shape& out_shape, F&& f);
 
 template <class F>
-Tensor Broadcast(const char* op, const Tensor& a, const Tensor& b, F&& f) {
-  CheckBinaryArgs(op, a, b);
+Tensor Broadcast(const Tensor& a, const Tensor& b, const Shape& out_shape, F&& f) {
   const DType dtype = a.dtype();
+  Tensor out = Empty(out_shape, dtype);
+  if (out.numel() == 0) return out;
   if (a.shape() == b.shape()) {  // fast path: no broadcasting
-    Tensor out = Empty(a.shape(), dtype);
     DispatchFloat(dtype, [&](auto tag) {
       using T = decltype(tag);
       const T* pa = a.data<T>();
@@ -197,9 +194,6 @@ Tensor Broadcast(const char* op, const Tensor& a, const Tensor& b, F&& f) {
     });
     return out;
   }
-  Shape out_shape = BroadcastShapes(a.shape(), b.shape(), op);
-  Tensor out = Empty(out_shape, dtype);
-  if (out.numel() == 0) return out;
   const BroadcastPlan plan = MakeBroadcastPlan(a.shape(), b.shape(), out_shape);
   DispatchFloat(dtype, [&](auto tag) {
     using T = decltype(tag);

@@ -144,31 +144,29 @@ Tensor UnaryGradCpu(UnaryGradOp op, const Tensor& g, const Tensor& saved, UnaryP
                      " has no CPU kernel");
 }
 
-// out = f(a, b) with NumPy broadcasting (out_shape: the broadcast shape, as cpu::Broadcast
-// computes it again).
-Tensor BinaryCpu(BinaryOp op, const Tensor& a, const Tensor& b, const Shape& /*out_shape*/) {
+// out = f(a, b) with NumPy broadcasting to out_shape.
+Tensor BinaryCpu(BinaryOp op, const Tensor& a, const Tensor& b, const Shape& out_shape) {
   switch (op) {
     case BinaryOp::kAdd:
-      return cpu::Broadcast("Add", a, b, [](auto p, auto q) { return p + q; });
+      return cpu::Broadcast(a, b, out_shape, [](auto p, auto q) { return p + q; });
     case BinaryOp::kSub:
-      return cpu::Broadcast("Sub", a, b, [](auto p, auto q) { return p - q; });
+      return cpu::Broadcast(a, b, out_shape, [](auto p, auto q) { return p - q; });
     case BinaryOp::kMul:
-      return cpu::Broadcast("Mul", a, b, [](auto p, auto q) { return p * q; });
+      return cpu::Broadcast(a, b, out_shape, [](auto p, auto q) { return p * q; });
     case BinaryOp::kDiv:
-      return cpu::Broadcast("Div", a, b, [](auto p, auto q) { return p / q; });
+      return cpu::Broadcast(a, b, out_shape, [](auto p, auto q) { return p / q; });
     case BinaryOp::kMaximum:
-      return cpu::Broadcast("Maximum", a, b, [](auto p, auto q) { return p > q ? p : q; });
+      return cpu::Broadcast(a, b, out_shape, [](auto p, auto q) { return p > q ? p : q; });
     case BinaryOp::kMinimum:
-      return cpu::Broadcast("Minimum", a, b, [](auto p, auto q) { return p < q ? p : q; });
+      return cpu::Broadcast(a, b, out_shape, [](auto p, auto q) { return p < q ? p : q; });
     case BinaryOp::kMaxMask:
     case BinaryOp::kMinMask:
       // 1 where a wins, 0 where b wins, 1/2 on ties
-      return cpu::Broadcast("MaximumBackward", a, b,
-                            [is_max = op == BinaryOp::kMaxMask](auto p, auto q) {
-                              using T = decltype(p);
-                              if (p == q) return T(0.5);
-                              return ((p > q) == is_max) ? T(1) : T(0);
-                            });
+      return cpu::Broadcast(a, b, out_shape, [is_max = op == BinaryOp::kMaxMask](auto p, auto q) {
+        using T = decltype(p);
+        if (p == q) return T(0.5);
+        return ((p > q) == is_max) ? T(1) : T(0);
+      });
   }
   throw RuntimeError("binary op " + std::to_string(static_cast<int>(op)) + " has no CPU kernel");
 }
@@ -202,18 +200,15 @@ Device BinaryDevice(const char* op, const Tensor& a, const Tensor& b) {
                        ".to(device) first");
     }
   }
-  if (a.dtype() != b.dtype()) {
-    throw ValueError(std::string(op) + ": dtype mismatch, " + DTypeName(a.dtype()) + " " +
-                     ShapeToString(a.shape()) + " and " + DTypeName(b.dtype()) + " " +
-                     ShapeToString(b.shape()) + " (convert with .to(dtype))");
-  }
+  cpu::CheckSameDType(op, a, b);
   return device;
 }
 
 // A broadcasting binary op on the device of its operands.
 Tensor BinaryOnDevice(const char* op, BinaryOp kind, const Tensor& a, const Tensor& b) {
   const Device device = BinaryDevice(op, a, b);
-  const Shape out_shape = BroadcastShapes(a.shape(), b.shape(), op);
+  const Shape out_shape =
+      a.shape() == b.shape() ? a.shape() : BroadcastShapes(a.shape(), b.shape(), op);
   return binary_kernel(device, kind, a.to(device), b.to(device), out_shape);
 }
 

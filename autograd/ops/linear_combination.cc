@@ -65,20 +65,15 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
   // The terms with a nonzero coefficient and their coefficients; on the stack for up to
   // kMaxInline terms (every RK tableau), so the untaped hot path allocates nothing but the
   // output.
-  size_t used_inline[kMaxInline];
   double cs_inline[kMaxInline];
   const Tensor* ts_inline[kMaxInline];
-  std::vector<size_t> used_heap;
   std::vector<double> cs_heap;
   std::vector<const Tensor*> ts_heap;
-  size_t* used = used_inline;
   double* used_coeffs = cs_inline;
   const Tensor** used_terms = ts_inline;
   if (terms.size() > static_cast<size_t>(kMaxInline)) {
-    used_heap.resize(terms.size());
     cs_heap.resize(terms.size());
     ts_heap.resize(terms.size());
-    used = used_heap.data();
     used_coeffs = cs_heap.data();
     used_terms = ts_heap.data();
   }
@@ -100,22 +95,16 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
                        ShapeToString(base.shape()) + ")");
     }
     used_coeffs[num_used] = coeffs[i];
-    used_terms[num_used] = &t;
-    used[num_used++] = i;
+    used_terms[num_used++] = &t;
   }
   Tensor out = linear_combination_kernel(base.device(), base, used_coeffs, used_terms,
                                          static_cast<int64_t>(num_used));
   // d out = d base + sum_i c_i d terms_i
   bool needs = NeedsGrad(base);
-  for (size_t u = 0; u < num_used; ++u) needs = needs || NeedsGrad(terms[used[u]]);
+  for (size_t u = 0; u < num_used; ++u) needs = needs || NeedsGrad(*used_terms[u]);
   if (needs) {
-    std::vector<Tensor> inputs;
-    std::vector<double> cs;
-    inputs.push_back(base);
-    for (size_t u = 0; u < num_used; ++u) {
-      inputs.push_back(terms[used[u]]);
-      cs.push_back(coeffs[used[u]]);
-    }
+    std::vector<Tensor> inputs = {base};
+    for (size_t u = 0; u < num_used; ++u) inputs.push_back(*used_terms[u]);
     std::vector<bool> req;
     for (const Tensor& t : inputs) req.push_back(t.requires_grad());
     // Each term's gradient c_i·g reaches the engine as g with the scale c_i
@@ -129,7 +118,7 @@ Tensor LinearCombination(const Tensor& base, const std::vector<double>& coeffs,
           return out;
         });
     std::vector<double> scales = {1.0};
-    scales.insert(scales.end(), cs.begin(), cs.end());
+    scales.insert(scales.end(), used_coeffs, used_coeffs + num_used);
     node->set_input_grad_scales(std::move(scales));
     out = ApplyFunction(node, inputs, {out})[0];
   }

@@ -136,8 +136,7 @@ Tensor MatMul(const Tensor& a, const Tensor& b) {
     if (a.device() != b.device()) {
       throw ValueError("MatMul: operands on different devices (cpu and cuda)");
     }
-    if (a.dtype() != b.dtype())
-      cpu::CheckBinaryArgs("MatMul", a.to(Device::kCpu), b.to(Device::kCpu));
+    cpu::CheckSameDType("MatMul", a, b);
   } else {
     cpu::CheckBinaryArgs("MatMul", a, b);
   }

@@ -15,7 +15,7 @@ spec.loader.exec_module(check_build_files)
 
 UNSORTED = '''cc_library(
     name = "x",
-    srcs = ["b.cc", "a.cc"],
+    srcs = ["zz_long_name.cc", "a.cc"],
     deps = [
         "@absl//:strings",
         "//autograd/cuda:device",
@@ -32,7 +32,7 @@ UNSORTED = '''cc_library(
 
 SORTED = '''cc_library(
     name = "x",
-    srcs = ["a.cc", "b.cc"],
+    srcs = ["a.cc", "zz_long_name.cc"],
     deps = [
         ":local",
         "//autograd",
