@@ -25,7 +25,7 @@ namespace acaode {
 namespace aca {
 using detail::AddOrSet;
 using detail::AddOutputGrad;
-using detail::MaxAbsDiff;
+using detail::MaxAbsDiffAccumulator;
 
 CheckpointAdjointNode::CheckpointAdjointNode(solvers::DynamicsFn f,
                                              const solvers::ButcherTableau& tableau,
@@ -94,7 +94,7 @@ std::vector<Tensor> CheckpointAdjointNode::Backward(const std::vector<Tensor>& g
   int64_t k = static_cast<int64_t>(output_index_.size()) - 1;
   Tensor lambda;  // undefined = 0
   size_t peak = 0;
-  double replay_diff = 0;
+  MaxAbsDiffAccumulator replay_diff;
   int64_t replayed = 0;
   Tensor z_i = z_last_;  // the state at the end of step i, when known
   std::vector<Tensor> inputs;
@@ -129,7 +129,7 @@ std::vector<Tensor> CheckpointAdjointNode::Backward(const std::vector<Tensor>& g
       const size_t now = CpuBytesInUse();
       peak = std::max(peak, now > before ? now - before : 0);
       if (z_i.defined()) {
-        replay_diff = std::max(replay_diff, MaxAbsDiff(step.z_new.detach(), z_i));
+        replay_diff.Add(step.z_new.detach(), z_i);
       }
       inputs.push_back(z_prev);
       for (int64_t j : wanted) inputs.push_back(params_[j]);
@@ -157,7 +157,7 @@ std::vector<Tensor> CheckpointAdjointNode::Backward(const std::vector<Tensor>& g
 
   stats_->backward_f_evals += evals;
   stats_->peak_tape_bytes = std::max(stats_->peak_tape_bytes, peak);
-  stats_->replay_max_abs_diff = std::max(stats_->replay_max_abs_diff, replay_diff);
+  stats_->replay_max_abs_diff = std::max(stats_->replay_max_abs_diff, replay_diff.Value());
   stats_->replayed_steps += replayed;
   stats_->recomputed_steps = store.recomputed_steps();
   stats_->peak_held_bytes = std::max(stats_->peak_held_bytes, store.peak_held_bytes());

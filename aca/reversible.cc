@@ -35,6 +35,7 @@ constexpr double kMaxReconstructionError = 1e-4;
 using detail::AddOrSet;
 using detail::AddOutputGrad;
 using detail::MaxAbsDiff;
+using detail::MaxAbsDiffAccumulator;
 
 // The untaped ALF forward solve: only the current state is kept.
 struct ForwardResult {
@@ -189,7 +190,7 @@ std::vector<Tensor> ReversibleAdjointNode::Backward(const std::vector<Tensor>& g
   Tensor lambda_z, lambda_v;  // undefined = 0
   int64_t evals = 0;
   size_t peak = 0;
-  double replay_diff = 0;
+  MaxAbsDiffAccumulator replay_diff;
   std::vector<Tensor> inputs;
   solvers::AlfState cur = end_;
   for (int64_t i = n_steps; i >= 1; --i) {
@@ -221,8 +222,8 @@ std::vector<Tensor> ReversibleAdjointNode::Backward(const std::vector<Tensor>& g
       ++evals;
       const size_t now = CpuBytesInUse();
       peak = std::max(peak, now > before ? now - before : 0);
-      replay_diff = std::max({replay_diff, MaxAbsDiff(replay.z.detach(), cur.z),
-                              MaxAbsDiff(replay.v.detach(), cur.v)});
+      replay_diff.Add(replay.z.detach(), cur.z);
+      replay_diff.Add(replay.v.detach(), cur.v);
       inputs.clear();
       inputs.push_back(z_prev);
       inputs.push_back(v_prev);
@@ -291,7 +292,7 @@ std::vector<Tensor> ReversibleAdjointNode::Backward(const std::vector<Tensor>& g
   }
   stats_->backward_f_evals += evals;
   stats_->peak_tape_bytes = std::max(stats_->peak_tape_bytes, peak);
-  stats_->replay_max_abs_diff = std::max(stats_->replay_max_abs_diff, replay_diff);
+  stats_->replay_max_abs_diff = std::max(stats_->replay_max_abs_diff, replay_diff.Value());
   stats_->backward_done = true;
   if (needs_input_grad(0)) result[0] = lambda_z;
   for (int64_t j : wanted) result[1 + j] = param_grads[j];

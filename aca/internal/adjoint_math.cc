@@ -1,8 +1,10 @@
 #include "aca/internal/adjoint_math.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
+#include "autograd/grad_mode.h"
 #include "autograd/ops.h"
 
 namespace acaode {
@@ -19,6 +21,11 @@ bool AllZeroT(const Tensor& t) {
   return true;
 }
 
+// max(a, b), NaN when either is.
+double MaxOrNaN(double a, double b) {
+  return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
+}
+
 template <class T>
 double MaxAbsDiffT(const Tensor& a, const Tensor& b) {
   const T* pa = a.data<T>();
@@ -26,7 +33,8 @@ double MaxAbsDiffT(const Tensor& a, const Tensor& b) {
   double worst = 0;
   for (int64_t i = 0; i < a.numel(); ++i) {
     const double d = std::abs(static_cast<double>(pa[i]) - static_cast<double>(pb[i]));
-    if (!(d <= worst)) worst = d;  // NaN propagates
+    if (std::isnan(d)) return d;
+    if (d > worst) worst = d;
   }
   return worst;
 }
@@ -44,6 +52,29 @@ double MaxAbsDiff(const Tensor& a, const Tensor& b) {
     return MaxAbsDiff(a.to(Device::kCpu), b.to(Device::kCpu));
   }
   return a.dtype() == DType::kFloat32 ? MaxAbsDiffT<float>(a, b) : MaxAbsDiffT<double>(a, b);
+}
+
+void MaxAbsDiffAccumulator::Add(const Tensor& a, const Tensor& b) {
+  if (a.device() == Device::kCpu && b.device() == Device::kCpu) {
+    host_max_ = MaxOrNaN(host_max_, MaxAbsDiff(a, b));
+    return;
+  }
+  if (a.numel() == 0) return;
+  NoGradGuard no_grad;
+  const Tensor d = Abs(Sub(a, b));
+  device_stats_.push_back(Max(d));
+  device_stats_.push_back(Sum(d));
+}
+
+double MaxAbsDiffAccumulator::Value() const {
+  double worst = host_max_;
+  if (device_stats_.empty()) return worst;
+  const Tensor host = Stack(device_stats_, 0).to(Device::kCpu).to(DType::kFloat64);
+  const double* p = host.data<double>();
+  for (int64_t i = 0; i + 1 < host.numel(); i += 2) {
+    worst = MaxOrNaN(worst, std::isnan(p[i + 1]) ? NAN : p[i]);
+  }
+  return worst;
 }
 
 Tensor AddOrSet(const Tensor& acc, const Tensor& x) {

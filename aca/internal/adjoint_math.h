@@ -22,6 +22,27 @@ bool AllZero(const Tensor& t);
 // max_i |a_i − b_i| (untaped; same shape and dtype; NaN propagates). CPU or CUDA tensors.
 double MaxAbsDiff(const Tensor& a, const Tensor& b);
 
+// The largest |a_i − b_i| over the pairs added: the replays' agreement with the forward
+// pass (SolveStats::replay_max_abs_diff). For GPU states each pair's max (and its sum, which
+// is NaN exactly when a difference is NaN: the GPU's max skips NaN) stays on the device
+// until Value() copies them all to the host at once, instead of two states per step.
+// NaN propagates.
+//
+//   MaxAbsDiffAccumulator diff;
+//   diff.Add(replayed_z, checkpoint_z);  // per step
+//   stats->replay_max_abs_diff = diff.Value();
+class MaxAbsDiffAccumulator {
+ public:
+  // Folds in max_i |a_i − b_i| (untaped; same shape, dtype and device).
+  void Add(const Tensor& a, const Tensor& b);
+  // 0 before any Add.
+  double Value() const;
+
+ private:
+  double host_max_ = 0;
+  std::vector<Tensor> device_stats_;  // per GPU pair: max_i |a_i - b_i|, then sum_i
+};
+
 // acc + x, where an undefined tensor stands for 0.
 Tensor AddOrSet(const Tensor& acc, const Tensor& x);
 

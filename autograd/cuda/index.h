@@ -171,6 +171,64 @@ inline ReduceIndex MakeReduceIndex(const std::vector<int64_t>& shape,
   return ix;
 }
 
+// Note [Split reductions]: when a reduction has too few outputs to fill the GPU (a
+// whole-tensor Sum, the error norm, AllFinite), one block per output would leave all but a
+// few SMs idle. Each output's reduced range [0, reduced) is then cut into `chunks`
+// contiguous chunks of chunk_len elements (the last may be shorter, none is empty); pass 1
+// reduces each chunk in its own block into a partial, pass 2 combines the chunks' partials
+// of each output. chunks == 1 is the one-pass reduction.
+constexpr int64_t kSplitTargetBlocks = 1024;  // enough blocks for a GPU of ~130 SMs
+constexpr int64_t kSplitMinChunk = 4096;      // elements per block, at least, when split
+
+struct ReduceSplit {
+  int64_t chunks = 1;
+  int64_t chunk_len = 0;
+
+  ACAODE_HD int64_t Begin(int64_t c) const { return c * chunk_len; }
+  ACAODE_HD int64_t End(int64_t c, int64_t reduced) const {
+    const int64_t e = (c + 1) * chunk_len;
+    return e < reduced ? e : reduced;
+  }
+};
+
+inline ReduceSplit PlanReduceSplit(int64_t outputs, int64_t reduced) {
+  ReduceSplit s;
+  s.chunk_len = reduced;
+  if (outputs <= 0 || outputs >= kSplitTargetBlocks || reduced < 2 * kSplitMinChunk) return s;
+  const int64_t by_size = reduced / kSplitMinChunk;
+  const int64_t by_grid = kSplitTargetBlocks / outputs;
+  const int64_t chunks = by_size < by_grid ? by_size : by_grid;
+  if (chunks < 2) return s;
+  s.chunk_len = (reduced + chunks - 1) / chunks;
+  s.chunks = (reduced + s.chunk_len - 1) / s.chunk_len;  // drops a would-be empty last chunk
+  return s;
+}
+
+// Bytes of device scratch a reduction with this split needs for its partials: one 8-byte
+// value (a double sum, or the extremum widened to double) and one int64 position per chunk.
+inline size_t ReduceScratchBytes(int64_t outputs, const ReduceSplit& s) {
+  return s.chunks < 2 ? 0 : static_cast<size_t>(outputs * s.chunks) * 16;
+}
+
+// A running extremum of a reduced range: value v at position k (-1: none yet). The rule
+// every CUDA reduction combines with, in any order of candidates: NaN never wins, a larger
+// (kMax) or smaller (kMin) value wins, ties keep the lower position. So a chunked
+// reduction (Note [Split reductions]) gives the same value and position as a sequential one.
+template <class T>
+struct ExtremumCandidate {
+  T v;
+  int64_t k;
+};
+
+template <class T>
+ACAODE_HD bool Beats(bool is_max, T v, int64_t k, const ExtremumCandidate<T>& e) {
+  if (v != v) return false;  // NaN
+  if (k < 0) return false;   // an empty candidate
+  if (e.k < 0 || e.v != e.v) return true;
+  if (v == e.v) return k < e.k;
+  return is_max ? v > e.v : v < e.v;
+}
+
 // A dim reduced on its own as the [outer, r, inner] view of a contiguous
 // tensor (log-softmax, arg-extrema): element (o, k, i) is at
 // (o * r + k) * inner + i.

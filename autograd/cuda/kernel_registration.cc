@@ -3,6 +3,7 @@
 // entry is a tensor-level function of autograd/cuda/tensor_ops.h, or a few lines adapting
 // one to the table's contract. Linked (alwayslink) wherever the CUDA backend is.
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "autograd/cuda/nn_kernels.h"
@@ -29,33 +30,27 @@ Tensor SumCuda(const Tensor& x, const std::vector<int64_t>& dims) {
   return cuda::Reduce(cuda::ReduceOp::kSum, x, dims).reshape(keep);
 }
 
-// The positions come back through the host (the backward scatters there too).
-Tensor ExtremumCuda(const Tensor& x, int64_t dim, bool is_max, std::vector<int64_t>* arg) {
-  Tensor positions;
+// The positions stay on the device, where the backward scatters.
+Tensor ExtremumCuda(const Tensor& x, int64_t dim, bool is_max, ArgPositions* arg) {
   const Tensor v =
-      cuda::Reduce(is_max ? cuda::ReduceOp::kMax : cuda::ReduceOp::kMin, x, {dim}, &positions);
-  const Tensor host = positions.to(Device::kCpu).to(DType::kFloat64);
-  arg->resize(static_cast<size_t>(host.numel()));
-  for (int64_t i = 0; i < host.numel(); ++i) {
-    (*arg)[i] = static_cast<int64_t>(host.data<double>()[i]);
-  }
+      cuda::Reduce(is_max ? cuda::ReduceOp::kMax : cuda::ReduceOp::kMin, x, {dim}, &arg->storage);
+  arg->count = v.numel();
   Shape keep = x.shape();
   keep[dim] = 1;
   return v.reshape(keep);
 }
 
 Tensor ScatterAtArgCuda(const Tensor& dy, const Shape& in_shape, int64_t dim,
-                        const std::vector<int64_t>& arg) {
-  return scatter_at_arg_kernel(Device::kCpu, dy.to(Device::kCpu), in_shape, dim, arg)
-      .to(Device::kCuda);
+                        const ArgPositions& arg) {
+  return cuda::ScatterAtPositions(dy, in_shape, dim, arg.storage);
 }
 
 Tensor ArgMaxCuda(const Tensor& x, int64_t dim) {
-  Tensor positions;
+  std::shared_ptr<Storage> positions;
   cuda::Reduce(cuda::ReduceOp::kMax, x, {dim}, &positions);
   Shape keep = x.shape();
   keep[dim] = 1;
-  return positions.reshape(keep);
+  return cuda::PositionsAsValues(positions, keep, x.dtype());
 }
 
 MatMulGrads MatMulBackwardCuda(const Tensor& a, const Tensor& b, const Tensor& dc, bool need_a,

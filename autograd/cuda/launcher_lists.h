@@ -49,8 +49,10 @@
   X(LaunchMseBackward, (int64_t, const T*, const T*, const T*, double, T*, T*, Stream))
 
 // reduce.h
-#define ACAODE_CUDA_REDUCE_LAUNCHERS(X, T) \
-  X(LaunchReduce, (ReduceOp, const ReduceIndex&, const T*, T*, int64_t*, Stream))
+#define ACAODE_CUDA_REDUCE_LAUNCHERS(X, T)                                               \
+  X(LaunchReduce, (ReduceOp, const ReduceIndex&, const T*, T*, int64_t*, void*, Stream)) \
+  X(LaunchPositionsAsValues, (int64_t, const int64_t*, T*, Stream))                      \
+  X(LaunchScatterAtPositions, (const OriView&, const T*, const int64_t*, T*, Stream))
 
 // LaunchCast's (source, destination) element types, and its instantiation for one pair.
 #define ACAODE_CUDA_CAST_PAIRS(X) \

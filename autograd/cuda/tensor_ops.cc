@@ -169,29 +169,49 @@ void WriteSlice(const Tensor& dst, int64_t dim, int64_t start, const Tensor& src
   });
 }
 
-Tensor Reduce(ReduceOp op, const Tensor& x, const std::vector<int64_t>& dims, Tensor* arg) {
+Tensor Reduce(ReduceOp op, const Tensor& x, const std::vector<int64_t>& dims,
+              std::shared_ptr<Storage>* positions) {
   const ReduceIndex ix = MakeReduceIndex(x.shape(), dims);
   Tensor out = EmptyLike(Strip(x.shape(), dims), x.dtype());
-  std::shared_ptr<Storage> idx;
-  if (arg != nullptr) idx = Storage::Allocate(sizeof(int64_t) * ix.outputs, Device::kCuda);
-  int64_t* pidx = idx ? static_cast<int64_t*>(idx->data()) : nullptr;
+  int64_t* pos = nullptr;
+  if (positions != nullptr) {
+    *positions = Storage::Allocate(sizeof(int64_t) * ix.outputs, Device::kCuda);
+    pos = static_cast<int64_t*>((*positions)->data());
+  }
+  // Freed when this returns: the caching allocator hands it out again only to work queued
+  // after this reduction on the same stream.
+  const size_t scratch_bytes = ReduceScratchBytes(ix);
+  std::shared_ptr<Storage> scratch;
+  if (scratch_bytes > 0) scratch = Storage::Allocate(scratch_bytes, Device::kCuda);
   ForDType(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    LaunchReduce<T>(op, ix, In<T>(x), Out<T>(out), pidx, CurrentStream());
+    LaunchReduce<T>(op, ix, In<T>(x), Out<T>(out), pos, scratch ? scratch->data() : nullptr,
+                    CurrentStream());
   });
-  if (arg != nullptr) {
-    // Positions as x's dtype, like the CPU ArgMax.
-    std::vector<int64_t> host(ix.outputs);
-    CopyBytes(host.data(), Device::kCpu, pidx, Device::kCuda, sizeof(int64_t) * host.size());
-    std::vector<double> vals(host.begin(), host.end());
-    Tensor h = Empty(out.shape(), x.dtype());
-    ForDType(x.dtype(), [&](auto tag) {
-      using T = decltype(tag);
-      T* p = static_cast<T*>(h.raw_data());
-      for (size_t i = 0; i < vals.size(); ++i) p[i] = static_cast<T>(vals[i]);
-    });
-    *arg = h.to(Device::kCuda);
-  }
+  return out;
+}
+
+Tensor PositionsAsValues(const std::shared_ptr<Storage>& positions, const Shape& shape,
+                         DType dtype) {
+  Tensor out = EmptyLike(shape, dtype);
+  ForDType(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    LaunchPositionsAsValues<T>(out.numel(), static_cast<const int64_t*>(positions->data()),
+                               Out<T>(out), CurrentStream());
+  });
+  return out;
+}
+
+Tensor ScatterAtPositions(const Tensor& dy, const Shape& in_shape, int64_t dim,
+                          const std::shared_ptr<Storage>& positions) {
+  Tensor out = EmptyLike(in_shape, dy.dtype());
+  FillInPlace(out, 0.0);
+  ForDType(dy.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    LaunchScatterAtPositions<T>(MakeOriView(in_shape, dim), In<T>(dy),
+                                static_cast<const int64_t*>(positions->data()), Out<T>(out),
+                                CurrentStream());
+  });
   return out;
 }
 

@@ -52,10 +52,16 @@ void WriteSlice(const Tensor& dst, int64_t dim, int64_t start, const Tensor& src
 
 // --- reductions ---
 // dims: normalised, distinct, sorted; the result has the kept dims (keepdim
-// is the caller's reshape). `arg` (kMax/kMin only, may be null) receives the
-// positions as a tensor of x's dtype (as the CPU ArgMax).
+// is the caller's reshape). `positions` (kMax/kMin only, may be null) receives
+// the positions along the reduced dims, int64 in device memory, one per output.
 Tensor Reduce(ReduceOp op, const Tensor& x, const std::vector<int64_t>& dims,
-              Tensor* arg = nullptr);
+              std::shared_ptr<Storage>* positions = nullptr);
+// The positions as values of `dtype` (ArgMax), shaped `shape`.
+Tensor PositionsAsValues(const std::shared_ptr<Storage>& positions, const Shape& shape,
+                         DType dtype);
+// Zeros of in_shape with dy (one value per output of an extremum along dim) at the positions.
+Tensor ScatterAtPositions(const Tensor& dy, const Shape& in_shape, int64_t dim,
+                          const std::shared_ptr<Storage>& positions);
 
 // --- products ---
 // MatMul core: a [..., m, k], b [k, n] (shared) or [..., k, n] with a's

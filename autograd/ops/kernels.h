@@ -11,10 +11,12 @@
 #define ACAODE_AUTOGRAD_OPS_KERNELS_H_
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "autograd/device_dispatch.h"
 #include "autograd/elementwise_op.h"
+#include "autograd/storage.h"
 #include "autograd/tensor.h"
 
 namespace acaode {
@@ -48,13 +50,21 @@ extern DeviceDispatch<Tensor(const Tensor& x, const std::vector<int64_t>& perm)>
 
 // The sum over dims (a copy, never an alias, when dims is empty).
 extern DeviceDispatch<Tensor(const Tensor& x, const std::vector<int64_t>& dims)> sum_kernel;
-// The max (is_max) or min along a non-empty dim, and in *arg (host memory, outer-major) the
-// first position along dim attaining each (NaN as in autograd/cpu/reduce.h).
-extern DeviceDispatch<Tensor(const Tensor& x, int64_t dim, bool is_max, std::vector<int64_t>* arg)>
+// Positions along a dim, one per output of a reduction along it (outer-major), as int64 in
+// memory of the device the reduction ran on, so that its backward reads them there.
+struct ArgPositions {
+  std::shared_ptr<Storage> storage;  // count int64 values
+  int64_t count = 0;
+  const int64_t* data() const { return static_cast<const int64_t*>(storage->data()); }
+  int64_t* mutable_data() const { return static_cast<int64_t*>(storage->data()); }
+};
+// The max (is_max) or min along a non-empty dim, and in *arg the first position along dim
+// attaining each (NaN as in autograd/cpu/reduce.h).
+extern DeviceDispatch<Tensor(const Tensor& x, int64_t dim, bool is_max, ArgPositions* arg)>
     extremum_kernel;
 // Its backward: zeros of in_shape with dy (keepdim shape) placed at the positions arg.
 extern DeviceDispatch<Tensor(const Tensor& dy, const Shape& in_shape, int64_t dim,
-                             const std::vector<int64_t>& arg)>
+                             const ArgPositions& arg)>
     scatter_at_arg_kernel;
 // The positions of the max along a non-empty dim, as values of x's dtype.
 extern DeviceDispatch<Tensor(const Tensor& x, int64_t dim)> argmax_kernel;

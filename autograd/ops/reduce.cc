@@ -80,7 +80,7 @@ Tensor SumCpu(const Tensor& x, const std::vector<int64_t>& dims) {
   return cur;
 }
 
-Tensor ExtremumCpu(const Tensor& x, int64_t dim, bool is_max, std::vector<int64_t>* arg) {
+Tensor ExtremumCpu(const Tensor& x, int64_t dim, bool is_max, ArgPositions* arg) {
   const Shape& s = x.shape();
   const int64_t outer = Prod(s, 0, dim);
   const int64_t r = s[dim];
@@ -88,16 +88,18 @@ Tensor ExtremumCpu(const Tensor& x, int64_t dim, bool is_max, std::vector<int64_
   Shape ks = s;
   ks[dim] = 1;
   Tensor out = Empty(ks, x.dtype());
-  arg->resize(static_cast<size_t>(outer * inner));
+  arg->count = outer * inner;
+  arg->storage = Storage::Allocate(sizeof(int64_t) * static_cast<size_t>(arg->count), Device::kCpu);
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    cpu::ArgExtremumORI(x.data<T>(), out.mutable_data<T>(), arg->data(), outer, r, inner, is_max);
+    cpu::ArgExtremumORI(x.data<T>(), out.mutable_data<T>(), arg->mutable_data(), outer, r, inner,
+                        is_max);
   });
   return out;
 }
 
 Tensor ScatterAtArgCpu(const Tensor& g, const Shape& in_shape, int64_t dim,
-                       const std::vector<int64_t>& arg) {
+                       const ArgPositions& arg) {
   Tensor out = Empty(in_shape, g.dtype());
   std::memset(out.raw_data(), 0, out.nbytes());
   const int64_t outer = Prod(in_shape, 0, dim);
@@ -107,10 +109,11 @@ Tensor ScatterAtArgCpu(const Tensor& g, const Shape& in_shape, int64_t dim,
     using T = decltype(tag);
     const T* pg = g.data<T>();
     T* po = out.mutable_data<T>();
+    const int64_t* pos = arg.data();
     for (int64_t o = 0; o < outer; ++o) {
       for (int64_t i = 0; i < inner; ++i) {
         const int64_t k = o * inner + i;
-        po[(o * r + arg[k]) * inner + i] = pg[k];
+        po[(o * r + pos[k]) * inner + i] = pg[k];
       }
     }
   });
@@ -118,12 +121,13 @@ Tensor ScatterAtArgCpu(const Tensor& g, const Shape& in_shape, int64_t dim,
 }
 
 Tensor ArgMaxCpu(const Tensor& x, int64_t dim) {
-  std::vector<int64_t> arg;
+  ArgPositions arg;
   Tensor v = ExtremumCpu(x, dim, /*is_max=*/true, &arg);
   DispatchFloat(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     T* p = v.mutable_data<T>();
-    for (size_t i = 0; i < arg.size(); ++i) p[i] = static_cast<T>(arg[i]);
+    const int64_t* pos = arg.data();
+    for (int64_t i = 0; i < arg.count; ++i) p[i] = static_cast<T>(pos[i]);
   });
   return v;
 }
@@ -142,7 +146,7 @@ Tensor Extremum(const Tensor& t, int64_t dim, bool keepdim, bool is_max) {
     throw ValueError(std::string(op) + ": reduction over an empty dim " + std::to_string(d) +
                      " of shape " + ShapeToString(t.shape()));
   }
-  std::vector<int64_t> arg;
+  ArgPositions arg;
   Tensor y = extremum_kernel(t.device(), t, d, is_max, &arg);
   if (!keepdim) y = y.reshape(DropDimShape(t.shape(), {d}));
   // d max_r x = dx at the arg-max
@@ -170,9 +174,9 @@ Tensor ExtremumAll(const Tensor& t, bool is_max) {
 }  // namespace
 
 DeviceDispatch<Tensor(const Tensor&, const std::vector<int64_t>&)> sum_kernel("Sum", SumCpu);
-DeviceDispatch<Tensor(const Tensor&, int64_t, bool, std::vector<int64_t>*)> extremum_kernel(
-    "Max/Min", ExtremumCpu);
-DeviceDispatch<Tensor(const Tensor&, const Shape&, int64_t, const std::vector<int64_t>&)>
+DeviceDispatch<Tensor(const Tensor&, int64_t, bool, ArgPositions*)> extremum_kernel("Max/Min",
+                                                                                    ExtremumCpu);
+DeviceDispatch<Tensor(const Tensor&, const Shape&, int64_t, const ArgPositions&)>
     scatter_at_arg_kernel("Max/Min backward", ScatterAtArgCpu);
 DeviceDispatch<Tensor(const Tensor&, int64_t)> argmax_kernel("ArgMax", ArgMaxCpu);
 

@@ -31,6 +31,8 @@ struct Run {
   std::vector<double> ys;
   std::vector<std::vector<double>> grads;  // dL/dz0, then each parameter's
   std::vector<double> times;
+  int64_t replayed_steps = 0;
+  double replay_max_abs_diff = -1;
 };
 
 Run Solve(Device device, const OdeintOptions& options) {
@@ -58,6 +60,8 @@ Run Solve(Device device, const OdeintOptions& options) {
     run.grads.push_back(ToVector(g.to(Device::kCpu)));
   }
   run.times = r->accepted_times;
+  run.replayed_steps = r->stats->replayed_steps;
+  run.replay_max_abs_diff = r->stats->replay_max_abs_diff;
   return run;
 }
 
@@ -65,6 +69,12 @@ void ExpectAgree(const Run& cpu, const Run& gpu) {
   ASSERT_EQ(cpu.times.size(), gpu.times.size()) << "the GPU took other steps";
   ASSERT_EQ(cpu.ys.size(), gpu.ys.size());
   for (size_t i = 0; i < cpu.ys.size(); ++i) EXPECT_NEAR(gpu.ys[i], cpu.ys[i], 1e-10);
+  // The replays retrace the forward steps on each device (the statistic is read once, at
+  // the end of the GPU backward pass).
+  EXPECT_EQ(gpu.replayed_steps, cpu.replayed_steps);
+  EXPECT_GT(gpu.replayed_steps, 0);
+  EXPECT_LE(gpu.replay_max_abs_diff, 1e-12);
+  EXPECT_GE(gpu.replay_max_abs_diff, 0.0);
   ASSERT_EQ(cpu.grads.size(), gpu.grads.size());
   for (size_t j = 0; j < cpu.grads.size(); ++j) {
     for (size_t e = 0; e < cpu.grads[j].size(); ++e) {

@@ -304,6 +304,82 @@ TEST(CudaIndexTest, NormMembersAreExactlyTheStatGroup) {
   }
 }
 
+// Note [Split reductions]: the chunks of every planned split cover [0, reduced) exactly, none
+// empty, within the block target; small or many-output reductions stay unsplit.
+TEST(CudaIndexTest, ReduceSplitCoversTheRangeInNonEmptyChunks) {
+  EXPECT_EQ(PlanReduceSplit(1, 2 * kSplitMinChunk - 1).chunks, 1);
+  EXPECT_EQ(PlanReduceSplit(kSplitTargetBlocks, 1 << 24).chunks, 1);
+  EXPECT_EQ(ReduceScratchBytes(1, PlanReduceSplit(1, 100)), 0u);
+  for (const int64_t outputs : {int64_t{1}, int64_t{3}, int64_t{64}, int64_t{1023}}) {
+    for (const int64_t reduced :
+         {int64_t{8192}, int64_t{8193}, int64_t{100000}, int64_t{1000003}, int64_t{1} << 26}) {
+      const ReduceSplit s = PlanReduceSplit(outputs, reduced);
+      SCOPED_TRACE(std::to_string(outputs) + " outputs of " + std::to_string(reduced));
+      ASSERT_GE(s.chunks, 1);
+      EXPECT_LE(outputs * s.chunks, std::max(outputs, kSplitTargetBlocks));
+      int64_t next = 0;
+      for (int64_t c = 0; c < s.chunks; ++c) {
+        ASSERT_EQ(s.Begin(c), next);
+        ASSERT_LT(s.Begin(c), s.End(c, reduced)) << "chunk " << c << " is empty";
+        if (s.chunks > 1) {
+          EXPECT_GE(s.End(c, reduced) - s.Begin(c), kSplitMinChunk / 2);
+        }
+        next = s.End(c, reduced);
+      }
+      EXPECT_EQ(next, reduced);
+      EXPECT_EQ(ReduceScratchBytes(outputs, s),
+                s.chunks > 1 ? static_cast<size_t>(outputs * s.chunks * 16) : 0u);
+    }
+  }
+}
+
+// The extremum a split reduction computes, emulated on the host with the kernels' rule
+// (Beats): each chunk scanned in a scrambled order as the block's threads would, then the
+// chunks' candidates combined; it must equal the CPU's sequential ArgMax/ArgMin, ties and
+// NaNs included.
+template <class T>
+ExtremumCandidate<T> SplitExtremum(const std::vector<T>& x, bool is_max, const ReduceSplit& s) {
+  const int64_t n = static_cast<int64_t>(x.size());
+  std::vector<ExtremumCandidate<T>> parts;
+  for (int64_t c = 0; c < s.chunks; ++c) {
+    std::vector<int64_t> order;
+    for (int64_t k = s.Begin(c); k < s.End(c, n); ++k) order.push_back(k);
+    std::reverse(order.begin(), order.end());  // any order gives the same candidate
+    ExtremumCandidate<T> e{x[0], -1};
+    for (const int64_t k : order) {
+      if (Beats(is_max, x[k], k, e)) e = {x[k], k};
+    }
+    parts.push_back(e);
+  }
+  ExtremumCandidate<T> best{T(0), -1};
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    if (Beats(is_max, it->v, it->k, best)) best = *it;
+  }
+  if (best.k < 0) best = {x[0], 0};  // all NaN
+  return best;
+}
+
+TEST(CudaIndexTest, SplitExtremumMatchesTheSequentialScan) {
+  const int64_t n = 50000;
+  const ReduceSplit s = PlanReduceSplit(1, n);
+  ASSERT_GE(s.chunks, 4);
+  std::vector<double> x(n);
+  for (int64_t k = 0; k < n; ++k) x[k] = static_cast<double>((k * 7919) % 1000);  // many ties
+  for (int64_t k = s.Begin(1); k < s.End(1, n); ++k) x[k] = std::nan("");         // a chunk of NaN
+  x[s.Begin(2) + 3] = std::nan("");
+  for (const bool is_max : {true, false}) {
+    Tensor t = FromVector(x, {n});
+    const Tensor want = is_max ? ArgMax(t, 0) : ArgMax(Neg(t), 0);
+    const ExtremumCandidate<double> got = SplitExtremum(x, is_max, s);
+    EXPECT_EQ(static_cast<double>(got.k), want.item()) << (is_max ? "max" : "min");
+    EXPECT_EQ(got.v, is_max ? Max(t).item() : Min(t).item());
+  }
+  const std::vector<double> all_nan(n, std::nan(""));
+  const ExtremumCandidate<double> nan_case = SplitExtremum(all_nan, true, s);
+  EXPECT_EQ(nan_case.k, 0);
+  EXPECT_TRUE(std::isnan(nan_case.v));
+}
+
 TEST(CudaIndexTest, BlocksForCoversAndCaps) {
   EXPECT_EQ(BlocksFor(0, 256), 1);
   EXPECT_EQ(BlocksFor(256, 256), 1);

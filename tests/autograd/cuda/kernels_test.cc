@@ -287,9 +287,12 @@ TYPED_TEST(CudaKernelsTest, ReductionsMatchCpu) {
   REQUIRE_GPU();
   using T = TypeParam;
   const DType dt = TestFixture::kDType;
-  // Shapes for both kernel variants: one thread per output (many outputs,
-  // short reductions) and one block per output.
-  for (const Shape& shape : {Shape{3, 4, 5}, Shape{2048, 8}, Shape{4, 100000}, Shape{1500, 3, 7}}) {
+  // Shapes for the three kernel variants: one thread per output (many outputs,
+  // short reductions), one block per output, and outputs split across blocks
+  // (Note [Split reductions]: {4, 100000} along dim 1, every whole-tensor sum
+  // of 8192 elements or more).
+  for (const Shape& shape :
+       {Shape{3, 4, 5}, Shape{2048, 8}, Shape{4, 100000}, Shape{1500, 3, 7}, Shape{3, 1000003}}) {
     Tensor x = Random(shape, dt, -1, 1, 21);
     DevBuf<T> dx(HostOf<T>(x));
     const int64_t nd = static_cast<int64_t>(shape.size());
@@ -298,29 +301,73 @@ TYPED_TEST(CudaKernelsTest, ReductionsMatchCpu) {
     for (const auto& dims : dim_sets) {
       const ReduceIndex ix = MakeReduceIndex(shape, dims);
       DevBuf<T> dout(ix.outputs);
+      DevBuf<char> scratch(static_cast<int64_t>(ReduceScratchBytes(ix)));
       const std::string where = ShapeToString(shape) + " dims " + ShapeToString(dims);
-      LaunchReduce<T>(ReduceOp::kSum, ix, dx.get(), dout.get(), nullptr, CurrentStream());
+      LaunchReduce<T>(ReduceOp::kSum, ix, dx.get(), dout.get(), nullptr, scratch.get(),
+                      CurrentStream());
       ExpectClose(dout.Download(), Sum(x, dims), "Sum " + where, 10.0);
-      LaunchReduce<T>(ReduceOp::kMean, ix, dx.get(), dout.get(), nullptr, CurrentStream());
+      LaunchReduce<T>(ReduceOp::kMean, ix, dx.get(), dout.get(), nullptr, scratch.get(),
+                      CurrentStream());
       ExpectClose(dout.Download(), Mean(x, dims), "Mean " + where, 10.0);
       if (dims.size() == 1) {
         DevBuf<int64_t> darg(ix.outputs);
-        LaunchReduce<T>(ReduceOp::kMax, ix, dx.get(), dout.get(), darg.get(), CurrentStream());
+        LaunchReduce<T>(ReduceOp::kMax, ix, dx.get(), dout.get(), darg.get(), scratch.get(),
+                        CurrentStream());
         ExpectClose(dout.Download(), Max(x, dims[0]), "Max " + where);
         const std::vector<int64_t> arg = darg.Download();
         const std::vector<double> want = ToVector(ArgMax(x, dims[0]));
         for (size_t i = 0; i < arg.size(); ++i) {
           ASSERT_EQ(static_cast<double>(arg[i]), want[i]) << "ArgMax " << where << " at " << i;
         }
-        LaunchReduce<T>(ReduceOp::kMin, ix, dx.get(), dout.get(), nullptr, CurrentStream());
+        LaunchReduce<T>(ReduceOp::kMin, ix, dx.get(), dout.get(), nullptr, scratch.get(),
+                        CurrentStream());
         ExpectClose(dout.Download(), Min(x, dims[0]), "Min " + where);
       }
     }
     const ReduceIndex all = MakeReduceIndex(shape, nd == 2 ? Shape{0, 1} : Shape{0, 1, 2});
     DevBuf<T> d1(1);
-    LaunchReduce<T>(ReduceOp::kSum, all, dx.get(), d1.get(), nullptr, CurrentStream());
+    DevBuf<char> scratch(static_cast<int64_t>(ReduceScratchBytes(all)));
+    LaunchReduce<T>(ReduceOp::kSum, all, dx.get(), d1.get(), nullptr, scratch.get(),
+                    CurrentStream());
     ExpectClose(d1.Download(), Sum(x).reshape({1}), "Sum all " + ShapeToString(shape), 10.0);
   }
+}
+
+// A split extremum (Note [Split reductions]) picks what a sequential scan picks: the first
+// of equal maxima in different chunks, past a chunk of NaNs only.
+TYPED_TEST(CudaKernelsTest, SplitExtremumKeepsFirstPositionAndSkipsNaN) {
+  REQUIRE_GPU();
+  using T = TypeParam;
+  const int64_t n = 200000;
+  const ReduceIndex ix = MakeReduceIndex({n}, {0});
+  const ReduceSplit split = PlanReduceSplit(ix.outputs, ix.reduced);
+  ASSERT_GE(split.chunks, 4) << "the case must be split";
+  std::vector<T> host(n, T(0));
+  for (int64_t k = split.Begin(0); k < split.End(0, n); ++k) host[k] = std::nan("");
+  host[split.Begin(2) + 7] = T(5);
+  host[split.Begin(3) + 1] = T(5);
+  host[n - 1] = T(5);
+  DevBuf<T> dx(host);
+  DevBuf<T> dout(1);
+  DevBuf<int64_t> darg(1);
+  DevBuf<char> scratch(static_cast<int64_t>(ReduceScratchBytes(ix)));
+  LaunchReduce<T>(ReduceOp::kMax, ix, dx.get(), dout.get(), darg.get(), scratch.get(),
+                  CurrentStream());
+  EXPECT_EQ(dout.Download()[0], T(5));
+  EXPECT_EQ(darg.Download()[0], split.Begin(2) + 7);
+  LaunchReduce<T>(ReduceOp::kMin, ix, dx.get(), dout.get(), darg.get(), scratch.get(),
+                  CurrentStream());
+  EXPECT_EQ(dout.Download()[0], T(0));
+  EXPECT_EQ(darg.Download()[0], split.End(0, n));  // the first 0 after the NaN chunk
+  std::vector<T> all_nan(n, std::nan(""));
+  DevBuf<T> dnan(all_nan);
+  LaunchReduce<T>(ReduceOp::kMax, ix, dnan.get(), dout.get(), darg.get(), scratch.get(),
+                  CurrentStream());
+  EXPECT_TRUE(std::isnan(dout.Download()[0]));
+  EXPECT_EQ(darg.Download()[0], 0);
+  EXPECT_THROW(
+      LaunchReduce<T>(ReduceOp::kSum, ix, dx.get(), dout.get(), nullptr, nullptr, CurrentStream()),
+      ValueError);
 }
 
 TYPED_TEST(CudaKernelsTest, GemmMatchesCpuMatMulAllTransposes) {

@@ -250,6 +250,29 @@ TEST_P(CudaOpsTest, NanAndEmptyEdgeCasesMatchTheCpu) {
   EXPECT_EQ(solvers::ErrorNorm(z, Tensor(), z, z, tol), 0.0);
 }
 
+// Reductions long enough to be split across blocks (Note [Split reductions],
+// autograd/cuda/index.h), and the extrema's backward scattering at positions that never left
+// the GPU; ArgMax's positions made values there too.
+TEST_P(CudaOpsTest, SplitReductionsAndDevicePositionsMatchTheCpu) {
+  REQUIRE_GPU();
+  const Tensor x = R({3, 70001});
+  const double tol = GetParam() == DType::kFloat64 ? 1e-11 : 2e-3;
+  CompareOnDevices(
+      "Sum all (split)", [](auto v) { return Sum(v[0]); }, {x}, tol);
+  CompareOnDevices(
+      "Mean dim 1 (split)", [](auto v) { return Mean(v[0], {1}); }, {x}, tol);
+  CompareOnDevices(
+      "Max all (split)", [](auto v) { return Max(v[0]); }, {x}, Tol());
+  CompareOnDevices(
+      "Min dim 1 (split)", [](auto v) { return Min(v[0], 1); }, {x}, Tol());
+  CompareOnDevices(
+      "Max dim 0", [](auto v) { return Max(v[0], 0); }, {x}, Tol());
+  const Tensor want = ArgMax(x, 1);
+  const Tensor got = ArgMax(x.to(Device::kCuda), 1);
+  ASSERT_EQ(got.device(), Device::kCuda);
+  EXPECT_EQ(ToVector(got.to(Device::kCpu)), ToVector(want));
+}
+
 INSTANTIATE_TEST_SUITE_P(Dtypes, CudaOpsTest, ::testing::Values(DType::kFloat32, DType::kFloat64),
                          [](const auto& info) { return std::string(DTypeName(info.param)); });
 
