@@ -19,6 +19,7 @@ tests=(
   //tests/autograd/cuda:index_test
   //tests/autograd/cuda:caching_allocator_test
   //tests/aca:cuda_test
+  //tests/autograd/cuda:nccl_test
 )
 bench=//aca/benchmarks:gpu_step_bench
 bazel build "${ACAODE_BAZEL_FLAGS[@]}" "${tests[@]}" "$bench" >&2

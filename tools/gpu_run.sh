@@ -35,10 +35,21 @@ if [[ -z "${ACAODE_CUBLAS_LIBRARY:-}" ]]; then
     fi
   done
 fi
+# NCCL (Note [NCCL at run time]): the nvidia-nccl wheel's, or the loader path's.
+if [[ -z "${ACAODE_NCCL_LIBRARY:-}" ]]; then
+  for py in python3 python; do
+    dir=$($py -c 'import nvidia.nccl, os; print(os.path.join(list(nvidia.nccl.__path__)[0], "lib"))' 2>/dev/null) || continue
+    if [[ -f "$dir/libnccl.so.2" ]]; then
+      export ACAODE_NCCL_LIBRARY=$dir/libnccl.so.2
+      break
+    fi
+  done
+fi
 echo "== GPU"
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total \
   --format=csv,noheader
 echo "cuBLAS: ${ACAODE_CUBLAS_LIBRARY:-libcublas.so.13 from the loader path}"
+echo "NCCL: ${ACAODE_NCCL_LIBRARY:-libnccl.so.2 from the loader path}"
 
 passed=0 failed=0 skipped=0 no_gpu=0
 for t in "$here"/bin/*_test; do

@@ -12,6 +12,7 @@ void BindAll(py::module_& m) {
   BindOptim(m);
   BindOdeint(m);
   BindCuda(m);
+  BindNccl(m);
 }
 
 }  // namespace acaode::bindings

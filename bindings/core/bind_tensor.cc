@@ -712,14 +712,12 @@ void BindTensor(py::module_& m) {
       "zeros_like",
       [](const Tensor& t, bool requires_grad) { return WithGrad(ZerosLike(t), requires_grad); },
       py::arg("input"), py::arg("requires_grad") = false,
-      "A new CPU tensor of zeros with input's shape and dtype (input must be on the CPU; "
-      "RuntimeError for CUDA).");
+      "A new tensor of zeros with input's shape, dtype and device.");
   m.def(
       "ones_like",
       [](const Tensor& t, bool requires_grad) { return WithGrad(OnesLike(t), requires_grad); },
       py::arg("input"), py::arg("requires_grad") = false,
-      "A new CPU tensor of ones with input's shape and dtype (input must be on the CPU; "
-      "RuntimeError for CUDA).");
+      "A new tensor of ones with input's shape, dtype and device.");
   m.def(
       "arange",
       [](double start, const py::object& end, double step, const py::object& dtype) {

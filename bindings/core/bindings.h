@@ -53,6 +53,8 @@ void BindOptim(py::module_& m);
 void BindOdeint(py::module_& m);
 // acaode.cuda (is_available, device_count, ...) and Tensor.to('cuda') (bind_cuda.cc).
 void BindCuda(py::module_& m);
+// acaode._core._nccl: NCCL collectives for acaode.distributed's CUDA tensors (bind_nccl.cc).
+void BindNccl(py::module_& m);
 
 // --- errors (bind_errors.cc) ---
 

@@ -106,6 +106,20 @@ def no_sync():
     model.synchronize_gradients()
     for p, mean in zip(model.parameters(), gathered):
         check(rel_err(p.grad.numpy(), mean) < 1e-12, "synchronize_gradients after no_sync")
+    # Gradients on rank 0 only: the other ranks count as zeros (given zeros of the
+    # parameter's shape, dtype and device), so every rank ends with rank 0's / n.
+    for p in model.parameters():
+        p.grad = None
+    if r == 0:
+        with model.no_sync():
+            acaode.sum(model(x)).backward()
+    rank0 = [dist.broadcast(acaode.tensor(p.grad.numpy().copy() if r == 0
+                                          else np.zeros(p.shape)), 0).numpy()
+             for p in model.parameters()]
+    model.synchronize_gradients()
+    for p, g0 in zip(model.parameters(), rank0):
+        check(p.grad is not None and rel_err(p.grad.numpy(), g0 / n) < 1e-12,
+              "a gradient on rank 0 only is averaged with zeros")
 
 
 def shape_mismatch():

@@ -64,3 +64,27 @@ def test_sampler_shards_without_mpi():
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q", "-p", "no:cacheprovider"]))
+
+
+def test_nccl_loads_or_says_what_is_missing():
+    ok, why = acaode._core._nccl.available()
+    if not ok:
+        assert "ACAODE_NCCL_LIBRARY" in why and "LD_LIBRARY_PATH" in why
+        with pytest.raises(RuntimeError, match="NCCL"):
+            acaode._core._nccl.unique_id()
+        return
+    assert why == ""
+    assert acaode._core._nccl.version() >= 21000
+    a, b = acaode._core._nccl.unique_id(), acaode._core._nccl.unique_id()
+    assert isinstance(a, bytes) and len(a) == 128 and a != b  # no GPU needed to make one
+
+
+def test_nccl_communicator_checks_its_arguments():
+    Communicator = acaode._core._nccl.Communicator
+    with pytest.raises(ValueError, match="128 bytes"):
+        Communicator(b"short", 1, 0)
+    with pytest.raises(ValueError, match="rank 3 is not in a world of 2"):
+        Communicator(bytes(128), 2, 3)
+    if not acaode.cuda.is_available():
+        with pytest.raises(RuntimeError, match="no CUDA device"):
+            Communicator(bytes(128), 1, 0)

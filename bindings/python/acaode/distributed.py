@@ -16,10 +16,15 @@ the data, gradients averaged after every backward pass.
             loss.backward()                       # .grad now holds the average over ranks
             opt.step()
 
-The transport is mpi4py (any MPI it is built against; Debian's Open MPI in CI): acaode hands
-it NumPy views of tensor memory, so nothing is copied on the way in or out. mpi4py is
-imported only by ``init()``; acaode itself never needs MPI. CPU tensors only: CUDA tensors
-(NCCL) are not supported yet and raise ``RuntimeError``.
+Two transports, chosen per tensor by its device:
+- CPU tensors go through mpi4py (any MPI it is built against; Debian's Open MPI in CI):
+  acaode hands it NumPy views of tensor memory, so nothing is copied on the way in or out.
+- CUDA tensors go through NCCL, on the GPU's stream, one GPU per rank (run each rank on its
+  own GPU, e.g. ``CUDA_VISIBLE_DEVICES`` set from the launcher's local rank; docs/
+  distributed.md). The communicator is made on first use: rank 0 makes its id and MPI
+  carries it to the others. NCCL is loaded then (Note [NCCL at run time] in
+  autograd/cuda/nccl.h), and a missing NCCL raises RuntimeError naming what to install.
+mpi4py is imported only by ``init()``; acaode itself never needs MPI or NCCL.
 
 Gradient averaging (Note [Post-backward hooks] in bindings/core/bind_tensor.cc): after every
 ``Tensor.backward()`` each live ``DistributedDataParallel`` sums its parameters' gradients
@@ -53,6 +58,7 @@ __all__ = [
 ]
 
 _MPI: Any = None  # the mpi4py.MPI module once init() ran
+_NCCL: Any = None  # the NCCL communicator of CUDA tensors, made on first use
 _OPS = ("sum", "mean", "max", "min")
 
 
@@ -102,6 +108,9 @@ def all_reduce(tensor: _core.Tensor, op: str = "sum") -> _core.Tensor:
     tensor."""
     if op not in _OPS:
         raise ValueError(f"all_reduce: op must be one of {', '.join(_OPS)}, got {op!r}")
+    if _is_cuda(tensor, "all_reduce"):
+        _nccl().all_reduce([tensor], op)
+        return tensor
     data = _host_view(tensor, "all_reduce")
     MPI = _mpi()
     mpi_op = {"sum": MPI.SUM, "mean": MPI.SUM, "max": MPI.MAX, "min": MPI.MIN}[op]
@@ -115,7 +124,10 @@ def broadcast(tensor: _core.Tensor, root: int = 0) -> _core.Tensor:
     """Replaces tensor's values, in place, by those of rank root. Returns tensor."""
     if not 0 <= root < world_size():
         raise ValueError(f"broadcast: root must be in [0, {world_size()}), got {root}")
-    _comm().Bcast(_host_view(tensor, "broadcast"), root=root)
+    if _is_cuda(tensor, "broadcast"):
+        _nccl().broadcast([tensor], root)
+    else:
+        _comm().Bcast(_host_view(tensor, "broadcast"), root=root)
     return tensor
 
 
@@ -186,9 +198,13 @@ class DistributedDataParallel:
         comm.Allreduce(MPI.IN_PLACE, has_grad, op=MPI.MAX)
         for p, has in zip(self._params, has_grad):
             if has and p.grad is None:
-                p.grad = np.zeros(p.shape, dtype=p.dtype)
+                p.grad = _core.zeros_like(p)  # its shape, dtype and device
+        with_grad = [p for p, has in zip(self._params, has_grad) if has]
+        on_gpu = [p for p in with_grad if p.device != "cpu"]
+        if on_gpu:  # one fused NCCL group, averaged by NCCL itself
+            _nccl().all_reduce([p.grad for p in on_gpu], "mean")
         pending: List[Any] = []
-        for bucket in self._buckets([p for p, has in zip(self._params, has_grad) if has]):
+        for bucket in self._buckets([p for p in with_grad if p.device == "cpu"]):
             views = [_host_view(p.grad, "gradient averaging") for p in bucket]
             flat = np.concatenate([v.reshape(-1) for v in views])
             pending.append((comm.Iallreduce(MPI.IN_PLACE, flat, op=MPI.SUM), flat, views))
@@ -199,6 +215,8 @@ class DistributedDataParallel:
             for v in views:
                 v.reshape(-1)[:] = flat[offset:offset + v.size]
                 offset += v.size
+        if on_gpu:  # the time includes the GPU transfer
+            _core.cuda.synchronize()
         self.communication_seconds += MPI.Wtime() - start
 
     def _buckets(self, params: List[_core.Tensor]) -> Iterator[List[_core.Tensor]]:
@@ -295,12 +313,36 @@ def _comm() -> Any:
     return _mpi().COMM_WORLD
 
 
-def _host_view(tensor: Optional[_core.Tensor], what: str) -> np.ndarray:
+def _is_cuda(tensor: Any, what: str) -> bool:
     if not isinstance(tensor, _core.Tensor):
         raise TypeError(f"{what}: expected an acaode.Tensor, got {type(tensor).__name__}")
-    if tensor.device != "cpu":
-        raise RuntimeError(f"{what}: CUDA tensors are not supported by acaode.distributed yet "
-                           "(MPI moves CPU tensors); move the tensor to the CPU")
+    return bool(tensor.device != "cpu")
+
+
+def _nccl() -> Any:
+    """The NCCL communicator of this job's ranks, made on first use (every rank must reach
+    its first CUDA collective, as with any collective)."""
+    global _NCCL
+    if _NCCL is None:
+        comm = _comm()
+        available, why = _core._nccl.available()
+        # Every rank learns whether every rank has NCCL, so that none waits forever for a
+        # peer that cannot join.
+        everyone = comm.allgather((available, why))
+        missing = [(r, w) for r, (ok, w) in enumerate(everyone) if not ok]
+        if missing:
+            r, w = missing[0]
+            raise RuntimeError(f"acaode.distributed: CUDA tensors need NCCL, and rank {r} "
+                               f"has none: {w}")
+        uid = comm.bcast(_core._nccl.unique_id() if comm.Get_rank() == 0 else None, root=0)
+        _NCCL = _core._nccl.Communicator(uid, comm.Get_size(), comm.Get_rank())
+    return _NCCL
+
+
+def _host_view(tensor: Optional[_core.Tensor], what: str) -> np.ndarray:
+    if _is_cuda(tensor, what):
+        raise RuntimeError(f"{what}: a CUDA tensor cannot be viewed on the host")
+    assert tensor is not None  # _is_cuda rejected anything but a Tensor
     # A writable view of the tensor's memory (detach(): a parameter's own view is read-only;
     # collectives write its values in place, outside the tape, like an optimizer step).
     return tensor.detach().numpy()

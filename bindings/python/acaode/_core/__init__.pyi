@@ -7,6 +7,7 @@ import typing
 from . import nn
 from . import optim
 from . import cuda
+from . import _nccl
 __all__: list[str] = ['AdjointNorm', 'AdjointOptions', 'Generator', 'GradientMethod', 'OdeintOptions', 'Solution', 'SolveStats', 'SolverError', 'Tensor', 'abs', 'add', 'arange', 'argmax', 'broadcast_to', 'build_info', 'cat', 'clamp', 'cos', 'cuda', 'div', 'enable_grad', 'exp', 'flatten', 'from_numpy', 'full', 'index_select', 'is_grad_enabled', 'linspace', 'log', 'manual_seed', 'matmul', 'max', 'maximum', 'mean', 'method_names', 'min', 'minimum', 'mul', 'neg', 'nn', 'no_grad', 'norm', 'odeint_solve', 'ones', 'ones_like', 'optim', 'permute', 'pow', 'rand', 'randn', 'relu', 'reshape', 'set_grad_enabled', 'sigmoid', 'sin', 'softplus', 'split', 'sqrt', 'square', 'squeeze', 'stack', 'sub', 'sum', 'tanh', 'tensor', 'transpose', 'unsqueeze', 'zeros', 'zeros_like']
 class SolverError(RuntimeError):
     """
@@ -843,7 +844,7 @@ def ones(*args, dtype: typing.Any = None, requires_grad: bool = False) -> Tensor
     """
 def ones_like(input: Tensor, requires_grad: bool = False) -> Tensor:
     """
-    A new CPU tensor of ones with input's shape and dtype (input must be on the CPU; RuntimeError for CUDA).
+    A new tensor of ones with input's shape, dtype and device.
     """
 def permute(input: Tensor, dims: list[int]) -> Tensor:
     """
@@ -935,7 +936,7 @@ def zeros(*args, dtype: typing.Any = None, requires_grad: bool = False) -> Tenso
     """
 def zeros_like(input: Tensor, requires_grad: bool = False) -> Tensor:
     """
-    A new CPU tensor of zeros with input's shape and dtype (input must be on the CPU; RuntimeError for CUDA).
+    A new tensor of zeros with input's shape, dtype and device.
     """
 _post_backward_hooks: list = list()
 build_info: dict = {'compiler': '12.2.0', 'simd': 'baseline', 'cpu_kernels': 'baseline', 'conv': 'onednn 2.6.3 (winograd, direct)'}
