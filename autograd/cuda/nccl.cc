@@ -1,13 +1,11 @@
 // See nccl.h, Note [NCCL at run time].
 #include "autograd/cuda/nccl.h"
 
-#include <dlfcn.h>
-
-#include <cstdlib>
 #include <exception>
 #include <string>
 #include <vector>
 
+#include "autograd/cuda/dynamic_library.h"
 #include "autograd/cuda/runtime.h"
 #include "autograd/error.h"
 
@@ -50,41 +48,25 @@ struct NcclApi {
   int version = 0;
 };
 
-template <class Fn>
-void Resolve(void* lib, const char* symbol, const std::string& file, Fn* out) {
-  void* p = dlsym(lib, symbol);
-  if (p == nullptr) {
-    throw RuntimeError("NCCL: " + file + " has no entry point " + symbol +
-                       " (not an NCCL 2 library?)");
-  }
-  *out = reinterpret_cast<Fn>(p);
-}
-
 NcclApi Load() {
-  const char* env = std::getenv("ACAODE_NCCL_LIBRARY");
-  const std::string file = env != nullptr && *env != '\0' ? env : "libnccl.so.2";
-  void* lib = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (lib == nullptr) {
-    const char* why = dlerror();
-    throw RuntimeError("NCCL could not be loaded (" + file + ": " +
-                       (why != nullptr ? why : "unknown error") +
-                       "); collectives on CUDA tensors need NCCL 2.10 or newer on the loader "
-                       "path (LD_LIBRARY_PATH; e.g. `pip install nvidia-nccl-cu13` puts it in "
-                       "site-packages/nvidia/nccl/lib) or ACAODE_NCCL_LIBRARY set to its file");
-  }
+  const DynamicLibrary lib("NCCL", "ACAODE_NCCL_LIBRARY", "libnccl.so.2",
+                           "collectives on CUDA tensors need NCCL 2.10 or newer on the loader path "
+                           "(LD_LIBRARY_PATH; e.g. `pip install nvidia-nccl-cu13` puts it in "
+                           "site-packages/nvidia/nccl/lib) or ACAODE_NCCL_LIBRARY set to its file");
+  const char* not_nccl2 = " (not an NCCL 2 library?)";
   NcclApi api{};
-  Resolve(lib, "ncclGetVersion", file, &api.get_version);
-  Resolve(lib, "ncclGetUniqueId", file, &api.get_unique_id);
-  Resolve(lib, "ncclCommInitRank", file, &api.comm_init_rank);
-  Resolve(lib, "ncclCommDestroy", file, &api.comm_destroy);
-  Resolve(lib, "ncclCommAbort", file, &api.comm_abort);
-  Resolve(lib, "ncclGetErrorString", file, &api.get_error_string);
-  Resolve(lib, "ncclAllReduce", file, &api.all_reduce);
-  Resolve(lib, "ncclBroadcast", file, &api.broadcast);
-  Resolve(lib, "ncclGroupStart", file, &api.group_start);
-  Resolve(lib, "ncclGroupEnd", file, &api.group_end);
+  lib.Resolve("ncclGetVersion", &api.get_version, not_nccl2);
+  lib.Resolve("ncclGetUniqueId", &api.get_unique_id, not_nccl2);
+  lib.Resolve("ncclCommInitRank", &api.comm_init_rank, not_nccl2);
+  lib.Resolve("ncclCommDestroy", &api.comm_destroy, not_nccl2);
+  lib.Resolve("ncclCommAbort", &api.comm_abort, not_nccl2);
+  lib.Resolve("ncclGetErrorString", &api.get_error_string, not_nccl2);
+  lib.Resolve("ncclAllReduce", &api.all_reduce, not_nccl2);
+  lib.Resolve("ncclBroadcast", &api.broadcast, not_nccl2);
+  lib.Resolve("ncclGroupStart", &api.group_start, not_nccl2);
+  lib.Resolve("ncclGroupEnd", &api.group_end, not_nccl2);
   if (api.get_version(&api.version) != 0 || api.version < kNcclMinVersion) {
-    throw RuntimeError("NCCL: " + file + " is version " + std::to_string(api.version) +
+    throw RuntimeError("NCCL: " + lib.file() + " is version " + std::to_string(api.version) +
                        "; acaode needs NCCL 2.10 (21000) or newer");
   }
   return api;
