@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -219,6 +220,20 @@ absl::Status Tolerances::Validate(const Tensor& z) const {
 double ErrorNorm(const Tensor& error, const Tensor& error_secondary, const Tensor& z,
                  const Tensor& z_new, const Tolerances& tol) {
   return Dispatch(error, error_secondary, z, z_new, tol);
+}
+
+double ErrorNormOfFiniteStep(const Tensor& error, const Tensor& error_secondary, const Tensor& z,
+                             const Tensor& z_new, const Tolerances& tol) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  if (z_new.device() != Device::kCpu && z_new.numel() > 0 && !error_secondary.defined() &&
+      !tol.rtol_tensor.defined() && !tol.atol_tensor.defined() && tol.blocks.empty()) {
+    // 0 · sum(z_new) is NaN exactly when an element of z_new is NaN or ±inf.
+    const double v =
+        Add(ErrorNormTensor(error, error_secondary, z, z_new, tol), Mul(Sum(z_new), 0.0)).item();
+    return std::isfinite(v) ? v : kNaN;
+  }
+  const double norm = ErrorNorm(error, error_secondary, z, z_new, tol);
+  return std::isfinite(norm) && AllFinite(z_new) ? norm : kNaN;
 }
 
 double ScaledNorm(const Tensor& x, const Tensor& z, const Tolerances& tol) {

@@ -78,6 +78,11 @@ double ScaledNorm(const Tensor& x, const Tensor& z, const Tolerances& tol);
 Tensor ErrorNormTensor(const Tensor& error, const Tensor& error_secondary, const Tensor& z,
                        const Tensor& z_new, const Tolerances& tol);
 
+// A step trial's verdict: ErrorNorm, or NaN when it or z_new is not finite (a step to
+// reject). On the GPU this is one scalar brought to the host, not one per check.
+double ErrorNormOfFiniteStep(const Tensor& error, const Tensor& error_secondary, const Tensor& z,
+                             const Tensor& z_new, const Tolerances& tol);
+
 // True when every element of t is finite (not NaN or ±inf).
 bool AllFinite(const Tensor& t);
 

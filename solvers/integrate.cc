@@ -231,8 +231,7 @@ double Stepper::Trial(double /*t*/, double t_new, bool with_error) {
   if (!k1_.defined()) {  // reused by retries of this step (untaped)
     k1_ = last_taped_ ? step_.k[0].detach() : step_.k[0];
   }
-  const double norm = ErrorNorm(step_.error, step_.error_secondary, z_, step_.z_new, tol_);
-  return std::isfinite(norm) && AllFinite(step_.z_new) ? norm : kNaN;
+  return ErrorNormOfFiniteStep(step_.error, step_.error_secondary, z_, step_.z_new, tol_);
 }
 
 void Stepper::Accept(double t_new) {

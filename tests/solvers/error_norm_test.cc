@@ -102,6 +102,22 @@ TEST(ErrorNormTest, AllFinite) {
   EXPECT_FALSE(AllFinite(FromVector({-INFINITY}, {1}).to(DType::kFloat32)));
 }
 
+TEST(ErrorNormTest, FiniteStepVerdictIsTheNormOrNaN) {
+  const Tensor e = FromVector({1e-6, -2e-6}, {2});
+  const Tensor z = FromVector({1.0, -3.0}, {2});
+  const Tensor zn = FromVector({2.0, -1.0}, {2});
+  Tolerances tol{1e-3, 1e-6, Tensor(), Tensor(), {}};
+  EXPECT_EQ(ErrorNormOfFiniteStep(e, Tensor(), z, zn, tol), ErrorNorm(e, Tensor(), z, zn, tol));
+  // z_new not finite: the scale is inf and the norm alone would say 0 (or NaN).
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const double bad : {inf, -inf, std::nan("")}) {
+    const Tensor zb = FromVector({2.0, bad}, {2});
+    EXPECT_TRUE(std::isnan(ErrorNormOfFiniteStep(e, Tensor(), z, zb, tol))) << bad;
+  }
+  EXPECT_TRUE(std::isnan(
+      ErrorNormOfFiniteStep(FromVector({std::nan(""), 0.0}, {2}), Tensor(), z, zn, tol)));
+}
+
 TEST(ErrorNormTest, BlockNormIsTheLargestCountedBlockRms) {
   // Note [Block error norms]: z = 0 (so the scale is atol = 1), error = [3, 4 | 12 | 0, 0, 1].
   const Tensor z = Zeros({6});

@@ -248,6 +248,16 @@ TEST_P(CudaOpsTest, NanAndEmptyEdgeCasesMatchTheCpu) {
   const Tensor z = Zeros({0}, GetParam()).to(Device::kCuda);
   solvers::Tolerances tol;
   EXPECT_EQ(solvers::ErrorNorm(z, Tensor(), z, z, tol), 0.0);
+  // A step's verdict in one scalar: the norm, or NaN for a non-finite z_new.
+  const Tensor e = FromVector({1e-4, -2e-4}, {2}, GetParam());
+  const Tensor z0 = FromVector({1.0, -3.0}, {2}, GetParam());
+  const Tensor zn = FromVector({2.0, -1.0}, {2}, GetParam());
+  const Tensor zinf = FromVector({2.0, INFINITY}, {2}, GetParam());
+  const auto gpu = [](const Tensor& t) { return t.to(Device::kCuda); };
+  EXPECT_NEAR(solvers::ErrorNormOfFiniteStep(gpu(e), Tensor(), gpu(z0), gpu(zn), tol),
+              solvers::ErrorNormOfFiniteStep(e, Tensor(), z0, zn, tol), 1e-6);
+  EXPECT_TRUE(
+      std::isnan(solvers::ErrorNormOfFiniteStep(gpu(e), Tensor(), gpu(z0), gpu(zinf), tol)));
 }
 
 // Reductions long enough to be split across blocks (Note [Split reductions],
