@@ -157,7 +157,7 @@ std::vector<Tensor> CheckpointAdjointNode::Backward(const std::vector<Tensor>& g
 
   stats_->backward_f_evals += evals;
   stats_->peak_tape_bytes = std::max(stats_->peak_tape_bytes, peak);
-  stats_->replay_max_abs_diff = std::max(stats_->replay_max_abs_diff, replay_diff.Value());
+  stats_->replay_max_abs_diff = detail::MaxOrNaN(stats_->replay_max_abs_diff, replay_diff.Value());
   stats_->replayed_steps += replayed;
   stats_->recomputed_steps = store.recomputed_steps();
   stats_->peak_held_bytes = std::max(stats_->peak_held_bytes, store.peak_held_bytes());

@@ -292,7 +292,7 @@ std::vector<Tensor> ReversibleAdjointNode::Backward(const std::vector<Tensor>& g
   }
   stats_->backward_f_evals += evals;
   stats_->peak_tape_bytes = std::max(stats_->peak_tape_bytes, peak);
-  stats_->replay_max_abs_diff = std::max(stats_->replay_max_abs_diff, replay_diff.Value());
+  stats_->replay_max_abs_diff = detail::MaxOrNaN(stats_->replay_max_abs_diff, replay_diff.Value());
   stats_->backward_done = true;
   if (needs_input_grad(0)) result[0] = lambda_z;
   for (int64_t j : wanted) result[1 + j] = param_grads[j];

@@ -21,11 +21,6 @@ bool AllZeroT(const Tensor& t) {
   return true;
 }
 
-// max(a, b), NaN when either is.
-double MaxOrNaN(double a, double b) {
-  return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
-}
-
 template <class T>
 double MaxAbsDiffT(const Tensor& a, const Tensor& b) {
   const T* pa = a.data<T>();
@@ -40,6 +35,10 @@ double MaxAbsDiffT(const Tensor& a, const Tensor& b) {
 }
 
 }  // namespace
+
+double MaxOrNaN(double a, double b) {
+  return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
+}
 
 bool AllZero(const Tensor& t) {
   // |t| summed is 0 exactly when all are 0 (nan and inf give nonzero).

@@ -16,6 +16,9 @@ namespace acaode {
 namespace aca {
 namespace detail {
 
+// max(a, b), NaN when either is (std::max drops a NaN in its second argument).
+double MaxOrNaN(double a, double b);
+
 // Whether every element of t is 0 (NaN and ±inf are not). CPU or CUDA tensors.
 bool AllZero(const Tensor& t);
 

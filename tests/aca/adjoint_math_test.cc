@@ -31,6 +31,12 @@ TEST(AdjointMathTest, AccumulatorKeepsTheMaxOverPairsAndPropagatesNaN) {
   EXPECT_TRUE(std::isnan(diff.Value()));
 }
 
+TEST(AdjointMathTest, MaxOrNaNKeepsNaNOnEitherSide) {
+  EXPECT_EQ(MaxOrNaN(1.0, 2.0), 2.0);
+  EXPECT_TRUE(std::isnan(MaxOrNaN(1.0, std::nan(""))));
+  EXPECT_TRUE(std::isnan(MaxOrNaN(std::nan(""), 1.0)));
+}
+
 TEST(AdjointMathTest, AllZeroRejectsNaNAndInf) {
   EXPECT_TRUE(AllZero(FromVector({0.0, -0.0}, {2})));
   EXPECT_FALSE(AllZero(FromVector({0.0, 1e-300}, {2})));
