@@ -17,6 +17,7 @@
 #include "autograd/cpu/norm_kernels.h"
 #include "autograd/ops/pool.h"
 #include "gtest/gtest.h"
+#include "tests/autograd/cuda/conv_geometry.h"
 
 namespace acaode::cuda {
 namespace {
@@ -187,23 +188,6 @@ ConvGeom MakeGeom(const ConvCase& cc) {
   g.out_h = (cc.h + 2 * cc.p - cc.k) / cc.s + 1;
   g.out_w = (cc.w + 2 * cc.p - cc.k) / cc.s + 1;
   return g;
-}
-
-cpu::ConvGeometry ToCpu(const ConvGeom& g) {
-  cpu::ConvGeometry c;
-  c.batch = g.batch;
-  c.channels = g.channels;
-  c.in_h = g.in_h;
-  c.in_w = g.in_w;
-  c.kernel_h = g.kernel_h;
-  c.kernel_w = g.kernel_w;
-  c.stride_h = g.stride_h;
-  c.stride_w = g.stride_w;
-  c.pad_h = g.pad_h;
-  c.pad_w = g.pad_w;
-  c.out_h = g.out_h;
-  c.out_w = g.out_w;
-  return c;
 }
 
 const std::vector<ConvCase> kConvCases = {{2, 3, 5, 6, 3, 1, 1}, {1, 2, 7, 7, 3, 2, 1},

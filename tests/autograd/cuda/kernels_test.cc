@@ -20,6 +20,7 @@
 #include "autograd/ops/norm.h"
 #include "autograd/ops/pool.h"
 #include "gtest/gtest.h"
+#include "tests/autograd/cuda/conv_geometry.h"
 
 namespace acaode::cuda {
 namespace {
@@ -398,23 +399,6 @@ TYPED_TEST(CudaKernelsTest, GemmMatchesCpuMatMulAllTransposes) {
   GemmStridedBatched<T>(false, false, m, n, k, da.get(), m * k, db.get(), 0, dc.get(), m * n, batch,
                         false, CurrentStream());
   ExpectClose(dc.Download(), MatMul(a.reshape({batch * m, k}), b), "GemmStridedBatched", 50.0);
-}
-
-cpu::ConvGeometry ToCpu(const ConvGeom& g) {
-  cpu::ConvGeometry c;
-  c.batch = g.batch;
-  c.channels = g.channels;
-  c.in_h = g.in_h;
-  c.in_w = g.in_w;
-  c.kernel_h = g.kernel_h;
-  c.kernel_w = g.kernel_w;
-  c.stride_h = g.stride_h;
-  c.stride_w = g.stride_w;
-  c.pad_h = g.pad_h;
-  c.pad_w = g.pad_w;
-  c.out_h = g.out_h;
-  c.out_w = g.out_w;
-  return c;
 }
 
 TYPED_TEST(CudaKernelsTest, Im2ColCol2ImAndConvThroughGemm) {
