@@ -491,6 +491,9 @@ constexpr bool kReadsX = false, kReadsY = true;
 
 // d x^p = p x^(p-1) dx
 Tensor Pow(const Tensor& x, double p) {
+  // x^2 (a squared loss) is x·x: the same value rounded once instead of through pow, and
+  // several times cheaper.
+  if (p == 2.0) return Square(x);
   return RunUnary({"Pow", "PowBackward", UnaryOp::kPow, UnaryGradOp::kPow, kReadsX}, x, {p, 0.0});
 }
 

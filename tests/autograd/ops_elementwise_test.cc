@@ -62,6 +62,7 @@ INSTANTIATE_TEST_SUITE_P(
         UnaryCase{"Pow2.5", [](const Inputs& x) { return Pow(x[0], 2.5); }, 0.2, 2, false},
         UnaryCase{"PowNeg", [](const Inputs& x) { return Pow(x[0], -1.5); }, 0.3, 2, false},
         UnaryCase{"Pow3", [](const Inputs& x) { return Pow(x[0], 3.0); }, -2, 2, false},
+        UnaryCase{"Pow2", [](const Inputs& x) { return Pow(x[0], 2.0); }, -2, 2, false},
         UnaryCase{"Exp", [](const Inputs& x) { return Exp(x[0]); }, -2, 2, false},
         UnaryCase{"Log", [](const Inputs& x) { return Log(x[0]); }, 0.2, 3, false},
         UnaryCase{"Sqrt", [](const Inputs& x) { return Sqrt(x[0]); }, 0.2, 3, false},
@@ -94,6 +95,7 @@ TEST(UnaryValues, HandComputed) {
   EXPECT_TRUE(AllClose(Softplus(x), {std::log1p(std::exp(-2.0)), std::log1p(std::exp(-0.5)),
                                      std::log(2.0), std::log1p(std::exp(1.5))}));
   EXPECT_TRUE(AllClose(Pow(FromVector({4.0, 9.0}, {2}), 0.5), {2, 3}));
+  EXPECT_TRUE(AllClose(Pow(FromVector({-3.0, 1.5}, {2}), 2.0), {9, 2.25}));
 }
 
 TEST(UnaryValues, StableAtExtremes) {
