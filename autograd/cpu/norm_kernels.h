@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "autograd/cpu/isa/kernels.h"
+
 namespace acaode {
 namespace cpu {
 
@@ -32,21 +34,12 @@ struct NormLayout {
   }
 };
 
-// sum_{i < n} term(i) in double over 8 interleaved partial sums, added in a fixed order at
-// the end. The loop carries no dependency from one term to the next, so it vectorises and
-// runs at the throughput of the additions rather than at their latency (a plain running
-// sum of a 64-pixel channel waited about 4 cycles per element); the order is fixed, so the
-// result is deterministic.
-template <class Term>
-inline double LaneSum(int64_t n, const Term& term) {
-  constexpr int64_t kLanes = 8;
-  double lane[kLanes] = {};
-  int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (int64_t j = 0; j < kLanes; ++j) lane[j] += term(i + j);
-  }
-  for (int64_t j = 0; i < n; ++i, ++j) lane[j] += term(i);
-  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+// The planes' loops (one channel of one sample) are kernels compiled per instruction set
+// (autograd/cpu/isa/kernels.h: plane_*), sums in double over 8 interleaved partial sums in a
+// fixed order; this header arranges them over the statistics groups.
+template <class T>
+const KernelsOf<T>& PlaneKernels() {
+  return KernelsOfType<T>(Kernels());
 }
 
 // The loops below run over channel ranges [c0, c1) of one sample. BatchNorm's statistics
@@ -73,7 +66,7 @@ void SumRange(const T* x, const NormLayout& l, int64_t in, int64_t c0, int64_t c
               std::vector<double>* sum) {
   for (int64_t ic = c0; ic < c1; ++ic) {
     const T* p = x + (in * l.c + ic) * l.s;
-    (*sum)[l.StatIndex(in, ic)] += LaneSum(l.s, [p](int64_t is) { return double(p[is]); });
+    (*sum)[l.StatIndex(in, ic)] += PlaneKernels<T>().plane_sum(p, l.s);
   }
 }
 
@@ -84,10 +77,7 @@ void SquaresRange(const T* x, const NormLayout& l, int64_t in, int64_t c0, int64
   for (int64_t ic = c0; ic < c1; ++ic) {
     const T* p = x + (in * l.c + ic) * l.s;
     const double m = mean[l.StatIndex(in, ic)];
-    (*sq)[l.StatIndex(in, ic)] += LaneSum(l.s, [p, m](int64_t is) {
-      const double d = p[is] - m;
-      return d * d;
-    });
+    (*sq)[l.StatIndex(in, ic)] += PlaneKernels<T>().plane_squared_deviation(p, m, l.s);
   }
 }
 
@@ -138,7 +128,7 @@ void ApplyRange(const T* x, const NormLayout& l, int64_t in, int64_t c0, int64_t
     const T sc = static_cast<T>(scale), sh = static_cast<T>(shift);
     const T* p = x + (in * l.c + ic) * l.s;
     T* q = y + (in * l.c + ic) * l.s;
-    for (int64_t is = 0; is < l.s; ++is) q[is] = p[is] * sc + sh;
+    PlaneKernels<T>().plane_affine(p, sc, sh, q, l.s);
   }
 }
 
@@ -184,10 +174,8 @@ void NormBackward(const T* x, const T* dy, const NormLayout& l, const std::vecto
       const int64_t k = l.StatIndex(in, ic);
       const T* p = x + (in * l.c + ic) * l.s;
       const T* g = dy + (in * l.c + ic) * l.s;
-      const double m = mean[k], r = rstd[k];
-      const double s_dy = LaneSum(l.s, [g](int64_t is) { return double(g[is]); });
-      const double s_dy_xhat =
-          LaneSum(l.s, [p, g, m, r](int64_t is) { return g[is] * ((p[is] - m) * r); });
+      double s_dy, s_dy_xhat;
+      PlaneKernels<T>().plane_norm_sums(g, p, mean[k], rstd[k], l.s, &s_dy, &s_dy_xhat);
       const double wc = w ? static_cast<double>(w[ic]) : 1.0;
       sum_dxhat[k] += wc * s_dy;
       sum_dxhat_xhat[k] += wc * s_dy_xhat;
@@ -209,12 +197,8 @@ void NormBackward(const T* x, const T* dy, const NormLayout& l, const std::vecto
         for (int64_t is = 0; is < l.s; ++is) q[is] = g[is] * sc;
         continue;
       }
-      const double a = sum_dxhat[k] * inv;
-      const double bb = sum_dxhat_xhat[k] * inv;
-      for (int64_t is = 0; is < l.s; ++is) {
-        const double xhat = (p[is] - mean[k]) * rstd[k];
-        q[is] = static_cast<T>(rstd[k] * (g[is] * wc - a - xhat * bb));
-      }
+      PlaneKernels<T>().plane_norm_input_grad(g, p, wc, sum_dxhat[k] * inv, sum_dxhat_xhat[k] * inv,
+                                              mean[k], rstd[k], q, l.s);
     }
   };
   if (l.per_channel) {

@@ -294,5 +294,55 @@ TEST(LinearActivationKernel, Float32IsGemmThenBiasActivation) {
   ExpectFusedLinearIsGemmThenBiasActivation<float>();
 }
 
+// The norms' plane kernels against the formulas summed plainly in long double, for lengths
+// with every vector tail, in every variant: sums to a few ulp of their magnitude (the
+// variants differ only in FMA contraction and summation order within 8 lanes).
+template <class T>
+void CheckPlaneKernels(const cpu::KernelsOf<T>& k, const char* isa) {
+  const double eps = std::numeric_limits<T>::epsilon();
+  for (int64_t n = 0; n <= 70; ++n) {
+    SCOPED_TRACE(std::string(isa) + " n=" + std::to_string(n));
+    std::vector<T> x(n), dy(n), y(n), dx(n);
+    for (int64_t i = 0; i < n; ++i) {
+      x[i] = static_cast<T>(std::sin(0.7 * i) * 3 + 0.5);
+      dy[i] = static_cast<T>(std::cos(1.1 * i));
+    }
+    const double mean = 0.4, rstd = 1.7, w = -0.8, a = 0.05, b = -0.3;
+    long double s = 0, sq = 0, sdy = 0, sdyx = 0, abs_s = 0, abs_sdyx = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const long double xhat = (static_cast<long double>(x[i]) - mean) * rstd;
+      s += x[i];
+      abs_s += std::abs(static_cast<long double>(x[i]));
+      sq += (x[i] - mean) * (x[i] - mean);
+      sdy += dy[i];
+      sdyx += dy[i] * xhat;
+      abs_sdyx += std::abs(dy[i] * xhat);
+    }
+    EXPECT_NEAR(k.plane_sum(x.data(), n), static_cast<double>(s), 1e-15 * (n + 1) * abs_s);
+    EXPECT_NEAR(k.plane_squared_deviation(x.data(), mean, n), static_cast<double>(sq),
+                1e-14 * (n + 1) * (sq + 1));
+    double got_sdy = -1, got_sdyx = -1;
+    k.plane_norm_sums(dy.data(), x.data(), mean, rstd, n, &got_sdy, &got_sdyx);
+    EXPECT_NEAR(got_sdy, static_cast<double>(sdy), 1e-14 * (n + 1));
+    EXPECT_NEAR(got_sdyx, static_cast<double>(sdyx), 1e-14 * (n + 1) * (abs_sdyx + 1));
+    k.plane_affine(x.data(), static_cast<T>(w), static_cast<T>(b), y.data(), n);
+    k.plane_norm_input_grad(dy.data(), x.data(), w, a, b, mean, rstd, dx.data(), n);
+    for (int64_t i = 0; i < n; ++i) {
+      const double want_y = static_cast<double>(x[i]) * static_cast<T>(w) + static_cast<T>(b);
+      EXPECT_NEAR(y[i], want_y, 4 * eps * (std::abs(want_y) + 3)) << "affine i=" << i;
+      const double xhat = (x[i] - mean) * rstd;
+      const double want_dx = rstd * (dy[i] * w - a - xhat * b);
+      EXPECT_NEAR(dx[i], want_dx, 4 * eps * (std::abs(want_dx) + 3)) << "input grad i=" << i;
+    }
+  }
+}
+
+TEST(NormPlaneKernels, MatchTheFormulasInEveryVariant) {
+  for (Isa isa : RunnableIsas()) {
+    CheckPlaneKernels(cpu::KernelsFor(isa).f64, cpu::IsaName(isa));
+    CheckPlaneKernels(cpu::KernelsFor(isa).f32, cpu::IsaName(isa));
+  }
+}
+
 }  // namespace
 }  // namespace acaode

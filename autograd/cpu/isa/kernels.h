@@ -25,6 +25,8 @@
 // - ReluGrad: out[i] = y[i] > 0 ? g[i] : 0, the gradient of ReLU through its output y.
 // - AddInto: acc[i] += x[i]. Scale: out[i] = c x[i]. (Exact per element, so every variant
 //   gives the same bits.)
+// - plane_*: the loops of GroupNorm and BatchNorm over one channel plane (documented in the
+//   table below; the orchestration is autograd/cpu/norm_kernels.h).
 #ifndef ACAODE_AUTOGRAD_CPU_ISA_KERNELS_H_
 #define ACAODE_AUTOGRAD_CPU_ISA_KERNELS_H_
 
@@ -56,6 +58,17 @@ struct KernelsOf {
   void (*scale)(const T* x, T c, T* out, int64_t n);
   // acc += c x, the product rounded before the sum (the bits of scale then add_into).
   void (*add_scaled_into)(T* acc, const T* x, T c, int64_t n);
+  // The planes of the norms (one channel of one sample, autograd/cpu/norm_kernels.h), sums in
+  // double over 8 interleaved partial sums added in a fixed order:
+  double (*plane_sum)(const T* x, int64_t n);                             // Σ x
+  double (*plane_squared_deviation)(const T* x, double mean, int64_t n);  // Σ (x − mean)²
+  void (*plane_affine)(const T* x, T a, T b, T* y, int64_t n);            // y = x a + b
+  // Σ dy and Σ dy·xhat, xhat = (x − mean)·rstd.
+  void (*plane_norm_sums)(const T* dy, const T* x, double mean, double rstd, int64_t n,
+                          double* sum_dy, double* sum_dy_xhat);
+  // dx = rstd (dy w − mean_dxhat − xhat mean_dxhat_xhat), in double per element.
+  void (*plane_norm_input_grad)(const T* dy, const T* x, double w, double mean_dxhat,
+                                double mean_dxhat_xhat, double mean, double rstd, T* dx, int64_t n);
 };
 
 struct CpuKernels {

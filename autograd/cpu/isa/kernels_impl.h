@@ -723,6 +723,58 @@ void ColumnSum(const T* x, int64_t rows, int64_t cols, T* out) {
   }
 }
 
+// ---- The planes of GroupNorm and BatchNorm (autograd/cpu/norm_kernels.h): one channel of one
+// sample, n contiguous elements. Sums are in double over 8 interleaved partial sums added in
+// a fixed order at the end: the loop carries no dependency from one term to the next, so it
+// vectorises and runs at the throughput of the additions, and the order is the same in every
+// variant (only FMA contraction of a product into its sum differs).
+template <class Term>
+ACAODE_INLINE double EightLaneSum(int64_t n, const Term& term) {
+  constexpr int64_t kLanes = 8;
+  double lane[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int64_t j = 0; j < kLanes; ++j) lane[j] += term(i + j);
+  }
+  for (int64_t j = 0; i < n; ++i, ++j) lane[j] += term(i);
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+}
+
+template <class T>
+double PlaneSum(const T* x, int64_t n) {
+  return EightLaneSum(n, [x](int64_t i) { return static_cast<double>(x[i]); });
+}
+
+template <class T>
+double PlaneSquaredDeviation(const T* x, double mean, int64_t n) {
+  return EightLaneSum(n, [x, mean](int64_t i) {
+    const double d = x[i] - mean;
+    return d * d;
+  });
+}
+
+template <class T>
+void PlaneAffine(const T* x, T a, T b, T* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] = x[i] * a + b;
+}
+
+template <class T>
+void PlaneNormSums(const T* dy, const T* x, double mean, double rstd, int64_t n, double* sum_dy,
+                   double* sum_dy_xhat) {
+  *sum_dy = EightLaneSum(n, [dy](int64_t i) { return static_cast<double>(dy[i]); });
+  *sum_dy_xhat =
+      EightLaneSum(n, [dy, x, mean, rstd](int64_t i) { return dy[i] * ((x[i] - mean) * rstd); });
+}
+
+template <class T>
+void PlaneNormInputGrad(const T* dy, const T* x, double w, double mean_dxhat,
+                        double mean_dxhat_xhat, double mean, double rstd, T* dx, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const double xhat = (x[i] - mean) * rstd;
+    dx[i] = static_cast<T>(rstd * (dy[i] * w - mean_dxhat - xhat * mean_dxhat_xhat));
+  }
+}
+
 template <class T>
 constexpr KernelsOf<T> MakeKernels() {
   return KernelsOf<T>{&Gemm<T>,
@@ -735,7 +787,12 @@ constexpr KernelsOf<T> MakeKernels() {
                       &ReluGrad<T>,
                       &AddInto<T>,
                       &Scale<T>,
-                      &AddScaledInto<T>};
+                      &AddScaledInto<T>,
+                      &PlaneSum<T>,
+                      &PlaneSquaredDeviation<T>,
+                      &PlaneAffine<T>,
+                      &PlaneNormSums<T>,
+                      &PlaneNormInputGrad<T>};
 }
 
 }  // namespace
