@@ -131,16 +131,20 @@ double BlockNorm(const Tensor& e, const Tensor& e2, const Tensor& z, const Tenso
   return worst;
 }
 
+// Whether a GPU state's norm is the tensor form (ErrorNormTensor, one scalar to the host):
+// with z_new, one error estimate, scalar tolerances and no blocks.
+bool TensorFormApplies(const Tensor& zn, const Tensor& e2, const Tolerances& tol) {
+  return zn.defined() && !e2.defined() && !tol.rtol_tensor.defined() &&
+         !tol.atol_tensor.defined() && tol.blocks.empty();
+}
+
 double Dispatch(const Tensor& e, const Tensor& e2, const Tensor& z, const Tensor& zn,
                 const Tolerances& tol) {
   if (z.defined() && z.device() != Device::kCpu) {
     if (z.numel() == 0) return 0.0;  // as on the CPU (the tensor form would divide by 0)
     // GPU state: one scalar comes back per step attempt where the tensor
     // form applies; otherwise the operands are copied to the host.
-    if (zn.defined() && !e2.defined() && !tol.rtol_tensor.defined() && !tol.atol_tensor.defined() &&
-        tol.blocks.empty()) {
-      return ErrorNormTensor(e, e2, z, zn, tol).item();
-    }
+    if (TensorFormApplies(zn, e2, tol)) return ErrorNormTensor(e, e2, z, zn, tol).item();
     auto host = [](const Tensor& t) { return t.defined() ? t.to(Device::kCpu) : t; };
     return Dispatch(host(e), host(e2), host(z), host(zn), tol);
   }
@@ -225,8 +229,8 @@ double ErrorNorm(const Tensor& error, const Tensor& error_secondary, const Tenso
 double ErrorNormOfFiniteStep(const Tensor& error, const Tensor& error_secondary, const Tensor& z,
                              const Tensor& z_new, const Tolerances& tol) {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  if (z_new.device() != Device::kCpu && z_new.numel() > 0 && !error_secondary.defined() &&
-      !tol.rtol_tensor.defined() && !tol.atol_tensor.defined() && tol.blocks.empty()) {
+  if (z_new.device() != Device::kCpu && z_new.numel() > 0 &&
+      TensorFormApplies(z_new, error_secondary, tol)) {
     // 0 · sum(z_new) is NaN exactly when an element of z_new is NaN or ±inf.
     const double v =
         Add(ErrorNormTensor(error, error_secondary, z, z_new, tol), Mul(Sum(z_new), 0.0)).item();
